@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite from a clean clone: dependencies, test tools, services, static checks, tests.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+# The tests talk to real SNMP peers (snmptrap, snmpget, snmpd) and a real browser (chromium).
+need=()
+command -v snmptrap >/dev/null || need+=(snmp)
+command -v snmpd >/dev/null || need+=(snmpd)
+command -v chromium >/dev/null || need+=(chromium)
+[ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
+bash scripts/services.sh
+
+say "building (tsc -b, vite build)"
+npm run --silent build
+say "static checks (types, lint, format)"
+npm run --silent check
+say "running the tests"
+npx vitest run "$@"

@@ -1,0 +1,157 @@
+import type { Problem } from '../validate.js';
+import type { Config } from './schema.js';
+
+/** Reports every name used twice within one list, at the path of the repeat. */
+function duplicates(
+  items: readonly { readonly key: string; readonly path: string }[],
+  what: string,
+): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const { key, path } of items) {
+    if (seen.has(key)) problems.push({ path, message: `duplicate ${what} "${key}"` });
+    seen.add(key);
+  }
+  return problems;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Cross-reference checks that a schema cannot express: unique names, links and services that
+ * point at existing devices and interfaces, plans and SLAs that exist, v3 users that are defined.
+ */
+export function checkReferences(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const interfacesByDevice = new Map<string, Set<string>>();
+  config.devices.forEach((device, d) => {
+    interfacesByDevice.set(device.name, new Set(device.interfaces.map((i) => i.name)));
+    problems.push(
+      ...duplicates(
+        device.interfaces.map((i, n) => ({
+          key: String(i.ifIndex),
+          path: `devices.${String(d)}.interfaces.${String(n)}.ifIndex`,
+        })),
+        'ifIndex',
+      ),
+      ...duplicates(
+        device.interfaces.map((i, n) => ({
+          key: i.name,
+          path: `devices.${String(d)}.interfaces.${String(n)}.name`,
+        })),
+        'interface name',
+      ),
+    );
+    const snmp = device.snmp;
+    if (snmp.version === '3' && !config.snmp.users.some((u) => u.name === snmp.user)) {
+      problems.push({
+        path: `devices.${String(d)}.snmp.user`,
+        message: `SNMPv3 user "${snmp.user}" is not defined in snmp.users`,
+      });
+    }
+  });
+  problems.push(
+    ...duplicates(
+      config.devices.map((device, d) => ({ key: device.name, path: `devices.${String(d)}.name` })),
+      'device name',
+    ),
+    ...duplicates(
+      config.devices.map((device, d) => ({
+        key: `${device.address}:${String(device.snmp.port ?? 161)}`,
+        path: `devices.${String(d)}.address`,
+      })),
+      'device address and port',
+    ),
+  );
+
+  const checkEnd = (device: string, iface: string, path: string): void => {
+    const interfaces = interfacesByDevice.get(device);
+    if (!interfaces) problems.push({ path: `${path}.device`, message: `unknown device "${device}"` });
+    else if (!interfaces.has(iface)) {
+      problems.push({
+        path: `${path}.interface`,
+        message: `device "${device}" has no interface "${iface}"`,
+      });
+    }
+  };
+  config.links.forEach((link, l) => {
+    checkEnd(link.a.device, link.a.interface, `links.${String(l)}.a`);
+    checkEnd(link.b.device, link.b.interface, `links.${String(l)}.b`);
+    if (link.a.device === link.b.device && link.a.interface === link.b.interface) {
+      problems.push({ path: `links.${String(l)}`, message: 'a link cannot join an interface to itself' });
+    }
+  });
+  config.topology?.roots.forEach((root, r) => {
+    if (!interfacesByDevice.has(root)) {
+      problems.push({ path: `topology.roots.${String(r)}`, message: `unknown device "${root}"` });
+    }
+  });
+
+  const planIds = new Set(config.pricePlans.map((p) => p.id));
+  const slaIds = new Set(config.slas.map((s) => s.id));
+  problems.push(
+    ...duplicates(
+      config.pricePlans.map((p, i) => ({ key: p.id, path: `pricePlans.${String(i)}.id` })),
+      'price plan id',
+    ),
+    ...duplicates(
+      config.slas.map((s, i) => ({ key: s.id, path: `slas.${String(i)}.id` })),
+      'SLA id',
+    ),
+    ...duplicates(
+      config.customers.map((c, i) => ({ key: c.id, path: `customers.${String(i)}.id` })),
+      'customer id',
+    ),
+    ...duplicates(
+      config.customers.flatMap((c, i) =>
+        c.services.map((s, j) => ({
+          key: s.id,
+          path: `customers.${String(i)}.services.${String(j)}.id`,
+        })),
+      ),
+      'service id',
+    ),
+    ...duplicates(
+      config.api.tokens.map((t, i) => ({ key: t.name, path: `api.tokens.${String(i)}.name` })),
+      'token name',
+    ),
+  );
+  config.customers.forEach((customer, c) => {
+    const path = `customers.${String(c)}`;
+    if (!isTimeZone(customer.timeZone)) {
+      problems.push({ path: `${path}.timeZone`, message: `unknown time zone "${customer.timeZone}"` });
+    }
+    customer.services.forEach((service, s) => {
+      const servicePath = `${path}.services.${String(s)}`;
+      checkEnd(service.device, service.interface, servicePath);
+      if (!planIds.has(service.plan)) {
+        problems.push({ path: `${servicePath}.plan`, message: `unknown price plan "${service.plan}"` });
+      }
+      if (service.sla !== undefined && !slaIds.has(service.sla)) {
+        problems.push({ path: `${servicePath}.sla`, message: `unknown SLA "${service.sla}"` });
+      }
+    });
+  });
+  config.slas.forEach((sla, s) => {
+    problems.push(
+      ...duplicates(
+        sla.tiers.map((t, i) => ({
+          key: String(t.belowPercent),
+          path: `slas.${String(s)}.tiers.${String(i)}.belowPercent`,
+        })),
+        'tier threshold',
+      ),
+    );
+  });
+  if (config.influx.api === 'v2' && (config.influx.org === undefined || config.influx.bucket === undefined)) {
+    problems.push({ path: 'influx', message: 'api v2 needs both org and bucket' });
+  }
+  return problems;
+}

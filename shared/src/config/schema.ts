@@ -1,0 +1,257 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SeveritySchema } from '../severity.js';
+
+const strict = { additionalProperties: false } as const;
+
+/** An identifier used in cross-references: letters, digits, dot, dash, underscore. */
+const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' });
+/** An object identifier in dotted-decimal form. */
+const Oid = Type.String({ pattern: '^[0-2](\\.(0|[1-9][0-9]*))+$' });
+/** A decimal amount of money in the customer's currency, e.g. "1250.00". */
+const Money = Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,4})?$' });
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+function list<T extends TSchema>(item: T) {
+  return Type.Array(item, { default: [] });
+}
+
+/** SNMP credentials used to poll one device. */
+export const SnmpTargetSchema = Type.Union([
+  Type.Object(
+    {
+      version: Type.Union([Type.Literal('1'), Type.Literal('2c')]),
+      community: Type.String({ minLength: 1 }),
+      port: Type.Optional(Port),
+    },
+    strict,
+  ),
+  Type.Object(
+    {
+      version: Type.Literal('3'),
+      user: Name,
+      port: Type.Optional(Port),
+    },
+    strict,
+  ),
+]);
+
+/** Authentication protocols accepted for SNMPv3 users. */
+export const AuthProtocolSchema = Type.Union(
+  ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'].map((p) => Type.Literal(p)),
+);
+/** Privacy protocols accepted for SNMPv3 users. */
+export const PrivProtocolSchema = Type.Union(
+  ['des', 'aes', 'aes256b', 'aes256r'].map((p) => Type.Literal(p)),
+);
+
+/** An SNMPv3 user (for traps received and for polls). Keys are secrets: never logged or served. */
+export const SnmpUserSchema = Type.Object(
+  {
+    name: Name,
+    authProtocol: Type.Optional(AuthProtocolSchema),
+    authKey: Type.Optional(Type.String({ minLength: 8 })),
+    privProtocol: Type.Optional(PrivProtocolSchema),
+    privKey: Type.Optional(Type.String({ minLength: 8 })),
+  },
+  strict,
+);
+
+/** One interface of a device, by its SNMP ifIndex. */
+export const InterfaceSchema = Type.Object(
+  {
+    ifIndex: Type.Integer({ minimum: 1 }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    speedMbps: Type.Number({ exclusiveMinimum: 0 }),
+    description: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+/** One managed device. */
+export const DeviceSchema = Type.Object(
+  {
+    name: Name,
+    /** The management address: polls go there, and traps from it are attributed to this device. */
+    address: Type.String({ minLength: 1 }),
+    kind: Type.Optional(
+      Type.Union(['core', 'aggregation', 'access', 'other'].map((k) => Type.Literal(k))),
+    ),
+    site: Type.Optional(Type.String()),
+    snmp: SnmpTargetSchema,
+    pollIntervalS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
+    interfaces: list(InterfaceSchema),
+  },
+  strict,
+);
+
+/** One end of a link: a device and one of its interfaces, by name. */
+export const LinkEndSchema = Type.Object({ device: Name, interface: Type.String() }, strict);
+
+/** A physical or logical link between two device interfaces. */
+export const LinkSchema = Type.Object({ a: LinkEndSchema, b: LinkEndSchema }, strict);
+
+/** Where the NOC reaches the network from: reachability is computed from these devices. */
+export const TopologySchema = Type.Object({ roots: Type.Array(Name, { minItems: 1 }) }, strict);
+
+/** A customer service (circuit) and the interface that carries it. */
+export const ServiceSchema = Type.Object(
+  {
+    id: Name,
+    description: Type.Optional(Type.String()),
+    device: Name,
+    interface: Type.String(),
+    plan: Name,
+    sla: Type.Optional(Name),
+  },
+  strict,
+);
+
+/** A customer with its services, currency, billing period and time zone. */
+export const CustomerSchema = Type.Object(
+  {
+    id: Name,
+    name: Type.String({ minLength: 1 }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    timeZone: Type.String({ minLength: 1, default: 'UTC' }),
+    billingAnchorDay: Type.Integer({ minimum: 1, maximum: 28, default: 1 }),
+    services: list(ServiceSchema),
+  },
+  strict,
+);
+
+/** Traffic direction used to bill a 95th-percentile plan. */
+export const DirectionSchema = Type.Union(
+  ['in', 'out', 'max', 'sum'].map((d) => Type.Literal(d)),
+);
+
+/** A price plan: flat, 95th-percentile burstable, or volume. */
+export const PricePlanSchema = Type.Union([
+  Type.Object({ id: Name, type: Type.Literal('flat'), monthlyCharge: Money }, strict),
+  Type.Object(
+    {
+      id: Name,
+      type: Type.Literal('percentile95'),
+      monthlyCharge: Money,
+      commitMbps: Type.Number({ minimum: 0 }),
+      overagePerMbps: Money,
+      direction: DirectionSchema,
+    },
+    strict,
+  ),
+  Type.Object(
+    {
+      id: Name,
+      type: Type.Literal('volume'),
+      monthlyCharge: Money,
+      includedGB: Type.Number({ minimum: 0 }),
+      perExtraGB: Money,
+    },
+    strict,
+  ),
+]);
+
+/** An SLA: availability tiers with the credit each earns, and a cap. */
+export const SlaSchema = Type.Object(
+  {
+    id: Name,
+    tiers: Type.Array(
+      Type.Object(
+        {
+          belowPercent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+          creditPercent: Type.Number({ minimum: 0, maximum: 100 }),
+        },
+        strict,
+      ),
+      { minItems: 1 },
+    ),
+    creditCapPercent: Type.Number({ minimum: 0, maximum: 100 }),
+  },
+  strict,
+);
+
+/**
+ * An event definition: how a trap becomes an event. Templates substitute `{device}`, `{type}`,
+ * `{oid}`, `{vb:OID}` (value of the first varbind whose OID starts with OID) and `{index:OID}`
+ * (that varbind's instance suffix).
+ */
+export const EventDefinitionSchema = Type.Object(
+  {
+    trapOid: Oid,
+    /** Varbind values that must match, by OID prefix, for this definition to apply. */
+    match: Type.Optional(Type.Record(Type.String(), Type.String())),
+    type: Name,
+    severity: SeveritySchema,
+    reductionKey: Type.String({ minLength: 1 }),
+    clearKey: Type.Optional(Type.String({ minLength: 1 })),
+    component: Type.Optional(Type.String()),
+    description: Type.String(),
+  },
+  strict,
+);
+
+/** API bearer token, stored as its SHA-256 hex digest, with a role. */
+export const ApiTokenSchema = Type.Object(
+  {
+    name: Name,
+    role: Type.Union(['viewer', 'engineer', 'billing', 'admin'].map((r) => Type.Literal(r))),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  },
+  strict,
+);
+
+/** Where metrics go. `v1` speaks `/write` (InfluxDB 1.x); `v2` speaks `/api/v2/write` (2.x, 3.x). */
+export const InfluxSchema = Type.Object(
+  {
+    api: Type.Union([Type.Literal('v1'), Type.Literal('v2')], { default: 'v1' }),
+    database: Type.String({ minLength: 1, default: 'faultline' }),
+    retentionPolicy: Type.Optional(Type.String()),
+    org: Type.Optional(Type.String()),
+    bucket: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+/** The whole configuration file. */
+export const ConfigSchema = Type.Object(
+  {
+    snmp: Type.Object(
+      {
+        communities: Type.Array(Type.String({ minLength: 1 }), { default: ['public'] }),
+        users: list(SnmpUserSchema),
+        mibDirs: list(Type.String()),
+      },
+      { ...strict, default: {} },
+    ),
+    influx: Type.Object(InfluxSchema.properties, { ...strict, default: {} }),
+    devices: list(DeviceSchema),
+    links: list(LinkSchema),
+    topology: Type.Optional(TopologySchema),
+    customers: list(CustomerSchema),
+    pricePlans: list(PricePlanSchema),
+    slas: list(SlaSchema),
+    events: list(EventDefinitionSchema),
+    api: Type.Object({ tokens: list(ApiTokenSchema) }, { ...strict, default: {} }),
+  },
+  strict,
+);
+
+/** The validated configuration. */
+export type Config = Static<typeof ConfigSchema>;
+/** One managed device. */
+export type Device = Static<typeof DeviceSchema>;
+/** One device interface. */
+export type DeviceInterface = Static<typeof InterfaceSchema>;
+/** An event definition. */
+export type EventDefinition = Static<typeof EventDefinitionSchema>;
+/** An SNMPv3 user. */
+export type SnmpUser = Static<typeof SnmpUserSchema>;
+/** An API token entry. */
+export type ApiToken = Static<typeof ApiTokenSchema>;
+/** An API role. */
+export type Role = ApiToken['role'];
+/** A customer. */
+export type Customer = Static<typeof CustomerSchema>;
+/** A price plan. */
+export type PricePlan = Static<typeof PricePlanSchema>;
+/** An SLA. */
+export type Sla = Static<typeof SlaSchema>;

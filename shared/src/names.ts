@@ -1,0 +1,12 @@
+/** Name of the BullMQ queue that carries event batches from collectors to correlators. */
+export const EVENTS_QUEUE = 'events';
+/** Name of the BullMQ job that carries one batch of events. */
+export const EVENT_BATCH_JOB = 'batch';
+
+/** Redis pub/sub channels, under the deployment prefix. */
+export function channels(prefix: string) {
+  return {
+    /** Alarm changes (`AlarmChange` JSON). */
+    alarms: `${prefix}:alarms`,
+  } as const;
+}

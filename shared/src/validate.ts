@@ -1,0 +1,55 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+
+/** One problem found in a value: a JSON-pointer-like path and what is wrong there. */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The outcome of checking untrusted input: the typed value, or every problem at once. */
+export type Checked<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** A compiled validator for one schema; compile once, call on every input. */
+export interface Validator<S extends TSchema> {
+  readonly schema: S;
+  check(value: unknown): Checked<Static<S>>;
+}
+
+/**
+ * Compiles a TypeBox schema into a validator that reports every problem with its path.
+ * Paths use dots for readability (`devices.2.snmp.version`), which is what operators read in
+ * config errors and API 400 answers.
+ */
+export function createValidator<S extends TSchema>(schema: S): Validator<S> {
+  const compiled: TypeCheck<S> = TypeCompiler.Compile(schema);
+  return {
+    schema,
+    check(value) {
+      if (compiled.Check(value)) return { ok: true, value };
+      const problems: Problem[] = [];
+      const seen = new Set<string>();
+      for (const error of compiled.Errors(value)) {
+        const path = toDottedPath(error.path);
+        const key = `${path}\u0000${error.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        problems.push({ path, message: error.message });
+      }
+      return { ok: false, problems };
+    },
+  };
+}
+
+/** `/devices/2/snmp` → `devices.2.snmp`; the root is shown as `(root)`. */
+export function toDottedPath(pointer: string): string {
+  const parts = pointer.split('/').filter((part) => part !== '');
+  return parts.length === 0 ? '(root)' : parts.join('.');
+}
+
+/** Formats problems one per line, the way start-up errors and CLI output show them. */
+export function formatProblems(problems: readonly Problem[]): string {
+  return problems.map((problem) => `  - ${problem.path}: ${problem.message}`).join('\n');
+}

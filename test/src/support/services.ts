@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate, readSettings, type Settings } from '@faultline/shared';
+
+/** A name unique to this test run, safe for Redis prefixes, queue names, databases and topics. */
+export function uniqueName(label: string): string {
+  return `${label}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Settings for a test: the machine's service URLs, a unique Redis/BullMQ prefix, the given overrides. */
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  const checked = readSettings(process.env);
+  if (!checked.ok) throw new Error(`invalid test environment: ${JSON.stringify(checked.problems)}`);
+  return { ...checked.value, prefix: uniqueName('t'), logLevel: 'silent', ...overrides };
+}
+
+/** A fresh PostgreSQL database with every migration applied; `drop` removes it. */
+export interface TestDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** Creates an isolated, migrated database on the test PostgreSQL server. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = testSettings().databaseUrl;
+  const name = uniqueName('ft').toLowerCase();
+  const admin = new pg.Client({ connectionString: withDatabase(base, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(base, name);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await migrate(client);
+  } finally {
+    await client.end();
+  }
+  return {
+    url,
+    async drop() {
+      const dropper = new pg.Client({ connectionString: withDatabase(base, 'postgres') });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+/** Runs one InfluxQL statement against the test InfluxDB and returns the parsed JSON answer. */
+export async function influxQuery(q: string, database?: string): Promise<unknown> {
+  const url = new URL('/query', testSettings().influxUrl);
+  url.searchParams.set('q', q);
+  if (database !== undefined) url.searchParams.set('db', database);
+  const response = await fetch(url, { method: 'POST' });
+  if (!response.ok) throw new Error(`InfluxDB answered ${String(response.status)} to ${q}`);
+  return response.json();
+}
+
+/** A fresh InfluxDB database; `drop` removes it. */
+export async function createInfluxDatabase(): Promise<{ name: string; drop(): Promise<void> }> {
+  const name = uniqueName('ft');
+  await influxQuery(`CREATE DATABASE "${name}"`);
+  return { name, drop: async () => void (await influxQuery(`DROP DATABASE "${name}"`)) };
+}
