@@ -1,0 +1,213 @@
+import {
+  HttpError,
+  InfluxDB,
+  Point,
+  setLogger,
+  type Transport,
+  type WriteApi,
+  type WritePrecisionType,
+} from '@influxdata/influxdb-client';
+import type { Config, Logger } from '@faultline/shared';
+import type { InterfacePoint } from '../core/interface-points.js';
+import { createCounters, type Counters, type MetricsWriter } from '../ports.js';
+
+/** The measurement the poller writes. */
+export const INTERFACE_MEASUREMENT = 'interface';
+
+/** What the writer counts. */
+export const INFLUX_COUNTER_NAMES = [
+  /** Points handed to the writer. */
+  'points',
+  /** Lines InfluxDB accepted. */
+  'written',
+  /** Failed write attempts (each may be retried). */
+  'writeErrors',
+  /** Lines given up: retries exhausted, rejected by the server, or pushed out of the retry buffer. */
+  'dropped',
+] as const;
+/** An Influx writer counter. */
+export type InfluxCounterName = (typeof INFLUX_COUNTER_NAMES)[number];
+
+export interface InfluxWriterOptions {
+  readonly url: string;
+  /** InfluxDB 2.x/3.x token, or `user:password` for a 1.x server with auth. */
+  readonly token: string | undefined;
+  readonly influx: Config['influx'];
+  readonly logger: Logger;
+  readonly batchSize?: number;
+  readonly flushIntervalMs?: number;
+  readonly maxRetries?: number;
+}
+
+export interface InfluxWriter extends MetricsWriter {
+  readonly counters: Readonly<Counters<InfluxCounterName>>;
+  /** Sends what is buffered now. */
+  flush(): Promise<void>;
+}
+
+const WRITE_PRECISION: WritePrecisionType = 'ms';
+
+/**
+ * Rewrites the client's fixed 2.x write path into the 1.x one: `/api/v2/write?org=&bucket=&
+ * precision=` → `/write?db=&rp=&precision=`. 1.x spells microseconds `u` (it reads `us` as ns).
+ * Any other path is returned unchanged.
+ */
+export function toV1WritePath(
+  path: string,
+  database: string,
+  retentionPolicy: string | undefined,
+): string {
+  const [pathname, query = ''] = path.split('?', 2) as [string, string?];
+  if (pathname !== '/api/v2/write') return path;
+  const v2 = new URLSearchParams(query);
+  const v1 = new URLSearchParams({ db: database });
+  if (retentionPolicy !== undefined) v1.set('rp', retentionPolicy);
+  const precision = v2.get('precision');
+  if (precision !== null) v1.set('precision', precision === 'us' ? 'u' : precision);
+  const consistency = v2.get('consistency');
+  if (consistency !== null) v1.set('consistency', consistency);
+  return `/write?${v1.toString()}`;
+}
+
+/** A transport that sends the client's writes to the 1.x endpoint, keeping its batching, retries and gzip. */
+export function v1WriteTransport(
+  base: Transport,
+  database: string,
+  retentionPolicy: string | undefined,
+): Transport {
+  return {
+    send: (path, body, options, callbacks) => {
+      base.send(toV1WritePath(path, database, retentionPolicy), body, options, callbacks);
+    },
+    request: (path, body, options, responseStarted) =>
+      base.request(toV1WritePath(path, database, retentionPolicy), body, options, responseStarted),
+    iterate: (path, body, options) =>
+      base.iterate(toV1WritePath(path, database, retentionPolicy), body, options),
+    chunkCombiner: base.chunkCombiner,
+  };
+}
+
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * A counter as an exact line-protocol integer field. InfluxDB 1.x has no unsigned fields, and the
+ * client's `intField` goes through a float (exact only to 2^53), so the field is written from the
+ * bigint's digits. Counter64 values above 2^63−1 (never reached in practice) are written as their
+ * two's-complement int64, the same 64 bits: a reader adds 2^64 to a negative value.
+ */
+export function int64Field(value: bigint): string {
+  const signed = value > INT64_MAX ? value - (1n << 64n) : value;
+  return `${signed.toString()}i`;
+}
+
+/** The line-protocol point of one interface sample. */
+export function toPoint(sample: InterfacePoint): Point {
+  const point = new Point(INTERFACE_MEASUREMENT)
+    .tag('device', sample.device)
+    .tag('interface', sample.interface)
+    .tag('ifIndex', String(sample.ifIndex))
+    .timestamp(sample.timeMs);
+  if (sample.service !== undefined) point.tag('service', sample.service);
+  if (sample.customer !== undefined) point.tag('customer', sample.customer);
+  if (sample.inOctets !== undefined) point.fields.in_octets = int64Field(sample.inOctets);
+  if (sample.outOctets !== undefined) point.fields.out_octets = int64Field(sample.outOctets);
+  if (sample.inBps !== undefined) point.floatField('in_bps', sample.inBps);
+  if (sample.outBps !== undefined) point.floatField('out_bps', sample.outBps);
+  if (sample.operStatus !== undefined) point.intField('oper_status', sample.operStatus);
+  if (sample.quarantined === true) point.booleanField('quarantined', true);
+  return point;
+}
+
+/**
+ * Writes interface points to InfluxDB with the official client's WriteApi (batching, retries with
+ * backoff, gzip). `v1` (InfluxDB 1.x) goes through a transport that rewrites the write path;
+ * `v2` (2.x, 3.x) uses org, bucket and token as they are. Lines the client gives up on are
+ * counted as dropped: it reports them only through these callbacks.
+ */
+export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
+  const { influx, logger } = options;
+  const counters = createCounters(INFLUX_COUNTER_NAMES);
+  const maxRetries = options.maxRetries ?? 5;
+  // The client logs through one process-wide logger; route it into ours.
+  setLogger({
+    error: (message, error) => {
+      logger.error({ err: error }, `influx client: ${message}`);
+    },
+    warn: (message, error) => {
+      logger.warn({ err: error }, `influx client: ${message}`);
+    },
+  });
+  const connection = {
+    url: options.url,
+    ...(options.token === undefined ? {} : { token: options.token }),
+  };
+  const client =
+    influx.api === 'v1'
+      ? new InfluxDB({
+          ...connection,
+          transport: v1WriteTransport(
+            new InfluxDB(connection).transport,
+            influx.database,
+            influx.retentionPolicy,
+          ),
+        })
+      : new InfluxDB(connection);
+  const org = influx.api === 'v1' ? '' : (influx.org ?? '');
+  const bucket = influx.api === 'v1' ? influx.database : (influx.bucket ?? influx.database);
+  const writeApi: WriteApi = client.getWriteApi(org, bucket, WRITE_PRECISION, {
+    batchSize: options.batchSize ?? 5000,
+    flushInterval: options.flushIntervalMs ?? 1000,
+    maxRetries,
+    maxRetryTime: 180_000,
+    maxBufferLines: 100_000,
+    gzipThreshold: 1000,
+    writeFailed(error, lines, attempt, expires) {
+      counters.writeErrors += 1;
+      // The client retries only network errors and HTTP ≥ 429, at most maxRetries times, and
+      // not past `expires`; anything else is the last attempt and the lines are gone.
+      const retriable = !(error instanceof HttpError) || error.statusCode >= 429;
+      if (!retriable || attempt > maxRetries || expires <= Date.now()) {
+        counters.dropped += lines.length;
+        logger.error(
+          { err: error, lines: lines.length, attempt },
+          'influx write failed; points dropped',
+        );
+      }
+    },
+    writeSuccess(lines) {
+      counters.written += lines.length;
+    },
+    writeRetrySkipped(entry) {
+      counters.dropped += entry.lines.length;
+      logger.error({ lines: entry.lines.length }, 'influx retry buffer full; points dropped');
+    },
+  });
+  let closed = false;
+
+  return {
+    counters,
+    write(points) {
+      if (closed) {
+        counters.dropped += points.length;
+        return;
+      }
+      counters.points += points.length;
+      writeApi.writePoints(points.map(toPoint));
+    },
+    async flush() {
+      if (!closed) await writeApi.flush().catch(() => undefined);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // close() resolves even when lines are lost (a failed last flush, a non-empty retry buffer):
+      // whatever the server never confirmed and was not yet counted is dropped now.
+      await writeApi.close().catch(() => undefined);
+      const unsettled = counters.points - counters.written - counters.dropped;
+      if (unsettled > 0) {
+        counters.dropped += unsettled;
+        logger.error({ lines: unsettled }, 'influx points unwritten at stop');
+      }
+    },
+  };
+}

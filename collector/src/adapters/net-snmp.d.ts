@@ -1,0 +1,106 @@
+/**
+ * Narrow local types for the parts of net-snmp 3.29 this collector uses. The published @types lag
+ * behind and type the receiver as `any`; these follow the library's README and source. Only the
+ * adapters import net-snmp.
+ */
+declare module 'net-snmp' {
+  import type { RemoteInfo, Socket, SocketType } from 'node:dgram';
+
+  namespace snmp {
+    interface Varbind {
+      oid: string;
+      type: number;
+      value: unknown;
+    }
+
+    /** Anything shaped like node:dgram's createSocket, to tune the sockets the library opens. */
+    interface DgramModule {
+      createSocket(type: SocketType): Socket;
+    }
+
+    interface ReceiverOptions {
+      port?: number;
+      address?: string | null;
+      transport?: 'udp4' | 'udp6';
+      disableAuthorization?: boolean;
+      includeAuthentication?: boolean;
+      engineID?: string;
+      dgramModule?: DgramModule;
+    }
+
+    /** A received notification PDU; the v1 fields are present on Trap-PDUs only. */
+    interface ReceivedPdu {
+      type: number;
+      id?: number;
+      varbinds: Varbind[];
+      community?: string;
+      user?: string;
+      enterprise?: string;
+      agentAddr?: string;
+      generic?: number;
+      specific?: number;
+      upTime?: number;
+    }
+
+    interface ReceivedNotification {
+      pdu: ReceivedPdu;
+      rinfo: RemoteInfo;
+    }
+
+    /** Errors from the library carry the sender of the offending packet when there was one. */
+    interface SnmpError extends Error {
+      rinfo?: RemoteInfo;
+      code?: number;
+      status?: number;
+    }
+
+    interface Authorizer {
+      addCommunity(community: string): void;
+      getCommunities(): string[];
+    }
+
+    interface Receiver {
+      getAuthorizer(): Authorizer;
+      close(callback?: (socket: { address: string; family: string; port: number }) => void): void;
+    }
+
+    interface SessionOptions {
+      port?: number;
+      retries?: number;
+      timeout?: number;
+      backoff?: number;
+      transport?: 'udp4' | 'udp6';
+      version?: number;
+      idBitsSize?: 16 | 32;
+      dgramModule?: DgramModule;
+    }
+
+    type ResponseCallback = (error: SnmpError | null, varbinds?: Varbind[]) => void;
+
+    interface Session {
+      get(oids: string[], callback: ResponseCallback): void;
+      close(): void;
+      on(event: 'error', listener: (error: Error) => void): this;
+      on(event: 'close', listener: () => void): this;
+    }
+
+    const Version1: number;
+    const Version2c: number;
+    const Version3: number;
+    const PduType: {
+      readonly Trap: number;
+      readonly TrapV2: number;
+      readonly InformRequest: number;
+    };
+
+    function createReceiver(
+      options: ReceiverOptions,
+      callback: (error: SnmpError | null, notification: ReceivedNotification | null) => void,
+    ): Receiver;
+    function createSession(target: string, community: string, options?: SessionOptions): Session;
+    function isVarbindError(varbind: Varbind): boolean;
+    function varbindError(varbind: Varbind): string;
+  }
+
+  export = snmp;
+}

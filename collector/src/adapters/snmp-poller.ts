@@ -1,0 +1,386 @@
+import snmp from 'net-snmp';
+import type { Device, Logger } from '@faultline/shared';
+import type { DevicePoll, PolledInterface } from '../core/interface-points.js';
+import { firstPollDelayMs, nextPollDelayMs } from '../core/poll-schedule.js';
+import { counterValue } from '../core/varbind.js';
+import { createCounters, type Clock, type Counters } from '../ports.js';
+
+/** The OIDs polled: SNMPv2-MIB sysUpTime and IF-MIB columns, each followed by `.ifIndex`. */
+export const POLL_OIDS = {
+  sysUpTime: '1.3.6.1.2.1.1.3.0',
+  ifHCInOctets: '1.3.6.1.2.1.31.1.1.1.6',
+  ifHCOutOctets: '1.3.6.1.2.1.31.1.1.1.10',
+  ifHighSpeed: '1.3.6.1.2.1.31.1.1.1.15',
+  ifOperStatus: '1.3.6.1.2.1.2.2.1.8',
+  ifInOctets: '1.3.6.1.2.1.2.2.1.10',
+  ifOutOctets: '1.3.6.1.2.1.2.2.1.16',
+  ifSpeed: '1.3.6.1.2.1.2.2.1.5',
+} as const;
+
+/** What the poller counts. */
+export const POLLER_COUNTER_NAMES = [
+  /** Device polls begun. */
+  'polls',
+  /** Device polls that answered. */
+  'succeeded',
+  /** Device polls that failed (timeout, error status, closed session). */
+  'failed',
+  /** Polls not started because the device's previous poll was still running. */
+  'skipped',
+] as const;
+/** A poller counter. */
+export type PollerCounterName = (typeof POLLER_COUNTER_NAMES)[number];
+
+export interface SnmpPollerOptions {
+  readonly devices: readonly Device[];
+  /** Receives each answered poll. Must not throw (a throw is caught and logged). */
+  readonly onPoll: (poll: DevicePoll) => void;
+  readonly logger: Logger;
+  /** Device polls running at once, across all devices. */
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+export interface SnmpPoller {
+  /** Schedules every pollable device; the first polls are spread over the first seconds. */
+  start(): void;
+  /** Stops scheduling, cancels requests in flight and closes the sessions. */
+  stop(): Promise<void>;
+  /** Polls one device now (outside its schedule) and returns what it read. */
+  pollNow(deviceName: string): Promise<DevicePoll>;
+  readonly counters: Readonly<Counters<PollerCounterName>>;
+}
+
+/** Interfaces per GET: keeps every request and response well under one MTU. */
+const INTERFACES_PER_REQUEST = 8;
+const NO_SUCH_NAME = 2;
+
+function get(session: snmp.Session, oids: string[]): Promise<snmp.Varbind[]> {
+  return new Promise((resolve, reject) => {
+    session.get(oids, (error, varbinds) => {
+      if (error) reject(error);
+      else resolve(varbinds ?? []);
+    });
+  });
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A varbind's value when it is not an exception (noSuchObject, noSuchInstance, endOfMibView). */
+function present(varbind: snmp.Varbind | undefined): unknown {
+  return varbind === undefined || snmp.isVarbindError(varbind) ? undefined : varbind.value;
+}
+
+function integer(varbind: snmp.Varbind | undefined): number | undefined {
+  const value = present(varbind);
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function counter(varbind: snmp.Varbind | undefined): bigint | undefined {
+  return counterValue(present(varbind));
+}
+
+/** ifSpeed saturates at 2^32−1 for interfaces faster than 4.29 Gbit/s: then it says nothing. */
+function ifSpeedBps(varbind: snmp.Varbind | undefined): number | undefined {
+  const speed = integer(varbind);
+  return speed === undefined || speed <= 0 || speed >= 4_294_967_295 ? undefined : speed;
+}
+
+/**
+ * One device's SNMP session and the knowledge gained about it: which interfaces have no 64-bit
+ * counters (asked for 32-bit ones directly from then on).
+ */
+interface DeviceSession {
+  readonly device: Device;
+  readonly session: snmp.Session;
+  readonly version: '1' | '2c';
+  readonly only32Bit: Set<number>;
+}
+
+/**
+ * Reads 64-bit counters (ifXTable) of the given interfaces, with sysUpTime when asked; interfaces
+ * whose agent has no ifHC counters are returned in `missing`.
+ */
+async function read64(
+  target: DeviceSession,
+  ifIndexes: readonly number[],
+  withUptime: boolean,
+): Promise<{ uptimeTicks?: number; interfaces: PolledInterface[]; missing: number[] }> {
+  const columns = [
+    POLL_OIDS.ifHCInOctets,
+    POLL_OIDS.ifHCOutOctets,
+    POLL_OIDS.ifHighSpeed,
+    POLL_OIDS.ifOperStatus,
+  ];
+  const oids = ifIndexes.flatMap((i) => columns.map((c) => `${c}.${String(i)}`));
+  const varbinds = await get(target.session, withUptime ? [POLL_OIDS.sysUpTime, ...oids] : oids);
+  const offset = withUptime ? 1 : 0;
+  const uptimeTicks = withUptime ? integer(varbinds[0]) : undefined;
+  const interfaces: PolledInterface[] = [];
+  const missing: number[] = [];
+  ifIndexes.forEach((ifIndex, n) => {
+    const at = (column: number): snmp.Varbind | undefined =>
+      varbinds[offset + n * columns.length + column];
+    const inOctets = counter(at(0));
+    const outOctets = counter(at(1));
+    if (inOctets === undefined && outOctets === undefined) {
+      missing.push(ifIndex);
+      return;
+    }
+    const highSpeedMbps = integer(at(2));
+    const operStatus = integer(at(3));
+    interfaces.push({
+      ifIndex,
+      width: 64,
+      ...(inOctets === undefined ? {} : { inOctets }),
+      ...(outOctets === undefined ? {} : { outOctets }),
+      ...(highSpeedMbps === undefined || highSpeedMbps <= 0
+        ? {}
+        : { speedBps: highSpeedMbps * 1e6 }),
+      ...(operStatus === undefined ? {} : { operStatus }),
+    });
+  });
+  return { ...(uptimeTicks === undefined ? {} : { uptimeTicks }), interfaces, missing };
+}
+
+/** Reads 32-bit counters (ifTable). In SNMPv1 one missing OID fails the whole request, so a failed batch is retried one interface at a time. */
+async function read32(
+  target: DeviceSession,
+  ifIndexes: readonly number[],
+  withUptime: boolean,
+): Promise<{ uptimeTicks?: number; interfaces: PolledInterface[] }> {
+  const columns = [
+    POLL_OIDS.ifInOctets,
+    POLL_OIDS.ifOutOctets,
+    POLL_OIDS.ifSpeed,
+    POLL_OIDS.ifOperStatus,
+  ];
+  const oids = ifIndexes.flatMap((i) => columns.map((c) => `${c}.${String(i)}`));
+  let varbinds: snmp.Varbind[];
+  try {
+    varbinds = await get(target.session, withUptime ? [POLL_OIDS.sysUpTime, ...oids] : oids);
+  } catch (error) {
+    const status = (error as snmp.SnmpError).status;
+    if (target.version !== '1' || status !== NO_SUCH_NAME || ifIndexes.length === 1) throw error;
+    const uptime = withUptime
+      ? integer((await get(target.session, [POLL_OIDS.sysUpTime]))[0])
+      : undefined;
+    const interfaces: PolledInterface[] = [];
+    for (const ifIndex of ifIndexes) {
+      const single = await read32(target, [ifIndex], false).catch(() => ({ interfaces: [] }));
+      interfaces.push(...single.interfaces);
+    }
+    return { ...(uptime === undefined ? {} : { uptimeTicks: uptime }), interfaces };
+  }
+  const offset = withUptime ? 1 : 0;
+  const uptimeTicks = withUptime ? integer(varbinds[0]) : undefined;
+  const interfaces: PolledInterface[] = [];
+  ifIndexes.forEach((ifIndex, n) => {
+    const at = (column: number): snmp.Varbind | undefined =>
+      varbinds[offset + n * columns.length + column];
+    const inOctets = counter(at(0));
+    const outOctets = counter(at(1));
+    const speedBps = ifSpeedBps(at(2));
+    const operStatus = integer(at(3));
+    if (inOctets === undefined && outOctets === undefined && operStatus === undefined) return;
+    interfaces.push({
+      ifIndex,
+      width: 32,
+      ...(inOctets === undefined ? {} : { inOctets }),
+      ...(outOctets === undefined ? {} : { outOctets }),
+      ...(speedBps === undefined ? {} : { speedBps }),
+      ...(operStatus === undefined ? {} : { operStatus }),
+    });
+  });
+  return { ...(uptimeTicks === undefined ? {} : { uptimeTicks }), interfaces };
+}
+
+/**
+ * Polls the configured interfaces of one device: sysUpTime, then ifHCIn/OutOctets, ifHighSpeed
+ * and ifOperStatus by GET, falling back to the 32-bit ifIn/OutOctets and ifSpeed for interfaces
+ * without ifXTable counters (and always for SNMPv1, which has no Counter64).
+ */
+export async function pollDevice(target: DeviceSession, clock: Clock): Promise<DevicePoll> {
+  const all = target.device.interfaces.map((i) => i.ifIndex);
+  const interfaces: PolledInterface[] = [];
+  let uptimeTicks: number | undefined;
+  let needUptime = true;
+  const wide = target.version === '1' ? [] : all.filter((i) => !target.only32Bit.has(i));
+  const narrow = all.filter((i) => !wide.includes(i));
+  for (const chunk of chunks(wide, INTERFACES_PER_REQUEST)) {
+    const read = await read64(target, chunk, needUptime);
+    if (needUptime) uptimeTicks = read.uptimeTicks;
+    needUptime = false;
+    interfaces.push(...read.interfaces);
+    for (const ifIndex of read.missing) {
+      target.only32Bit.add(ifIndex);
+      narrow.push(ifIndex);
+    }
+  }
+  for (const chunk of chunks(narrow, INTERFACES_PER_REQUEST)) {
+    const read = await read32(target, chunk, needUptime);
+    if (needUptime) uptimeTicks = read.uptimeTicks;
+    needUptime = false;
+    interfaces.push(...read.interfaces);
+  }
+  return {
+    device: target.device.name,
+    timeMs: clock(),
+    ...(uptimeTicks === undefined ? {} : { uptimeTicks }),
+    interfaces,
+  };
+}
+
+/**
+ * The SNMP poller: one session per device (v1/v2c; v3 polling comes with v3 credentials), each
+ * device on its own interval with jitter, and at most `concurrency` device polls at once. A device
+ * whose previous poll still runs when its time comes is skipped, not queued twice.
+ */
+export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
+  const logger = options.logger;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const counters = createCounters(POLLER_COUNTER_NAMES);
+  const targets = new Map<string, DeviceSession>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const busy = new Set<string>();
+  const failing = new Set<string>();
+  const waiting: (() => void)[] = [];
+  const running = new Set<Promise<unknown>>();
+  let active = 0;
+  let stopped = false;
+  // Read through a function: a check after an await must see a stop that happened meanwhile.
+  const isStopped = (): boolean => stopped;
+
+  const acquire = async (): Promise<void> => {
+    if (active < concurrency) {
+      active += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+  };
+
+  const targetOf = (device: Device): DeviceSession | undefined => {
+    const existing = targets.get(device.name);
+    if (existing) return existing;
+    const snmpTarget = device.snmp;
+    if (snmpTarget.version === '3') return undefined;
+    const session = snmp.createSession(device.address, snmpTarget.community, {
+      port: snmpTarget.port ?? 161,
+      version: snmpTarget.version === '1' ? snmp.Version1 : snmp.Version2c,
+      timeout: options.timeoutMs ?? 3000,
+      retries: options.retries ?? 1,
+      transport: device.address.includes(':') ? 'udp6' : 'udp4',
+    });
+    session.on('error', (error) => {
+      logger.error({ err: error, device: device.name }, 'snmp session error');
+    });
+    const target: DeviceSession = {
+      device,
+      session,
+      version: snmpTarget.version,
+      only32Bit: new Set(),
+    };
+    targets.set(device.name, target);
+    return target;
+  };
+
+  const pollOnce = async (device: Device): Promise<DevicePoll> => {
+    const target = targetOf(device);
+    if (target === undefined)
+      throw new Error(`device ${device.name} uses SNMPv3, which the poller does not speak yet`);
+    counters.polls += 1;
+    try {
+      const poll = await pollDevice(target, clock);
+      counters.succeeded += 1;
+      if (failing.delete(device.name))
+        logger.info({ device: device.name }, 'device answers polls again');
+      return poll;
+    } catch (error) {
+      counters.failed += 1;
+      if (!failing.has(device.name)) {
+        failing.add(device.name);
+        logger.warn({ err: error, device: device.name }, 'device poll failed');
+      }
+      throw error;
+    }
+  };
+
+  const scheduled = async (device: Device): Promise<void> => {
+    await acquire();
+    try {
+      if (isStopped()) return;
+      const poll = await pollOnce(device);
+      if (!isStopped()) options.onPoll(poll);
+    } catch (error) {
+      logger.debug({ err: error, device: device.name }, 'scheduled poll failed');
+    } finally {
+      release();
+      busy.delete(device.name);
+    }
+  };
+
+  const schedule = (device: Device, delayMs: number): void => {
+    const intervalMs = device.pollIntervalS * 1000;
+    timers.set(
+      device.name,
+      setTimeout(() => {
+        if (stopped) return;
+        schedule(device, nextPollDelayMs(intervalMs, random()));
+        if (busy.has(device.name)) {
+          counters.skipped += 1;
+          return;
+        }
+        busy.add(device.name);
+        const run = scheduled(device);
+        running.add(run);
+        void run.finally(() => running.delete(run));
+      }, delayMs),
+    );
+  };
+
+  return {
+    counters,
+    start() {
+      for (const device of options.devices) {
+        if (device.interfaces.length === 0) continue;
+        if (device.snmp.version === '3') {
+          logger.warn(
+            { device: device.name },
+            'SNMPv3 polling is not supported yet; device not polled',
+          );
+          continue;
+        }
+        schedule(device, firstPollDelayMs(device.pollIntervalS * 1000, random()));
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      // Closing a session fails its outstanding requests at once ("Socket forcibly closed").
+      for (const target of targets.values()) target.session.close();
+      targets.clear();
+      for (const resolve of waiting.splice(0)) resolve();
+      await Promise.allSettled([...running]);
+    },
+    async pollNow(deviceName) {
+      const device = options.devices.find((d) => d.name === deviceName);
+      if (device === undefined) throw new Error(`unknown device ${deviceName}`);
+      return pollOnce(device);
+    },
+  };
+}

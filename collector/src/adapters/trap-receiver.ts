@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import dgram, { type Socket, type SocketType } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import snmp from 'net-snmp';
+import type { Logger } from '@faultline/shared';
+import type { Notification } from '../core/trap-to-event.js';
+import { createCounters, type Clock, type Counters } from '../ports.js';
+
+/** What the receiver counts. Every datagram is `received`; each then lands in exactly one other. */
+export const TRAP_COUNTER_NAMES = [
+  'received',
+  'decoded',
+  'malformed',
+  'unauthorized',
+  'dropped',
+] as const;
+/** A trap receiver counter. */
+export type TrapCounterName = (typeof TRAP_COUNTER_NAMES)[number];
+
+/**
+ * The socket receive buffer asked for. The default (~208 KiB) loses traps in a storm; the kernel
+ * caps the request at net.core.rmem_max.
+ */
+export const TRAP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export interface TrapReceiverOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests); `address()` tells which. */
+  readonly port: number;
+  /** Communities accepted on v1/v2c notifications; anything else is counted unauthorized. */
+  readonly communities: readonly string[];
+  readonly recvBufferBytes?: number;
+  /**
+   * Called once per decoded notification; returns false when it could not take it (counted as
+   * dropped). A throw is caught and counted too: an escaping throw would crash the process.
+   */
+  readonly onNotification: (notification: Notification) => boolean;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+}
+
+export interface TrapReceiver {
+  /** Binds the socket; resolves once it listens, rejects when it cannot bind. */
+  start(): Promise<AddressInfo>;
+  /** Closes the socket. */
+  stop(): Promise<void>;
+  /** The bound address while listening. */
+  address(): AddressInfo | undefined;
+  readonly counters: Readonly<Counters<TrapCounterName>>;
+}
+
+/** How a receiver error is counted: a packet that failed the community/user check, a packet that is not a usable notification, or trouble with the socket itself. */
+export type ReceiverErrorKind = 'unauthorized' | 'malformed' | 'socket';
+
+/** net-snmp's ResponseInvalidCode values that mean "credentials did not check out" (v3). */
+const AUTH_FAILURE_CODES = new Set([
+  4 /* ECouldNotDecrypt */, 5 /* EAuthFailure */, 14 /* ENotInTimeWindow */,
+]);
+
+/**
+ * Classifies an error the library reports to the receiver callback. Packet errors carry the
+ * sender (`rinfo`); errors without one come from the socket.
+ */
+export function classifyReceiverError(error: snmp.SnmpError): ReceiverErrorKind {
+  if (error.rinfo === undefined) return 'socket';
+  if (error.name === 'RequestFailedError') return 'unauthorized';
+  if (
+    error.name === 'ResponseInvalidError' &&
+    error.code !== undefined &&
+    AUTH_FAILURE_CODES.has(error.code)
+  ) {
+    return 'unauthorized';
+  }
+  return 'malformed';
+}
+
+/**
+ * Converts the library's notification into the core's, or undefined when the PDU is not a
+ * notification. The version follows from the PDU: a Trap-PDU is v1; a v2 PDU with a user is v3.
+ */
+export function toNotification(
+  received: snmp.ReceivedNotification,
+  id: string,
+  receivedAtMs: number,
+): Notification | undefined {
+  const { pdu, rinfo } = received;
+  const base = {
+    id,
+    receivedAtMs,
+    sourceAddress: rinfo.address,
+    sourcePort: rinfo.port,
+    varbinds: Array.isArray(pdu.varbinds) ? pdu.varbinds : [],
+    ...(pdu.community === undefined ? {} : { community: pdu.community }),
+    ...(pdu.user === undefined ? {} : { user: pdu.user }),
+  };
+  if (pdu.type === snmp.PduType.Trap) {
+    return {
+      ...base,
+      version: '1',
+      pdu: 'trap',
+      v1: {
+        enterprise: pdu.enterprise ?? '0.0',
+        agentAddr: pdu.agentAddr ?? '0.0.0.0',
+        generic: pdu.generic ?? 6,
+        specific: pdu.specific ?? 0,
+        timeTicks: pdu.upTime ?? 0,
+      },
+    };
+  }
+  if (pdu.type !== snmp.PduType.TrapV2 && pdu.type !== snmp.PduType.InformRequest) return undefined;
+  return {
+    ...base,
+    version: pdu.user === undefined ? '2c' : '3',
+    pdu: pdu.type === snmp.PduType.InformRequest ? 'inform' : 'trap',
+    ...(pdu.id === undefined ? {} : { requestId: pdu.id }),
+  };
+}
+
+/**
+ * The SNMP notification receiver (v1, v2c; informs are acknowledged by the library before the
+ * callback runs). Its socket gets a multi-MiB receive buffer through the library's `dgramModule`
+ * hook, and the socket is watched directly to count every datagram and to know when it listens.
+ */
+export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
+  const logger = options.logger;
+  const clock = options.clock ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const counters = createCounters(TRAP_COUNTER_NAMES);
+  let receiver: snmp.Receiver | undefined;
+  let socket: Socket | undefined;
+  let bound: AddressInfo | undefined;
+
+  const handle = (
+    error: snmp.SnmpError | null,
+    received: snmp.ReceivedNotification | null,
+  ): void => {
+    try {
+      if (error) {
+        const kind = classifyReceiverError(error);
+        if (kind === 'socket') {
+          logger.error({ err: error }, 'trap socket error');
+          return;
+        }
+        counters[kind] += 1;
+        logger.debug(
+          { kind, source: error.rinfo?.address, reason: error.message },
+          'trap rejected',
+        );
+        return;
+      }
+      if (received === null) return;
+      const notification = toNotification(received, newId(), clock());
+      if (notification === undefined) {
+        counters.malformed += 1;
+        return;
+      }
+      counters.decoded += 1;
+      let accepted = false;
+      try {
+        accepted = options.onNotification(notification);
+      } catch (handlerError) {
+        logger.error(
+          { err: handlerError, source: notification.sourceAddress },
+          'trap handler failed',
+        );
+      }
+      if (!accepted) counters.dropped += 1;
+    } catch (unexpected) {
+      logger.error({ err: unexpected }, 'trap receiver callback failed');
+    }
+  };
+
+  const dgramModule: snmp.DgramModule = {
+    createSocket(type: SocketType) {
+      const created = dgram.createSocket({
+        type,
+        recvBufferSize: options.recvBufferBytes ?? TRAP_RECV_BUFFER_BYTES,
+      });
+      // Registered before the library's own listener, so it sees every datagram first.
+      created.on('message', () => {
+        counters.received += 1;
+      });
+      socket = created;
+      return created;
+    },
+  };
+
+  return {
+    counters,
+    address: () => bound,
+    async start() {
+      if (receiver !== undefined) throw new Error('trap receiver already started');
+      const created = snmp.createReceiver(
+        {
+          port: options.port,
+          address: options.host,
+          transport: options.host.includes(':') ? 'udp6' : 'udp4',
+          includeAuthentication: true,
+          dgramModule,
+        },
+        handle,
+      );
+      receiver = created;
+      for (const community of options.communities) created.getAuthorizer().addCommunity(community);
+      const listening = socket;
+      if (listening === undefined)
+        throw new Error('net-snmp did not open its socket through dgramModule');
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error): void => {
+          listening.off('listening', onListening);
+          reject(
+            new Error(`cannot listen for traps on ${options.host}:${String(options.port)}`, {
+              cause: error,
+            }),
+          );
+        };
+        const onListening = (): void => {
+          listening.off('error', onError);
+          resolve();
+        };
+        listening.once('error', onError);
+        listening.once('listening', onListening);
+      }).catch((error: unknown) => {
+        try {
+          created.close();
+        } catch {
+          // The socket that failed to bind may already be closed.
+        }
+        receiver = undefined;
+        throw error;
+      });
+      bound = listening.address();
+      logger.info(
+        {
+          address: bound.address,
+          port: bound.port,
+          recvBufferBytes: listening.getRecvBufferSize(),
+        },
+        'trap receiver listening',
+      );
+      return bound;
+    },
+    async stop() {
+      const closing = receiver;
+      receiver = undefined;
+      bound = undefined;
+      if (closing === undefined) return;
+      await new Promise<void>((resolve) => {
+        closing.close(() => {
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,224 @@
+import type { AddressInfo } from 'node:net';
+import type { Component, Runtime } from '@faultline/shared';
+import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
+import { createInfluxWriter, type InfluxWriter } from './adapters/influx-writer.js';
+import { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
+import { createTrapReceiver, type TrapReceiver } from './adapters/trap-receiver.js';
+import type { ComponentMetric } from './app/metrics.js';
+import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
+import { createTrapPipeline } from './app/trap-pipeline.js';
+import { mergeEventDefinitions } from './core/event-definitions.js';
+import type { DevicePoll } from './core/interface-points.js';
+import { createInventory } from './core/inventory.js';
+
+/** The collector component: traps to the events queue, polled counters to InfluxDB. */
+export interface Collector extends Component {
+  /**
+   * The collector's counters as metrics (all zero before start): traps received, decoded,
+   * malformed, unauthorized and dropped; events queued, dropped and pending; polls; counter-math
+   * outcomes; InfluxDB points written and dropped.
+   */
+  metrics(): ComponentMetric[];
+  /** Where the trap receiver listens, once started. */
+  trapAddress(): AddressInfo | undefined;
+  /** Polls one device now, outside its schedule, and writes its points like a scheduled poll. */
+  pollNow(device: string): Promise<DevicePoll>;
+}
+
+export interface CollectorDeps {
+  readonly runtime: Runtime;
+}
+
+interface Running {
+  readonly queue: EventQueue;
+  readonly writer: InfluxWriter;
+  readonly receiver: TrapReceiver;
+  readonly poller: SnmpPoller;
+  readonly pipeline: PollPipeline;
+}
+
+const metric = (
+  name: string,
+  help: string,
+  value: number | undefined,
+  type: ComponentMetric['type'] = 'counter',
+  labels?: Record<string, string>,
+): ComponentMetric => ({
+  name: `faultline_collector_${name}`,
+  help,
+  type,
+  value: value ?? 0,
+  ...(labels ? { labels } : {}),
+});
+
+/**
+ * Builds the collector. Nothing connects until `start`: it opens the events queue and the
+ * InfluxDB writer, binds the trap socket (failing start when it cannot), then schedules the polls.
+ * `stop` undoes it in reverse: polls stop, the socket closes, the batcher and the writer flush.
+ */
+export function createCollector(deps: CollectorDeps): Collector {
+  const { settings, config } = deps.runtime;
+  const logger = deps.runtime.logger.child({ component: 'collector' });
+  const inventory = createInventory(config);
+  const definitions = mergeEventDefinitions(config.events);
+  let running: Running | undefined;
+
+  const stopAll = async (parts: Partial<Running>): Promise<void> => {
+    await parts.poller?.stop();
+    await parts.receiver?.stop();
+    await parts.queue?.close();
+    await parts.writer?.close();
+  };
+
+  return {
+    name: 'collector',
+    async start() {
+      if (running) throw new Error('collector already started');
+      const queue = createEventQueue({
+        redisUrl: settings.redisUrl,
+        prefix: settings.prefix,
+        logger: logger.child({ part: 'event-queue' }),
+      });
+      const writer = createInfluxWriter({
+        url: settings.influxUrl,
+        token: settings.influxToken,
+        influx: config.influx,
+        logger: logger.child({ part: 'influx' }),
+      });
+      const pipeline = createPollPipeline({
+        inventory,
+        writer,
+        logger: logger.child({ part: 'poll' }),
+      });
+      const traps = createTrapPipeline({
+        inventory,
+        definitions,
+        sink: queue,
+        logger: logger.child({ part: 'traps' }),
+      });
+      const receiver = createTrapReceiver({
+        host: settings.trapHost,
+        port: settings.trapPort,
+        communities: config.snmp.communities,
+        onNotification: (notification) => traps.handle(notification),
+        logger: logger.child({ part: 'trap-receiver' }),
+      });
+      const poller = createSnmpPoller({
+        devices: config.devices,
+        onPoll: (poll) => {
+          try {
+            pipeline.handle(poll);
+          } catch (error) {
+            logger.error({ err: error, device: poll.device }, 'poll handling failed');
+          }
+        },
+        logger: logger.child({ part: 'poller' }),
+      });
+      try {
+        await receiver.start();
+      } catch (error) {
+        await stopAll({ queue, writer });
+        throw error;
+      }
+      poller.start();
+      running = { queue, writer, receiver, poller, pipeline };
+    },
+    async stop() {
+      const parts = running;
+      running = undefined;
+      if (parts) await stopAll(parts);
+    },
+    trapAddress: () => running?.receiver.address(),
+    async pollNow(device) {
+      if (!running) throw new Error('collector is not running');
+      const poll = await running.poller.pollNow(device);
+      running.pipeline.handle(poll);
+      return poll;
+    },
+    metrics() {
+      const traps = running?.receiver.counters;
+      const queue = running?.queue.counters;
+      const polls = running?.poller.counters;
+      const outcomes = running?.pipeline.outcomes;
+      const influx = running?.writer.counters;
+      return [
+        metric(
+          'traps_received_total',
+          'UDP datagrams received on the trap socket.',
+          traps?.received,
+        ),
+        metric(
+          'traps_decoded_total',
+          'Notifications decoded and accepted (v1/v2c traps, informs).',
+          traps?.decoded,
+        ),
+        metric(
+          'traps_malformed_total',
+          'Datagrams that were not a decodable notification.',
+          traps?.malformed,
+        ),
+        metric(
+          'traps_unauthorized_total',
+          'Notifications with an unknown community or user.',
+          traps?.unauthorized,
+        ),
+        metric(
+          'traps_dropped_total',
+          'Decoded notifications that could not be queued as events.',
+          traps?.dropped,
+        ),
+        metric('events_enqueued_total', 'Events written to the events queue.', queue?.enqueued),
+        metric(
+          'event_batches_total',
+          'Event batch jobs written to the events queue.',
+          queue?.batches,
+        ),
+        metric(
+          'event_batch_errors_total',
+          'Failed attempts to add an event batch (retried).',
+          queue?.addErrors,
+        ),
+        metric(
+          'events_dropped_total',
+          'Events given up: queue over capacity or unsent at stop.',
+          queue?.dropped,
+        ),
+        metric(
+          'events_pending',
+          'Events buffered or being written to the queue.',
+          running?.queue.pending(),
+          'gauge',
+        ),
+        metric('polls_total', 'Device polls begun.', polls?.polls),
+        metric('polls_succeeded_total', 'Device polls answered.', polls?.succeeded),
+        metric('polls_failed_total', 'Device polls failed (timeout or error).', polls?.failed),
+        metric(
+          'polls_skipped_total',
+          'Polls skipped because the previous one still ran.',
+          polls?.skipped,
+        ),
+        ...(['first', 'rate', 'reset', 'quarantined', 'no-interval'] as const).map((decision) =>
+          metric(
+            'counter_samples_total',
+            'Interface counter samples by counter-math decision.',
+            outcomes?.[decision],
+            'counter',
+            { decision },
+          ),
+        ),
+        metric(
+          'influx_points_total',
+          'Interface points handed to the InfluxDB writer.',
+          influx?.points,
+        ),
+        metric('influx_points_written_total', 'Points InfluxDB accepted.', influx?.written),
+        metric(
+          'influx_points_dropped_total',
+          'Points given up after retries or rejected.',
+          influx?.dropped,
+        ),
+        metric('influx_write_errors_total', 'Failed InfluxDB write attempts.', influx?.writeErrors),
+      ];
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import type { EventDefinition } from '@faultline/shared';
+import { oidHasPrefix, oidSuffix } from './oid.js';
+import { varbindText, type RawVarbind } from './varbind.js';
+
+/** Trap OIDs of the generic notifications (SNMPv2-MIB snmpTraps, RFC 3418). */
+export const GENERIC_TRAP_OIDS = {
+  coldStart: '1.3.6.1.6.3.1.1.5.1',
+  warmStart: '1.3.6.1.6.3.1.1.5.2',
+  linkDown: '1.3.6.1.6.3.1.1.5.3',
+  linkUp: '1.3.6.1.6.3.1.1.5.4',
+  authenticationFailure: '1.3.6.1.6.3.1.1.5.5',
+} as const;
+
+/** IF-MIB ifIndex: linkDown/linkUp carry `ifIndex.N = N`. */
+export const IF_INDEX_OID = '1.3.6.1.2.1.2.2.1.1';
+
+const ifIndex = `{vb:${IF_INDEX_OID}}`;
+const ifName = `{interface:${IF_INDEX_OID}}`;
+
+/**
+ * The definitions every collector knows. Config `events` with the same trap OID replace these.
+ * Besides the placeholders documented with the config schema, templates here use
+ * `{interface:OID}`: the configured name of the interface whose ifIndex is the value of that
+ * varbind, empty when the device or interface is not configured.
+ */
+export const BUILTIN_EVENT_DEFINITIONS: readonly EventDefinition[] = [
+  {
+    trapOid: GENERIC_TRAP_OIDS.coldStart,
+    type: 'coldStart',
+    severity: 'warning',
+    reductionKey: '{type}:{device}',
+    description: '{device} restarted (cold start)',
+  },
+  {
+    trapOid: GENERIC_TRAP_OIDS.warmStart,
+    type: 'warmStart',
+    severity: 'warning',
+    reductionKey: '{type}:{device}',
+    description: '{device} restarted (warm start)',
+  },
+  {
+    trapOid: GENERIC_TRAP_OIDS.linkDown,
+    type: 'linkDown',
+    severity: 'major',
+    reductionKey: `linkDown:{device}:ifIndex=${ifIndex}`,
+    component: ifName,
+    description: `Link down on {device} ifIndex ${ifIndex}`,
+  },
+  {
+    trapOid: GENERIC_TRAP_OIDS.linkUp,
+    type: 'linkUp',
+    severity: 'cleared',
+    reductionKey: `linkUp:{device}:ifIndex=${ifIndex}`,
+    clearKey: `linkDown:{device}:ifIndex=${ifIndex}`,
+    component: ifName,
+    description: `Link up on {device} ifIndex ${ifIndex}`,
+  },
+  {
+    trapOid: GENERIC_TRAP_OIDS.authenticationFailure,
+    type: 'authenticationFailure',
+    severity: 'warning',
+    reductionKey: '{type}:{device}',
+    description: '{device} reports an SNMP request with wrong credentials',
+  },
+];
+
+/** Event definitions by trap OID, each list in the order it is tried. */
+export type EventDefinitionTable = ReadonlyMap<string, readonly EventDefinition[]>;
+
+/**
+ * Built-in definitions merged with the configured ones. A trap OID that the config defines loses
+ * all its built-in definitions, so an operator can redefine linkDown entirely; several configured
+ * definitions of one trap OID are kept in config order and told apart by `match`.
+ */
+export function mergeEventDefinitions(
+  configured: readonly EventDefinition[],
+): EventDefinitionTable {
+  const table = new Map<string, EventDefinition[]>();
+  const configuredOids = new Set(configured.map((d) => d.trapOid));
+  for (const definition of BUILTIN_EVENT_DEFINITIONS) {
+    if (configuredOids.has(definition.trapOid)) continue;
+    table.set(definition.trapOid, [...(table.get(definition.trapOid) ?? []), definition]);
+  }
+  for (const definition of configured) {
+    table.set(definition.trapOid, [...(table.get(definition.trapOid) ?? []), definition]);
+  }
+  return table;
+}
+
+/** The first varbind under `prefix`. */
+export function findVarbind(
+  varbinds: readonly RawVarbind[],
+  prefix: string,
+): RawVarbind | undefined {
+  return varbinds.find((varbind) => oidHasPrefix(varbind.oid, prefix));
+}
+
+/** True when every `match` entry names a varbind (by OID prefix) whose value is that text. */
+export function matchesVarbinds(
+  match: Readonly<Record<string, string>> | undefined,
+  varbinds: readonly RawVarbind[],
+): boolean {
+  if (match === undefined) return true;
+  return Object.entries(match).every(([prefix, expected]) => {
+    const varbind = findVarbind(varbinds, prefix);
+    return varbind !== undefined && varbindText(varbind) === expected;
+  });
+}
+
+/** The definition that applies to a trap: the first of its OID whose `match` holds. */
+export function selectDefinition(
+  table: EventDefinitionTable,
+  trapOid: string,
+  varbinds: readonly RawVarbind[],
+): EventDefinition | undefined {
+  return table.get(trapOid)?.find((definition) => matchesVarbinds(definition.match, varbinds));
+}
+
+/** What a template can refer to. */
+export interface TemplateContext {
+  readonly device: string;
+  readonly type: string;
+  readonly oid: string;
+  readonly varbinds: readonly RawVarbind[];
+  /** The configured interface name for an ifIndex on this device. */
+  interfaceName(ifIndex: number): string | undefined;
+}
+
+const PLACEHOLDER = /\{(device|type|oid)\}|\{(vb|index|interface):\.?([0-9]+(?:\.[0-9]+)*)\}/g;
+
+/**
+ * Fills a template. A placeholder whose varbind is absent renders as the empty string; text that
+ * is not a known placeholder is kept as written.
+ */
+export function renderTemplate(template: string, context: TemplateContext): string {
+  return template.replace(
+    PLACEHOLDER,
+    (whole, simple: string | undefined, kind: string | undefined, oid: string | undefined) => {
+      if (simple === 'device') return context.device;
+      if (simple === 'type') return context.type;
+      if (simple === 'oid') return context.oid;
+      if (kind === undefined || oid === undefined) return whole;
+      const varbind = findVarbind(context.varbinds, oid);
+      if (varbind === undefined) return '';
+      if (kind === 'vb') return varbindText(varbind);
+      if (kind === 'index') return oidSuffix(varbind.oid, oid) ?? '';
+      const index = Number(varbindText(varbind));
+      return Number.isSafeInteger(index) ? (context.interfaceName(index) ?? '') : '';
+    },
+  );
+}

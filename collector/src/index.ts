@@ -1,0 +1,24 @@
+export { createCollector, type Collector, type CollectorDeps } from './collector.js';
+export type { ComponentMetric } from './app/metrics.js';
+export * from './core/counter-math.js';
+export * from './core/event-definitions.js';
+export * from './core/interface-points.js';
+export * from './core/inventory.js';
+export * from './core/oid.js';
+export * from './core/poll-schedule.js';
+export * from './core/trap-to-event.js';
+export * from './core/varbind.js';
+export {
+  INTERFACE_MEASUREMENT,
+  createInfluxWriter,
+  int64Field,
+  toV1WritePath,
+  type InfluxWriter,
+} from './adapters/influx-writer.js';
+export { batchJobId, createEventQueue, type EventQueue } from './adapters/event-queue.js';
+export { POLL_OIDS, createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
+export {
+  TRAP_RECV_BUFFER_BYTES,
+  createTrapReceiver,
+  type TrapReceiver,
+} from './adapters/trap-receiver.js';

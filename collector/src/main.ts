@@ -1,0 +1,4 @@
+import { runMain } from '@faultline/shared';
+import { createCollector } from './collector.js';
+
+await runMain((runtime) => [createCollector({ runtime })]);
