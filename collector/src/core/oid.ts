@@ -15,7 +15,7 @@ export function normalizeOid(oid: string): string {
 export function oidHasPrefix(oid: string, prefix: string): boolean {
   const o = normalizeOid(oid);
   const p = normalizeOid(prefix);
-  return o === p || (o.startsWith(p) && o.charCodeAt(p.length) === 46) /* "." */;
+  return o === p || (o.startsWith(p) && o.charCodeAt(p.length) === 46); /* "." */
 }
 
 /**
