@@ -27,6 +27,11 @@ export interface Collector extends Component {
 
 export interface CollectorDeps {
   readonly runtime: Runtime;
+  /**
+   * Poll devices on their intervals (default true). With false, devices are polled only through
+   * `pollNow`: tests drive polls on their own timeline that way.
+   */
+  readonly schedulePolls?: boolean;
 }
 
 interface Running {
@@ -120,7 +125,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         await stopAll({ queue, writer });
         throw error;
       }
-      poller.start();
+      if (deps.schedulePolls ?? true) poller.start();
       running = { queue, writer, receiver, poller, pipeline };
     },
     async stop() {

@@ -1,0 +1,239 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCollector, type Collector, type ComponentMetric } from '@faultline/collector';
+import {
+  EVENTS_QUEUE,
+  EVENT_BATCH_JOB,
+  createLogger,
+  parseConfig,
+  type EventBatch,
+  type FaultEvent,
+} from '@faultline/shared';
+import { testSettings } from '../support/services.js';
+import { sendUdp, snmpinform, snmptrap } from './snmp-tools.js';
+
+const CONFIG = `
+snmp:
+  communities: [public]
+devices:
+  - name: edge-1
+    address: 127.0.0.5
+    snmp: { version: 2c, community: public }
+    interfaces:
+      - { ifIndex: 3, name: ge-0/0/3, speedMbps: 1000 }
+`;
+
+const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
+const IF_INDEX = '1.3.6.1.2.1.2.2.1.1';
+
+describe('collector trap path (real snmptrap → receiver → events queue)', () => {
+  const settings = testSettings({ trapHost: '127.0.0.1', trapPort: 0 });
+  let collector: Collector;
+  let queue: Queue<EventBatch>;
+  let target: string;
+
+  beforeAll(async () => {
+    const config = parseConfig(CONFIG);
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    collector = createCollector({
+      runtime: { settings, config: config.value, logger: createLogger({ level: 'silent' }) },
+      schedulePolls: false,
+    });
+    await collector.start();
+    const address = collector.trapAddress();
+    if (address === undefined) throw new Error('trap receiver has no address');
+    target = `127.0.0.1:${String(address.port)}`;
+    queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+      connection: { url: settings.redisUrl },
+      prefix: settings.prefix,
+    });
+  });
+
+  afterAll(async () => {
+    await collector.stop();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+
+  /** Every event in the test's queue so far. */
+  async function queuedEvents(): Promise<FaultEvent[]> {
+    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+    for (const job of jobs) expect(job.name).toBe(EVENT_BATCH_JOB);
+    return jobs.flatMap((job) => job.data.events);
+  }
+
+  async function eventWhere(predicate: (event: FaultEvent) => boolean): Promise<FaultEvent> {
+    return vi.waitFor(
+      async () => {
+        const found = (await queuedEvents()).find(predicate);
+        if (!found) throw new Error('event not queued yet');
+        return found;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  }
+
+  const counter = (name: string): number =>
+    collector.metrics().find((m: ComponentMetric) => m.name === `faultline_collector_${name}`)
+      ?.value ?? NaN;
+
+  it('queues a linkDown from a configured device as its event', async () => {
+    await snmptrap([
+      '-v',
+      '2c',
+      '-c',
+      'public',
+      '--clientaddr=127.0.0.5',
+      target,
+      '',
+      LINK_DOWN,
+      `${IF_INDEX}.3`,
+      'i',
+      '3',
+      '1.3.6.1.2.1.2.2.1.7.3',
+      'i',
+      '1',
+      '1.3.6.1.2.1.2.2.1.8.3',
+      'i',
+      '2',
+    ]);
+    const event = await eventWhere((e) => e.device === 'edge-1' && e.type === 'linkDown');
+    expect(event).toMatchObject({
+      source: 'trap',
+      deviceKnown: true,
+      component: 'ge-0/0/3',
+      severity: 'major',
+      reductionKey: 'linkDown:edge-1:ifIndex=3',
+      details: { snmpVersion: '2c', pdu: 'trap', sourceAddress: '127.0.0.5' },
+    });
+    expect(JSON.stringify(event)).not.toContain('public');
+  });
+
+  it('attributes a trap from an address not in the config to that address', async () => {
+    await snmptrap([
+      '-v',
+      '2c',
+      '-c',
+      'public',
+      '--clientaddr=127.0.0.77',
+      target,
+      '',
+      LINK_DOWN,
+      `${IF_INDEX}.9`,
+      'i',
+      '9',
+    ]);
+    const event = await eventWhere((e) => e.device === '127.0.0.77');
+    expect(event).toMatchObject({
+      deviceKnown: false,
+      reductionKey: 'linkDown:127.0.0.77:ifIndex=9',
+    });
+    expect(event).not.toHaveProperty('component');
+  });
+
+  it('maps a v1 trap per RFC 3584 and finds the device by agent-addr', async () => {
+    await snmptrap([
+      '-v',
+      '1',
+      '-c',
+      'public',
+      target,
+      '1.3.6.1.4.1.8072',
+      '127.0.0.5',
+      '3',
+      '0',
+      '',
+      `${IF_INDEX}.3`,
+      'i',
+      '3',
+    ]);
+    const event = await eventWhere((e) => e.type === 'linkUp' && e.device === 'edge-1');
+    expect(event).toMatchObject({
+      severity: 'cleared',
+      reductionKey: 'linkUp:edge-1:ifIndex=3',
+      clearKey: 'linkDown:edge-1:ifIndex=3',
+      details: { snmpVersion: '1', agentAddr: '127.0.0.5', generic: 3 },
+    });
+  });
+
+  it('drops a trap with a wrong community and counts it unauthorized', async () => {
+    const before = counter('traps_unauthorized_total');
+    await snmptrap([
+      '-v',
+      '2c',
+      '-c',
+      'not-the-community',
+      '--clientaddr=127.0.0.78',
+      target,
+      '',
+      LINK_DOWN,
+    ]);
+    await vi.waitFor(() => {
+      expect(counter('traps_unauthorized_total')).toBe(before + 1);
+    });
+    // A trap sent after it arrives; the rejected one never does.
+    await snmptrap(['-v', '2c', '-c', 'public', '--clientaddr=127.0.0.79', target, '', LINK_DOWN]);
+    await eventWhere((e) => e.device === '127.0.0.79');
+    expect((await queuedEvents()).some((e) => e.device === '127.0.0.78')).toBe(false);
+  });
+
+  it('counts garbage datagrams as malformed and keeps receiving', async () => {
+    const before = counter('traps_malformed_total');
+    await sendUdp(Number(target.split(':')[1]), [
+      Buffer.from('not snmp at all'),
+      Buffer.from([0x30, 0x03, 0x02, 0x01]),
+      Buffer.from([0x30, 0x82, 0xff, 0xff, 0x02, 0x01, 0x01]),
+      Buffer.alloc(0),
+    ]);
+    await vi.waitFor(() => {
+      expect(counter('traps_malformed_total')).toBeGreaterThanOrEqual(before + 3);
+    });
+    await snmptrap([
+      '-v',
+      '2c',
+      '-c',
+      'public',
+      '--clientaddr=127.0.0.80',
+      target,
+      '',
+      '1.3.6.1.6.3.1.1.5.1',
+    ]);
+    const event = await eventWhere((e) => e.device === '127.0.0.80');
+    expect(event).toMatchObject({
+      type: 'coldStart',
+      severity: 'warning',
+      reductionKey: 'coldStart:127.0.0.80',
+    });
+  });
+
+  it('acknowledges an inform and queues its event', async () => {
+    await expect(
+      snmpinform([
+        '-v',
+        '2c',
+        '-c',
+        'public',
+        '--clientaddr=127.0.0.5',
+        target,
+        '',
+        '1.3.6.1.6.3.1.1.5.2',
+      ]),
+    ).resolves.toBeUndefined();
+    const event = await eventWhere((e) => e.type === 'warmStart');
+    expect(event).toMatchObject({
+      device: 'edge-1',
+      reductionKey: 'warmStart:edge-1',
+      details: { pdu: 'inform' },
+    });
+  });
+
+  it('counts what it received', () => {
+    expect(counter('traps_received_total')).toBeGreaterThanOrEqual(
+      counter('traps_decoded_total') +
+        counter('traps_malformed_total') +
+        counter('traps_unauthorized_total'),
+    );
+    expect(counter('traps_dropped_total')).toBe(0);
+    expect(counter('events_enqueued_total')).toBe(counter('traps_decoded_total'));
+  });
+});
