@@ -82,7 +82,10 @@ export async function startAll(
 }
 
 /** Runs components until SIGINT/SIGTERM, then stops them and exits (code 1 if start failed). */
-export async function runUntilSignal(components: readonly Component[], logger: Logger): Promise<void> {
+export async function runUntilSignal(
+  components: readonly Component[],
+  logger: Logger,
+): Promise<void> {
   let stopAll: () => Promise<void>;
   try {
     stopAll = await startAll(components, logger);

@@ -10,3 +10,7 @@ export * from './severity.js';
 export * from './validate.js';
 export * from './component.js';
 export * from './main.js';
+export * from './socket-events.js';
+export * from './hot-state.js';
+export * from './formats.js';
+export * from './telemetry.js';

@@ -40,7 +40,10 @@ export function readSettings(env: Env): Checked<Settings> {
     if (value === undefined || value === '') return fallback;
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) {
-      problems.push({ path: name, message: `must be a port number from 1 to 65535, got "${value}"` });
+      problems.push({
+        path: name,
+        message: `must be a port number from 1 to 65535, got "${value}"`,
+      });
       return fallback;
     }
     return parsed;
@@ -50,7 +53,10 @@ export function readSettings(env: Env): Checked<Settings> {
     try {
       const parsed = new URL(value);
       if (!protocols.includes(parsed.protocol)) {
-        problems.push({ path: name, message: `must use ${protocols.join(' or ')}, got "${parsed.protocol}"` });
+        problems.push({
+          path: name,
+          message: `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`,
+        });
       }
     } catch {
       problems.push({ path: name, message: 'is not a valid URL' });

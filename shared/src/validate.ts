@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { TypeCompiler, ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler';
 
 /** One problem found in a value: a JSON-pointer-like path and what is wrong there. */
 export interface Problem {
@@ -33,10 +33,15 @@ export function createValidator<S extends TSchema>(schema: S): Validator<S> {
       const seen = new Set<string>();
       for (const error of compiled.Errors(value)) {
         const path = toDottedPath(error.path);
-        const key = `${path}\u0000${error.message}`;
+        // "Unexpected property" says less than the name of the key an operator mistyped.
+        const message =
+          error.type === ValueErrorType.ObjectAdditionalProperties
+            ? `unknown key "${path.split('.').pop() ?? path}"`
+            : error.message;
+        const key = `${path}\u0000${message}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        problems.push({ path, message: error.message });
+        problems.push({ path, message });
       }
       return { ok: false, problems };
     },

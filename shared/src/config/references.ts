@@ -15,6 +15,35 @@ function duplicates(
   return problems;
 }
 
+/**
+ * SLA tiers must be monotone: a lower availability threshold never earns a smaller credit, or more
+ * downtime could give less credit. Thresholds are unique.
+ */
+function tierProblems(sla: Config['slas'][number], path: string): Problem[] {
+  const problems: Problem[] = [];
+  const byThreshold = sla.tiers
+    .map((tier, index) => ({ ...tier, index }))
+    .sort((a, b) => b.belowPercent - a.belowPercent);
+  for (let n = 1; n < byThreshold.length; n++) {
+    const higher = byThreshold[n - 1];
+    const lower = byThreshold[n];
+    if (higher === undefined || lower === undefined) continue;
+    const at = `${path}.${String(lower.index)}`;
+    if (higher.belowPercent === lower.belowPercent) {
+      problems.push({
+        path: `${at}.belowPercent`,
+        message: `duplicate tier threshold ${String(lower.belowPercent)}`,
+      });
+    } else if (lower.creditPercent < higher.creditPercent) {
+      problems.push({
+        path: `${at}.creditPercent`,
+        message: `below ${String(lower.belowPercent)}% credits ${String(lower.creditPercent)}%, less than the ${String(higher.creditPercent)}% below ${String(higher.belowPercent)}%: more downtime would earn less credit`,
+      });
+    }
+  }
+  return problems;
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -73,7 +102,8 @@ export function checkReferences(config: Config): Problem[] {
 
   const checkEnd = (device: string, iface: string, path: string): void => {
     const interfaces = interfacesByDevice.get(device);
-    if (!interfaces) problems.push({ path: `${path}.device`, message: `unknown device "${device}"` });
+    if (!interfaces)
+      problems.push({ path: `${path}.device`, message: `unknown device "${device}"` });
     else if (!interfaces.has(iface)) {
       problems.push({
         path: `${path}.interface`,
@@ -85,7 +115,10 @@ export function checkReferences(config: Config): Problem[] {
     checkEnd(link.a.device, link.a.interface, `links.${String(l)}.a`);
     checkEnd(link.b.device, link.b.interface, `links.${String(l)}.b`);
     if (link.a.device === link.b.device && link.a.interface === link.b.interface) {
-      problems.push({ path: `links.${String(l)}`, message: 'a link cannot join an interface to itself' });
+      problems.push({
+        path: `links.${String(l)}`,
+        message: 'a link cannot join an interface to itself',
+      });
     }
   });
   config.topology?.roots.forEach((root, r) => {
@@ -126,31 +159,30 @@ export function checkReferences(config: Config): Problem[] {
   config.customers.forEach((customer, c) => {
     const path = `customers.${String(c)}`;
     if (!isTimeZone(customer.timeZone)) {
-      problems.push({ path: `${path}.timeZone`, message: `unknown time zone "${customer.timeZone}"` });
+      problems.push({
+        path: `${path}.timeZone`,
+        message: `unknown time zone "${customer.timeZone}"`,
+      });
     }
     customer.services.forEach((service, s) => {
       const servicePath = `${path}.services.${String(s)}`;
       checkEnd(service.device, service.interface, servicePath);
       if (!planIds.has(service.plan)) {
-        problems.push({ path: `${servicePath}.plan`, message: `unknown price plan "${service.plan}"` });
+        problems.push({
+          path: `${servicePath}.plan`,
+          message: `unknown price plan "${service.plan}"`,
+        });
       }
       if (service.sla !== undefined && !slaIds.has(service.sla)) {
         problems.push({ path: `${servicePath}.sla`, message: `unknown SLA "${service.sla}"` });
       }
     });
   });
-  config.slas.forEach((sla, s) => {
-    problems.push(
-      ...duplicates(
-        sla.tiers.map((t, i) => ({
-          key: String(t.belowPercent),
-          path: `slas.${String(s)}.tiers.${String(i)}.belowPercent`,
-        })),
-        'tier threshold',
-      ),
-    );
-  });
-  if (config.influx.api === 'v2' && (config.influx.org === undefined || config.influx.bucket === undefined)) {
+  config.slas.forEach((sla, s) => problems.push(...tierProblems(sla, `slas.${String(s)}.tiers`)));
+  if (
+    config.influx.api === 'v2' &&
+    (config.influx.org === undefined || config.influx.bucket === undefined)
+  ) {
     problems.push({ path: 'influx', message: 'api v2 needs both org and bucket' });
   }
   return problems;

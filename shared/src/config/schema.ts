@@ -37,11 +37,11 @@ export const SnmpTargetSchema = Type.Union([
 
 /** Authentication protocols accepted for SNMPv3 users. */
 export const AuthProtocolSchema = Type.Union(
-  ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'].map((p) => Type.Literal(p)),
+  (['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const).map((p) => Type.Literal(p)),
 );
 /** Privacy protocols accepted for SNMPv3 users. */
 export const PrivProtocolSchema = Type.Union(
-  ['des', 'aes', 'aes256b', 'aes256r'].map((p) => Type.Literal(p)),
+  (['des', 'aes', 'aes256b', 'aes256r'] as const).map((p) => Type.Literal(p)),
 );
 
 /** An SNMPv3 user (for traps received and for polls). Keys are secrets: never logged or served. */
@@ -74,7 +74,7 @@ export const DeviceSchema = Type.Object(
     /** The management address: polls go there, and traps from it are attributed to this device. */
     address: Type.String({ minLength: 1 }),
     kind: Type.Optional(
-      Type.Union(['core', 'aggregation', 'access', 'other'].map((k) => Type.Literal(k))),
+      Type.Union((['core', 'aggregation', 'access', 'other'] as const).map((k) => Type.Literal(k))),
     ),
     site: Type.Optional(Type.String()),
     snmp: SnmpTargetSchema,
@@ -121,7 +121,7 @@ export const CustomerSchema = Type.Object(
 
 /** Traffic direction used to bill a 95th-percentile plan. */
 export const DirectionSchema = Type.Union(
-  ['in', 'out', 'max', 'sum'].map((d) => Type.Literal(d)),
+  (['in', 'out', 'max', 'sum'] as const).map((d) => Type.Literal(d)),
 );
 
 /** A price plan: flat, 95th-percentile burstable, or volume. */
@@ -193,7 +193,9 @@ export const EventDefinitionSchema = Type.Object(
 export const ApiTokenSchema = Type.Object(
   {
     name: Name,
-    role: Type.Union(['viewer', 'engineer', 'billing', 'admin'].map((r) => Type.Literal(r))),
+    role: Type.Union(
+      (['viewer', 'engineer', 'billing', 'admin'] as const).map((r) => Type.Literal(r)),
+    ),
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   },
   strict,

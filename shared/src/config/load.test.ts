@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './load.js';
+
+const example = readFileSync(new URL('../../../config/example.yaml', import.meta.url), 'utf8');
+
+/** A small valid config; each bad case below changes one thing in it. */
+const base = `
+devices:
+  - name: r1
+    address: 127.0.0.10
+    snmp: { version: 2c, community: public }
+    interfaces:
+      - { ifIndex: 1, name: eth0, speedMbps: 1000 }
+      - { ifIndex: 2, name: eth1, speedMbps: 1000 }
+  - name: r2
+    address: 127.0.0.11
+    snmp: { version: 2c, community: public }
+    interfaces:
+      - { ifIndex: 1, name: eth0, speedMbps: 1000 }
+links:
+  - { a: { device: r1, interface: eth1 }, b: { device: r2, interface: eth0 } }
+topology: { roots: [r1] }
+pricePlans:
+  - { id: flat, type: flat, monthlyCharge: '10.00' }
+slas:
+  - { id: gold, tiers: [{ belowPercent: 99.9, creditPercent: 10 }], creditCapPercent: 50 }
+customers:
+  - id: c1
+    name: Customer One
+    currency: EUR
+    timeZone: Europe/Berlin
+    services:
+      - { id: s1, device: r1, interface: eth0, plan: flat, sla: gold }
+`;
+
+function problemsOf(text: string) {
+  const result = parseConfig(text);
+  if (result.ok) throw new Error('expected problems, got a valid config');
+  return result.problems;
+}
+
+describe('parseConfig', () => {
+  it('accepts the shipped example and fills defaults', () => {
+    const result = parseConfig(example);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (!result.ok) return;
+    expect(result.value.devices.length).toBeGreaterThanOrEqual(7);
+    expect(result.value.snmp.communities).toEqual(['public']);
+    expect(result.value.devices.find((d) => d.name === 'access-1')?.pollIntervalS).toBe(60);
+  });
+
+  it('accepts the minimal base config and an empty file', () => {
+    expect(parseConfig(base).ok).toBe(true);
+    const empty = parseConfig('');
+    expect(empty.ok && empty.value.devices).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown top-level key', `${base}\nextra: 1\n`, 'extra', /unknown key "extra"/],
+    [
+      'an unknown nested key',
+      base.replace('name: eth0, speedMbps: 1000 }', 'name: eth0, speedMbps: 1000, mtu: 9000 }'),
+      'devices.0.interfaces.0.mtu',
+      /unknown key "mtu"/,
+    ],
+    ['a wrong SNMP version', base.replace('version: 2c', 'version: 4'), 'devices.0.snmp', /union/],
+    ['a bad money amount', base.replace("'10.00'", "'ten'"), 'pricePlans.0', /.+/],
+    [
+      'a bad currency',
+      base.replace('currency: EUR', 'currency: euro'),
+      'customers.0.currency',
+      /match/,
+    ],
+    [
+      'an unknown time zone',
+      base.replace('Europe/Berlin', 'Mars/Olympus'),
+      'customers.0.timeZone',
+      /unknown time zone/,
+    ],
+    [
+      'a link to an unknown device',
+      base.replace('device: r2, interface: eth0 }', 'device: r9, interface: eth0 }'),
+      'links.0.b.device',
+      /unknown device "r9"/,
+    ],
+    [
+      'a link to an unknown interface',
+      base.replace('device: r1, interface: eth1 }', 'device: r1, interface: eth7 }'),
+      'links.0.a.interface',
+      /no interface "eth7"/,
+    ],
+    [
+      'a service on an unknown device',
+      base.replace('{ id: s1, device: r1', '{ id: s1, device: r3'),
+      'customers.0.services.0.device',
+      /unknown device "r3"/,
+    ],
+    [
+      'a service with an unknown plan',
+      base.replace('plan: flat, sla', 'plan: gold95, sla'),
+      'customers.0.services.0.plan',
+      /unknown price plan/,
+    ],
+    [
+      'a service with an unknown SLA',
+      base.replace('sla: gold }', 'sla: bronze }'),
+      'customers.0.services.0.sla',
+      /unknown SLA/,
+    ],
+    [
+      'an unknown topology root',
+      base.replace('roots: [r1]', 'roots: [r5]'),
+      'topology.roots.0',
+      /unknown device/,
+    ],
+    [
+      'a duplicate device name',
+      base.replace('name: r2', 'name: r1'),
+      'devices.1.name',
+      /duplicate device name/,
+    ],
+    [
+      'a duplicate ifIndex',
+      base.replace('ifIndex: 2, name: eth1', 'ifIndex: 1, name: eth1'),
+      'devices.0.interfaces.1.ifIndex',
+      /duplicate ifIndex/,
+    ],
+    [
+      'an undefined v3 user',
+      base.replace('snmp: { version: 2c, community: public }', 'snmp: { version: "3", user: ops }'),
+      'devices.0.snmp.user',
+      /not defined/,
+    ],
+    ['a YAML syntax error', `${base}\n  - : : [\n`, 'line', /.+/],
+    ['a duplicate YAML key', 'devices: []\ndevices: []\n', 'line', /.+/],
+  ])('reports %s with its path', (_label, text, pathStart, message) => {
+    const problems = problemsOf(text);
+    expect(problems.some((p) => p.path.startsWith(pathStart) && message.test(p.message))).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    [
+      'a duplicate tier threshold',
+      '[{ belowPercent: 99.9, creditPercent: 10 }, { belowPercent: 99.9, creditPercent: 20 }]',
+      'slas.0.tiers.1.belowPercent',
+      /duplicate tier threshold 99.9/,
+    ],
+    [
+      'a lower tier with a smaller credit',
+      '[{ belowPercent: 99.9, creditPercent: 25 }, { belowPercent: 99, creditPercent: 10 }]',
+      'slas.0.tiers.1.creditPercent',
+      /more downtime would earn less credit/,
+    ],
+  ])('reports %s', (_label, tiers, path, message) => {
+    const problems = problemsOf(base.replace('[{ belowPercent: 99.9, creditPercent: 10 }]', tiers));
+    expect(problems).toEqual([{ path, message: expect.stringMatching(message) as string }]);
+  });
+
+  it('lists every problem at once', () => {
+    const text = base
+      .replace('device: r2, interface: eth0 }', 'device: r9, interface: eth0 }')
+      .replace('plan: flat, sla', 'plan: nope, sla')
+      .replace('Europe/Berlin', 'Nowhere/Land');
+    const paths = problemsOf(text).map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'links.0.b.device',
+        'customers.0.services.0.plan',
+        'customers.0.timeZone',
+      ]),
+    );
+  });
+
+  it('requires org and bucket for InfluxDB v2', () => {
+    expect(problemsOf(`influx: { api: v2 }\n`)).toEqual([
+      { path: 'influx', message: 'api v2 needs both org and bucket' },
+    ]);
+    expect(parseConfig(`influx: { api: v2, org: o, bucket: b }\n`).ok).toBe(true);
+  });
+});

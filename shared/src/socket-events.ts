@@ -1,0 +1,30 @@
+import type { Alarm, AlarmChange } from './alarm.js';
+
+/**
+ * Events the api pushes to dashboards over socket.io. After a successful handshake the server
+ * sends one `alarms:snapshot` (every alarm that is not cleared), then `alarms:changed` batches in
+ * publication order; a client applies the snapshot first and each batch after it.
+ */
+export interface ServerToClientEvents {
+  /** Every alarm that is not cleared, newest `lastSeen` first, sent once per connection. */
+  'alarms:snapshot': (alarms: Alarm[]) => void;
+  /** Alarm changes since the previous batch, oldest first; at most one entry per alarm id. */
+  'alarms:changed': (changes: AlarmChange[]) => void;
+}
+
+/** Events dashboards send to the api. None yet: commands go through the REST API. */
+export type ClientToServerEvents = Record<string, never>;
+
+/** What a client sends in the socket.io handshake (`io(url, { auth })`). */
+export interface SocketAuth {
+  /** The same bearer token the REST API accepts. A secret: never logged. */
+  token: string;
+}
+
+/** Socket.io connection errors the api reports in `connect_error` (`error.message`). */
+export const SOCKET_ERRORS = {
+  /** No token, or a token that matches no configured one. Retrying with it is pointless. */
+  unauthorized: 'unauthorized',
+  /** The token is valid but its role may not receive live alarms. */
+  forbidden: 'forbidden',
+} as const;
