@@ -1,0 +1,188 @@
+import {
+  severityRank,
+  worseSeverity,
+  type Alarm,
+  type FaultEvent,
+  type Severity,
+} from '@faultline/shared';
+import { clearKeyOf } from './batch-keys.js';
+
+/**
+ * An alarm together with the raw details of the last event it absorbed. The details are stored
+ * with the alarm (evidence for engineers) but are not part of the published `Alarm` contract.
+ */
+export interface AlarmRecord {
+  readonly alarm: Alarm;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** The open (active or acknowledged) alarms, by reduction key: at most one per key. */
+export type OpenAlarms = ReadonlyMap<string, AlarmRecord>;
+
+/**
+ * What one event did. `record` is the alarm as it stands right after this event, so a batch that
+ * touches one alarm several times yields one decision per event, the last one being its final state.
+ */
+export type AlarmDecision =
+  | { readonly kind: 'raised'; readonly event: FaultEvent; readonly record: AlarmRecord }
+  | { readonly kind: 'repeated'; readonly event: FaultEvent; readonly record: AlarmRecord }
+  | {
+      readonly kind: 'escalated';
+      readonly event: FaultEvent;
+      readonly record: AlarmRecord;
+      readonly previousSeverity: Severity;
+    }
+  | { readonly kind: 'cleared'; readonly event: FaultEvent; readonly record: AlarmRecord }
+  /** The event id was applied before (earlier in this batch or in an earlier delivery). */
+  | { readonly kind: 'duplicate'; readonly event: FaultEvent }
+  /** A clear for a key with no open alarm: recorded, but it changes no alarm. */
+  | { readonly kind: 'orphanClear'; readonly event: FaultEvent; readonly clearKey: string };
+
+/** Kinds of decisions that change an alarm. */
+export type AlarmChangeDecision = Extract<AlarmDecision, { record: AlarmRecord }>;
+
+/** One batch to reduce. */
+export interface ReduceInput {
+  readonly events: readonly FaultEvent[];
+  /** Ids of events applied by earlier batches; such events are duplicates. */
+  readonly processedEventIds: ReadonlySet<string>;
+}
+
+/** What the reducer needs from outside to stay pure. */
+export interface ReduceDeps {
+  /** Returns a fresh, unique alarm id (a UUID in production, a counter in tests). */
+  readonly newAlarmId: () => string;
+}
+
+/** The outcome of one batch: the open alarms afterwards and one decision per event, in order. */
+export interface ReduceResult {
+  readonly open: OpenAlarms;
+  readonly decisions: readonly AlarmDecision[];
+}
+
+/**
+ * Orders events by time, then by id, so that every worker (and every retry) applies one batch in
+ * the same order whatever order the collector sent it in.
+ */
+export function orderEvents(events: readonly FaultEvent[]): FaultEvent[] {
+  return [...events].sort((a, b) =>
+    a.timeMs !== b.timeMs ? a.timeMs - b.timeMs : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+}
+
+/** ISO 8601 in UTC from epoch milliseconds. */
+export function isoTime(timeMs: number): string {
+  return new Date(timeMs).toISOString();
+}
+
+/**
+ * Applies a batch of events to the open alarms: dedup by reduction key, escalate, clear, drop
+ * duplicates. Pure: same inputs (and id function) give the same outputs.
+ */
+export function reduceAlarms(open: OpenAlarms, input: ReduceInput, deps: ReduceDeps): ReduceResult {
+  const next = new Map(open);
+  const seen = new Set<string>();
+  const decisions: AlarmDecision[] = [];
+  for (const event of orderEvents(input.events)) {
+    if (seen.has(event.id) || input.processedEventIds.has(event.id)) {
+      decisions.push({ kind: 'duplicate', event });
+      continue;
+    }
+    seen.add(event.id);
+    const decision = applyEvent(next, event, deps);
+    if ('record' in decision) {
+      if (decision.record.alarm.state === 'cleared')
+        next.delete(decision.record.alarm.reductionKey);
+      else next.set(decision.record.alarm.reductionKey, decision.record);
+    }
+    decisions.push(decision);
+  }
+  return { open: next, decisions };
+}
+
+function applyEvent(open: OpenAlarms, event: FaultEvent, deps: ReduceDeps): AlarmDecision {
+  const clearKey = clearKeyOf(event);
+  if (clearKey !== undefined) {
+    const current = open.get(clearKey);
+    if (current === undefined) return { kind: 'orphanClear', event, clearKey };
+    return { kind: 'cleared', event, record: clear(current, event) };
+  }
+  const current = open.get(event.reductionKey);
+  if (current === undefined) return { kind: 'raised', event, record: raise(event, deps) };
+  const record = repeat(current, event);
+  const previousSeverity = current.alarm.severity;
+  if (severityRank(record.alarm.severity) > severityRank(previousSeverity)) {
+    return { kind: 'escalated', event, record, previousSeverity };
+  }
+  return { kind: 'repeated', event, record };
+}
+
+function raise(event: FaultEvent, deps: ReduceDeps): AlarmRecord {
+  const at = isoTime(event.timeMs);
+  return {
+    alarm: {
+      id: deps.newAlarmId(),
+      reductionKey: event.reductionKey,
+      device: event.device,
+      deviceKnown: event.deviceKnown,
+      component: event.component ?? null,
+      type: event.type,
+      source: event.source,
+      severity: event.severity,
+      state: 'active',
+      count: 1,
+      firstSeen: at,
+      lastSeen: at,
+      clearedAt: null,
+      description: event.description,
+      lastEventId: event.id,
+      causedBy: null,
+      explanation: null,
+      ticketId: null,
+      acknowledgedBy: null,
+    },
+    details: event.details,
+  };
+}
+
+function repeat(current: AlarmRecord, event: FaultEvent): AlarmRecord {
+  const alarm = current.alarm;
+  const lastSeenMs = Date.parse(alarm.lastSeen);
+  const firstSeenMs = Date.parse(alarm.firstSeen);
+  const severity = worseSeverity(alarm.severity, event.severity);
+  // An escalation needs a fresh look even if someone acknowledged the milder problem.
+  const escalated = severityRank(severity) > severityRank(alarm.severity);
+  const acknowledgement = escalated
+    ? { state: 'active' as const, acknowledgedBy: null }
+    : { state: alarm.state, acknowledgedBy: alarm.acknowledgedBy };
+  // Events can arrive late (retries, slow collectors): the newest event, not the last to arrive,
+  // describes the alarm, and the seen-interval only ever widens.
+  const newest = event.timeMs >= lastSeenMs;
+  return {
+    alarm: {
+      ...alarm,
+      ...acknowledgement,
+      severity,
+      count: alarm.count + 1,
+      firstSeen: event.timeMs < firstSeenMs ? isoTime(event.timeMs) : alarm.firstSeen,
+      lastSeen: newest ? isoTime(event.timeMs) : alarm.lastSeen,
+      description: newest ? event.description : alarm.description,
+      lastEventId: newest ? event.id : alarm.lastEventId,
+    },
+    details: newest ? event.details : current.details,
+  };
+}
+
+function clear(current: AlarmRecord, event: FaultEvent): AlarmRecord {
+  // X.733: a cleared alarm has severity `cleared`; the severity it had stays in its history.
+  return {
+    alarm: {
+      ...current.alarm,
+      state: 'cleared',
+      severity: 'cleared',
+      clearedAt: isoTime(event.timeMs),
+      lastEventId: event.id,
+    },
+    details: current.details,
+  };
+}

@@ -1,0 +1,10 @@
+export * from './correlator.js';
+export * from './core/alarm-reducer.js';
+export * from './core/alarm-writes.js';
+export * from './core/batch-keys.js';
+export * from './core/decision-counts.js';
+export type * from './ports.js';
+// The PostgreSQL adapters, for integration tests; other services must not import them (services
+// never depend on each other) and should query the same tables themselves.
+export { createAlarmStorePg } from './adapters/alarm-store-pg.js';
+export { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
