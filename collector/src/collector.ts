@@ -90,6 +90,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         influx: config.influx,
         logger: logger.child({ part: 'influx' }),
       });
+      await writer.ensureDatabase();
       const pipeline = createPollPipeline({
         inventory,
         writer,

@@ -41,6 +41,12 @@ export interface InfluxWriterOptions {
 
 export interface InfluxWriter extends MetricsWriter {
   readonly counters: Readonly<Counters<InfluxCounterName>>;
+  /**
+   * For `v1`, creates the database when it is missing (a no-op when it exists), so a fresh
+   * InfluxDB 1.x does not reject every write; resolves false, with a warning logged, when the
+   * server refuses (no admin right) or cannot be reached. `v2` buckets are the operator's.
+   */
+  ensureDatabase(): Promise<boolean>;
   /** Sends what is buffered now. */
   flush(): Promise<void>;
 }
@@ -186,6 +192,26 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
 
   return {
     counters,
+    async ensureDatabase() {
+      if (influx.api !== 'v1') return true;
+      const url = new URL('/query', options.url);
+      url.searchParams.set('q', `CREATE DATABASE "${influx.database.replace(/["\\]/g, '\\$&')}"`);
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: options.token === undefined ? {} : { authorization: `Token ${options.token}` },
+          signal: AbortSignal.timeout(5000),
+        });
+        if (response.ok) return true;
+        logger.warn(
+          { status: response.status, database: influx.database },
+          'influx database not created',
+        );
+      } catch (error) {
+        logger.warn({ err: error, database: influx.database }, 'influx database not created');
+      }
+      return false;
+    },
     write(points) {
       if (closed) {
         counters.dropped += points.length;

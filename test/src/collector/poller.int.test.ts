@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
 import { createLogger, parseConfig, type Config, type Settings } from '@faultline/shared';
-import { createInfluxDatabase, influxQuery, testSettings } from '../support/services.js';
+import {
+  createInfluxDatabase,
+  influxQuery,
+  testSettings,
+  uniqueName,
+} from '../support/services.js';
 import { startSnmpd, type Snmpd } from './snmp-tools.js';
 
 interface InfluxSeries {
@@ -59,6 +64,19 @@ describe('collector poll path (real snmpd → poller → counter math → Influx
     cleanups.push(() => collector.stop());
     return collector;
   }
+
+  it('creates its InfluxDB 1.x database when it is missing', async () => {
+    const name = uniqueName('ft');
+    cleanups.push(async () => {
+      await influxQuery(`DROP DATABASE "${name}"`);
+    });
+    await collectorFor(`influx: { api: v1, database: ${name} }`, false);
+    const answer = (await influxQuery('SHOW DATABASES')) as {
+      results: { series?: InfluxSeries[] }[];
+    };
+    const names = answer.results[0]?.series?.[0]?.values.map((row) => row[0]);
+    expect(names).toContain(name);
+  });
 
   it('polls a real agent on its schedule and stores its loopback counters', async () => {
     const agent = await startSnmpd({ conf: () => ['rocommunity public 127.0.0.1'] });
