@@ -95,11 +95,11 @@ describe('mergeEventDefinitions', () => {
       severity: 'minor',
     });
     const table = mergeEventDefinitions([custom({}), linkDown]);
-    expect(table.get('1.3.6.1.4.1.2636.4.1.1')?.map((d) => d.type)).toEqual([
+    expect(table.get('1.3.6.1.4.1.2636.4.1.1')?.map((d) => d.definition.type)).toEqual([
       'chassisPowerFailure',
     ]);
-    expect(table.get(GENERIC_TRAP_OIDS.linkDown)).toEqual([linkDown]);
-    expect(table.get(GENERIC_TRAP_OIDS.linkUp)?.[0]?.type).toBe('linkUp');
+    expect(table.get(GENERIC_TRAP_OIDS.linkDown)?.map((d) => d.definition)).toEqual([linkDown]);
+    expect(table.get(GENERIC_TRAP_OIDS.linkUp)?.[0]?.definition.type).toBe('linkUp');
   });
 
   it('tries definitions of one trap OID in config order, the first whose match holds', () => {
@@ -108,8 +108,8 @@ describe('mergeEventDefinitions', () => {
       custom({ type: 'psuOther' }),
     ]);
     const oid = '1.3.6.1.4.1.2636.4.1.1';
-    expect(selectDefinition(table, oid, varbinds)?.type).toBe('psuFailed');
-    expect(selectDefinition(table, oid, varbinds.slice(0, 2))?.type).toBe('psuOther');
+    expect(selectDefinition(table, oid, varbinds)?.definition.type).toBe('psuFailed');
+    expect(selectDefinition(table, oid, varbinds.slice(0, 2))?.definition.type).toBe('psuOther');
     expect(selectDefinition(table, '1.3.6.1.4.1.1', varbinds)).toBeUndefined();
   });
 

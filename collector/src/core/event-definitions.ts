@@ -64,8 +64,31 @@ export const BUILTIN_EVENT_DEFINITIONS: readonly EventDefinition[] = [
   },
 ];
 
+/** A definition with its templates parsed once, so that each trap only fills them in. */
+export interface CompiledDefinition {
+  readonly definition: EventDefinition;
+  readonly reductionKey: CompiledTemplate;
+  readonly clearKey?: CompiledTemplate;
+  readonly component?: CompiledTemplate;
+  readonly description: CompiledTemplate;
+}
+
 /** Event definitions by trap OID, each list in the order it is tried. */
-export type EventDefinitionTable = ReadonlyMap<string, readonly EventDefinition[]>;
+export type EventDefinitionTable = ReadonlyMap<string, readonly CompiledDefinition[]>;
+
+function compileDefinition(definition: EventDefinition): CompiledDefinition {
+  return {
+    definition,
+    reductionKey: compileTemplate(definition.reductionKey),
+    ...(definition.clearKey === undefined
+      ? {}
+      : { clearKey: compileTemplate(definition.clearKey) }),
+    ...(definition.component === undefined
+      ? {}
+      : { component: compileTemplate(definition.component) }),
+    description: compileTemplate(definition.description),
+  };
+}
 
 /**
  * Built-in definitions merged with the configured ones. A trap OID that the config defines loses
@@ -75,14 +98,14 @@ export type EventDefinitionTable = ReadonlyMap<string, readonly EventDefinition[
 export function mergeEventDefinitions(
   configured: readonly EventDefinition[],
 ): EventDefinitionTable {
-  const table = new Map<string, EventDefinition[]>();
+  const table = new Map<string, CompiledDefinition[]>();
   const configuredOids = new Set(configured.map((d) => d.trapOid));
-  for (const definition of BUILTIN_EVENT_DEFINITIONS) {
-    if (configuredOids.has(definition.trapOid)) continue;
-    table.set(definition.trapOid, [...(table.get(definition.trapOid) ?? []), definition]);
-  }
-  for (const definition of configured) {
-    table.set(definition.trapOid, [...(table.get(definition.trapOid) ?? []), definition]);
+  const builtin = BUILTIN_EVENT_DEFINITIONS.filter((d) => !configuredOids.has(d.trapOid));
+  for (const definition of [...builtin, ...configured]) {
+    const compiled = compileDefinition(definition);
+    const list = table.get(definition.trapOid);
+    if (list) list.push(compiled);
+    else table.set(definition.trapOid, [compiled]);
   }
   return table;
 }
@@ -112,8 +135,10 @@ export function selectDefinition(
   table: EventDefinitionTable,
   trapOid: string,
   varbinds: readonly RawVarbind[],
-): EventDefinition | undefined {
-  return table.get(trapOid)?.find((definition) => matchesVarbinds(definition.match, varbinds));
+): CompiledDefinition | undefined {
+  return table
+    .get(trapOid)
+    ?.find((compiled) => matchesVarbinds(compiled.definition.match, varbinds));
 }
 
 /** What a template can refer to. */
@@ -128,24 +153,64 @@ export interface TemplateContext {
 
 const PLACEHOLDER = /\{(device|type|oid)\}|\{(vb|index|interface):\.?([0-9]+(?:\.[0-9]+)*)\}/g;
 
+type TemplatePart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'device' | 'type' | 'oid' }
+  | { readonly kind: 'vb' | 'index' | 'interface'; readonly oid: string };
+
+/** A template parsed into text and placeholders. */
+export interface CompiledTemplate {
+  render(context: TemplateContext): string;
+}
+
 /**
- * Fills a template. A placeholder whose varbind is absent renders as the empty string; text that
- * is not a known placeholder is kept as written.
+ * Parses a template once. A placeholder whose varbind is absent renders as the empty string; text
+ * that is not a known placeholder is kept as written.
  */
-export function renderTemplate(template: string, context: TemplateContext): string {
-  return template.replace(
-    PLACEHOLDER,
-    (whole, simple: string | undefined, kind: string | undefined, oid: string | undefined) => {
-      if (simple === 'device') return context.device;
-      if (simple === 'type') return context.type;
-      if (simple === 'oid') return context.oid;
-      if (kind === undefined || oid === undefined) return whole;
-      const varbind = findVarbind(context.varbinds, oid);
+export function compileTemplate(template: string): CompiledTemplate {
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (match.index > last) parts.push({ kind: 'text', text: template.slice(last, match.index) });
+    const [whole, simple, kind, oid] = match;
+    if (simple === 'device' || simple === 'type' || simple === 'oid') parts.push({ kind: simple });
+    else if ((kind === 'vb' || kind === 'index' || kind === 'interface') && oid !== undefined) {
+      parts.push({ kind, oid });
+    } else parts.push({ kind: 'text', text: whole });
+    last = match.index + whole.length;
+  }
+  if (last < template.length) parts.push({ kind: 'text', text: template.slice(last) });
+  return {
+    render(context) {
+      let out = '';
+      for (const part of parts) out += renderPart(part, context);
+      return out;
+    },
+  };
+}
+
+function renderPart(part: TemplatePart, context: TemplateContext): string {
+  switch (part.kind) {
+    case 'text':
+      return part.text;
+    case 'device':
+      return context.device;
+    case 'type':
+      return context.type;
+    case 'oid':
+      return context.oid;
+    default: {
+      const varbind = findVarbind(context.varbinds, part.oid);
       if (varbind === undefined) return '';
-      if (kind === 'vb') return varbindText(varbind);
-      if (kind === 'index') return oidSuffix(varbind.oid, oid) ?? '';
+      if (part.kind === 'vb') return varbindText(varbind);
+      if (part.kind === 'index') return oidSuffix(varbind.oid, part.oid) ?? '';
       const index = Number(varbindText(varbind));
       return Number.isSafeInteger(index) ? (context.interfaceName(index) ?? '') : '';
-    },
-  );
+    }
+  }
+}
+
+/** Fills a template (parsing it each time: hot paths keep a `compileTemplate` result). */
+export function renderTemplate(template: string, context: TemplateContext): string {
+  return compileTemplate(template).render(context);
 }

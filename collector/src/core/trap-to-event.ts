@@ -1,7 +1,7 @@
 import type { FaultEvent } from '@faultline/shared';
 import {
-  renderTemplate,
   selectDefinition,
+  type CompiledTemplate,
   type EventDefinitionTable,
   type TemplateContext,
 } from './event-definitions.js';
@@ -123,8 +123,8 @@ export function trapToEvent(
     .map((address) => inventory.deviceByAddress(address))
     .find((device) => device !== undefined);
   const device = known?.name ?? normalizeAddress(notification.sourceAddress);
-  const definition = selectDefinition(definitions, oid, varbinds);
-  const type = definition?.type ?? oid;
+  const compiled = selectDefinition(definitions, oid, varbinds);
+  const type = compiled?.definition.type ?? oid;
   const context: TemplateContext = {
     device,
     type,
@@ -133,18 +133,16 @@ export function trapToEvent(
     interfaceName: (ifIndex) =>
       known === undefined ? undefined : inventory.interfaceByIfIndex(known.name, ifIndex)?.name,
   };
-  const render = (template: string, max: number): string =>
-    clip(renderTemplate(template, context), max);
+  const render = (template: CompiledTemplate | undefined, max: number): string =>
+    template === undefined ? '' : clip(template.render(context), max);
 
-  const reductionKey = definition
-    ? render(definition.reductionKey, LIMITS.key)
+  const reductionKey = compiled
+    ? render(compiled.reductionKey, LIMITS.key)
     : clip(`trap:${oid}:${device}`, LIMITS.key);
-  const clearKey =
-    definition?.clearKey === undefined ? '' : render(definition.clearKey, LIMITS.key);
-  const component =
-    definition?.component === undefined ? '' : render(definition.component, LIMITS.component);
-  const description = definition
-    ? render(definition.description, LIMITS.description)
+  const clearKey = render(compiled?.clearKey, LIMITS.key);
+  const component = render(compiled?.component, LIMITS.component);
+  const description = compiled
+    ? render(compiled.description, LIMITS.description)
     : clip(`Unknown trap ${oid} from ${device}`, LIMITS.description);
 
   const details: Record<string, unknown> = {
@@ -172,7 +170,7 @@ export function trapToEvent(
     deviceKnown: known !== undefined,
     ...(component === '' ? {} : { component }),
     type: clip(type, LIMITS.type),
-    severity: definition?.severity ?? 'indeterminate',
+    severity: compiled?.definition.severity ?? 'indeterminate',
     timeMs: Math.max(0, Math.floor(notification.receivedAtMs)),
     reductionKey: reductionKey === '' ? `trap:${oid}:${device}` : reductionKey,
     ...(clearKey === '' ? {} : { clearKey }),
