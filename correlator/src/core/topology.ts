@@ -1,0 +1,360 @@
+import type { Config } from '@faultline/shared';
+
+/** One end of a link: a device and one of its interfaces, by name. */
+export interface LinkEnd {
+  readonly device: string;
+  readonly interface: string;
+}
+
+/** A configured link, with a stable id. */
+export interface TopologyLink {
+  readonly id: string;
+  readonly a: LinkEnd;
+  readonly b: LinkEnd;
+}
+
+/** A customer service and the interface that carries it. */
+export interface ServiceRef {
+  readonly customerId: string;
+  readonly serviceId: string;
+  readonly device: string;
+  readonly interface: string;
+}
+
+/** What root-cause analysis needs from the config. */
+export interface Topology {
+  readonly devices: readonly string[];
+  readonly links: readonly TopologyLink[];
+  /** Where the NOC reaches the network from; empty when the config has no `topology`. */
+  readonly roots: readonly string[];
+  readonly services: readonly ServiceRef[];
+}
+
+/** An open alarm as root-cause analysis sees it. */
+export interface TopologyAlarm {
+  readonly id: string;
+  readonly type: string;
+  readonly device: string;
+  readonly component: string | null;
+  readonly firstSeenMs: number;
+}
+
+/** Alarm types that mean "this device is down or cannot be reached". */
+export const DEVICE_DOWN_TYPES: ReadonlySet<string> = new Set([
+  'deviceDown',
+  'nodeDown',
+  'unreachable',
+]);
+/** Alarm types that mean "this interface is down"; the link on it is down. */
+export const LINK_DOWN_TYPES: ReadonlySet<string> = new Set(['linkDown']);
+
+/** `device:interface`, the way engineers name a port. */
+export function endName(end: LinkEnd): string {
+  return `${end.device}:${end.interface}`;
+}
+
+/** The topology of a config: devices, links with ids, roots and customer services. */
+export function topologyFromConfig(config: Config): Topology {
+  return {
+    devices: config.devices.map((device) => device.name),
+    links: config.links.map((link) => ({
+      id: `${endName(link.a)}--${endName(link.b)}`,
+      a: link.a,
+      b: link.b,
+    })),
+    roots: config.topology?.roots ?? [],
+    services: config.customers.flatMap((customer) =>
+      customer.services.map((service) => ({
+        customerId: customer.id,
+        serviceId: service.id,
+        device: service.device,
+        interface: service.interface,
+      })),
+    ),
+  };
+}
+
+/**
+ * A group of alarms that one fault explains: its root alarms (on the failed elements nearest the
+ * topology roots), the symptoms with their explanations, the devices cut off and the services down.
+ */
+export interface FaultGroup {
+  /** Root alarm ids, oldest first; the first is the primary root that names the incident. */
+  readonly rootAlarmIds: readonly string[];
+  /** Symptom alarm id → explanation; each symptom's `causedBy` is the primary root. */
+  readonly symptoms: ReadonlyMap<string, string>;
+  /** Devices that no path from a topology root reaches because of this fault, sorted. */
+  readonly cutOffDevices: readonly string[];
+  /** Customer services this fault takes down, sorted by customer then service. */
+  readonly impactedServices: readonly ServiceRef[];
+  /** The failed elements nearest the roots, named for people: `core-1:xe-0/0/2`, `agg-2`. */
+  readonly rootElements: readonly string[];
+}
+
+/** Alarms in time order, then by id: the order that picks primaries deterministically. */
+function byAge(a: TopologyAlarm, b: TopologyAlarm): number {
+  return a.firstSeenMs !== b.firstSeenMs
+    ? a.firstSeenMs - b.firstSeenMs
+    : a.id < b.id
+      ? -1
+      : a.id > b.id
+        ? 1
+        : 0;
+}
+
+function listNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+function reach(
+  roots: readonly string[],
+  adjacency: ReadonlyMap<string, readonly { link: TopologyLink; other: string }[]>,
+  linkUp: (link: TopologyLink) => boolean,
+  deviceUp: (device: string) => boolean,
+): Set<string> {
+  const seen = new Set<string>();
+  const queue = roots.filter((root) => adjacency.has(root) && deviceUp(root));
+  for (const root of queue) seen.add(root);
+  for (let device = queue.shift(); device !== undefined; device = queue.shift()) {
+    for (const { link, other } of adjacency.get(device) ?? []) {
+      if (seen.has(other) || !linkUp(link) || !deviceUp(other)) continue;
+      seen.add(other);
+      queue.push(other);
+    }
+  }
+  return seen;
+}
+
+/**
+ * Root-cause analysis over the open alarms. A link is down when an open link-down alarm names
+ * either end; a device is down when an open device-down alarm names it. Devices are reached from
+ * the topology roots over links and devices that are up, so a device is cut off only when every
+ * path to it is down (redundancy). The cut-off devices fall into groups (connected by any link);
+ * each group's roots are the alarms on the failed elements at its edge (a down link whose other
+ * end is reached, or a down device next to a reached one), and every other alarm in the group is
+ * a symptom. An alarm that no topology explains (an element that is down without cutting anything
+ * off, a device outside the topology, any other alarm type) is a group of its own. Pure.
+ */
+export function analyzeTopology(
+  topology: Topology,
+  alarms: readonly TopologyAlarm[],
+): FaultGroup[] {
+  const sorted = [...alarms].sort(byAge);
+  const adjacency = new Map<string, { link: TopologyLink; other: string }[]>();
+  const addAdjacent = (device: string, entry: { link: TopologyLink; other: string }) => {
+    const list = adjacency.get(device);
+    if (list === undefined) adjacency.set(device, [entry]);
+    else list.push(entry);
+  };
+  for (const link of topology.links) {
+    addAdjacent(link.a.device, { link, other: link.b.device });
+    addAdjacent(link.b.device, { link, other: link.a.device });
+  }
+  for (const root of topology.roots) if (!adjacency.has(root)) adjacency.set(root, []);
+  // Only devices that the roots reach when nothing is down take part in reachability.
+  const inTopology = reach(
+    topology.roots,
+    adjacency,
+    () => true,
+    () => true,
+  );
+
+  const linkByEnd = new Map<string, TopologyLink>();
+  for (const link of topology.links) {
+    linkByEnd.set(endName(link.a), link);
+    linkByEnd.set(endName(link.b), link);
+  }
+  const linkAlarms = new Map<string, TopologyAlarm[]>();
+  const deviceAlarms = new Map<string, TopologyAlarm[]>();
+  const linkOf = new Map<string, TopologyLink>();
+  for (const alarm of sorted) {
+    if (!inTopology.has(alarm.device)) continue;
+    if (LINK_DOWN_TYPES.has(alarm.type) && alarm.component !== null) {
+      const link = linkByEnd.get(`${alarm.device}:${alarm.component}`);
+      if (link !== undefined) {
+        linkOf.set(alarm.id, link);
+        linkAlarms.set(link.id, [...(linkAlarms.get(link.id) ?? []), alarm]);
+      }
+    } else if (DEVICE_DOWN_TYPES.has(alarm.type)) {
+      deviceAlarms.set(alarm.device, [...(deviceAlarms.get(alarm.device) ?? []), alarm]);
+    }
+  }
+  const reached = reach(
+    topology.roots,
+    adjacency,
+    (link) => !linkAlarms.has(link.id),
+    (device) => !deviceAlarms.has(device),
+  );
+
+  // Cut-off devices, grouped by connection over any link.
+  const cutOff = [...inTopology].filter((device) => !reached.has(device)).sort();
+  const componentOf = new Map<string, number>();
+  const components: string[][] = [];
+  for (const start of cutOff) {
+    if (componentOf.has(start)) continue;
+    const index = components.length;
+    const members: string[] = [start];
+    componentOf.set(start, index);
+    // An array iterator sees the members pushed while it runs: a breadth-first walk.
+    for (const member of members) {
+      for (const { other } of adjacency.get(member) ?? []) {
+        if (reached.has(other) || componentOf.has(other) || !inTopology.has(other)) continue;
+        componentOf.set(other, index);
+        members.push(other);
+      }
+    }
+    components.push(members.sort());
+  }
+
+  const claimed = new Set<string>();
+  const groups: FaultGroup[] = [];
+  const servicesOn = (devices: ReadonlySet<string>, ports: ReadonlySet<string>) =>
+    topology.services
+      .filter((s) => devices.has(s.device) || ports.has(`${s.device}:${s.interface}`))
+      .sort((x, y) =>
+        x.customerId === y.customerId
+          ? x.serviceId.localeCompare(y.serviceId)
+          : x.customerId.localeCompare(y.customerId),
+      );
+
+  for (const members of components) {
+    const memberSet = new Set(members);
+    // Edge failures: down links from a reached device into the group; down devices of the group
+    // next to a reached device over an up link, or down topology roots.
+    const edgeLinks = topology.links.filter(
+      (link) =>
+        linkAlarms.has(link.id) &&
+        ((reached.has(link.a.device) && memberSet.has(link.b.device)) ||
+          (reached.has(link.b.device) && memberSet.has(link.a.device))),
+    );
+    const edgeDevices = members.filter(
+      (device) =>
+        deviceAlarms.has(device) &&
+        (topology.roots.includes(device) ||
+          (adjacency.get(device) ?? []).some(
+            ({ link, other }) => reached.has(other) && !linkAlarms.has(link.id),
+          )),
+    );
+    const reachedEnd = (link: TopologyLink) => (reached.has(link.a.device) ? link.a : link.b);
+    const rootAlarms: TopologyAlarm[] = [];
+    const symptoms = new Map<string, string>();
+    const edgeNames: string[] = [];
+    for (const link of edgeLinks) {
+      const near = reachedEnd(link);
+      edgeNames.push(endName(near));
+      const onLink = linkAlarms.get(link.id) ?? [];
+      const nearAlarms = onLink.filter((a) => a.device === near.device);
+      const primary = nearAlarms[0] ?? onLink[0];
+      if (primary !== undefined) rootAlarms.push(primary);
+    }
+    for (const device of edgeDevices) {
+      edgeNames.push(device);
+      const first = deviceAlarms.get(device)?.[0];
+      if (first !== undefined) rootAlarms.push(first);
+    }
+    rootAlarms.sort(byAge);
+    const rootIds = new Set(rootAlarms.map((a) => a.id));
+
+    const explain = (device: string): string => {
+      const uplinks = edgeLinks
+        .filter((link) => link.a.device === device || link.b.device === device)
+        .map((link) => endName(reachedEnd(link)));
+      if (edgeDevices.includes(device)) return `${device} is down`;
+      if (uplinks.length > 0) {
+        const all = uplinks.length === edgeLinks.length && edgeDevices.length === 0;
+        const noun = uplinks.length === 1 ? 'uplink' : 'uplinks';
+        const verb = uplinks.length === 1 ? 'is' : 'are';
+        return `${device} unreachable: its ${all ? 'only ' : ''}${noun}, ${listNames(uplinks)}, ${verb} down`;
+      }
+      const gateways = members.filter(
+        (m) =>
+          edgeDevices.includes(m) ||
+          edgeLinks.some((link) => link.a.device === m || link.b.device === m),
+      );
+      if (edgeLinks.length === 0) {
+        const verb = edgeDevices.length === 1 ? 'is' : 'are';
+        return `${device} unreachable: cut off behind ${listNames(edgeDevices)}, which ${verb} down`;
+      }
+      if (edgeDevices.length === 0) {
+        return `${device} unreachable: cut off behind ${listNames(gateways)}, whose uplinks ${listNames(edgeNames)} are down`;
+      }
+      return `${device} unreachable: cut off, ${listNames(edgeNames)} are down`;
+    };
+
+    const ports = new Set<string>();
+    for (const alarm of sorted) {
+      if (rootIds.has(alarm.id)) {
+        claimed.add(alarm.id);
+        if (alarm.component !== null) ports.add(`${alarm.device}:${alarm.component}`);
+        continue;
+      }
+      const link = linkOf.get(alarm.id);
+      if (link !== undefined && edgeLinks.includes(link)) {
+        symptoms.set(
+          alarm.id,
+          `${endName({ device: alarm.device, interface: alarm.component ?? '' })} is the far end of ${endName(reachedEnd(link))}, which is down`,
+        );
+        claimed.add(alarm.id);
+      } else if (memberSet.has(alarm.device)) {
+        symptoms.set(alarm.id, explain(alarm.device));
+        claimed.add(alarm.id);
+      }
+    }
+    if (rootAlarms.length === 0) continue; // a cut with no alarm yet: nothing to report
+    groups.push({
+      rootAlarmIds: rootAlarms.map((a) => a.id),
+      symptoms,
+      cutOffDevices: members,
+      impactedServices: servicesOn(memberSet, ports),
+      rootElements: edgeNames.sort(),
+    });
+  }
+
+  // Down links that cut nothing off (redundancy): one group per link, the far end a symptom.
+  for (const [, onLink] of linkAlarms) {
+    const [primary, ...rest] = onLink;
+    if (primary === undefined || claimed.has(primary.id)) continue;
+    const symptoms = new Map<string, string>();
+    for (const alarm of rest) {
+      if (claimed.has(alarm.id)) continue;
+      symptoms.set(
+        alarm.id,
+        `${endName({ device: alarm.device, interface: alarm.component ?? '' })} is the other end of ${endName({ device: primary.device, interface: primary.component ?? '' })}, which is down`,
+      );
+      claimed.add(alarm.id);
+    }
+    claimed.add(primary.id);
+    const port = `${primary.device}:${primary.component ?? ''}`;
+    groups.push({
+      rootAlarmIds: [primary.id],
+      symptoms,
+      cutOffDevices: [],
+      impactedServices: servicesOn(new Set(), new Set([port])),
+      rootElements: [port],
+    });
+  }
+
+  // Everything else stands alone: its own root.
+  for (const alarm of sorted) {
+    if (claimed.has(alarm.id)) continue;
+    claimed.add(alarm.id);
+    const down = DEVICE_DOWN_TYPES.has(alarm.type);
+    const port = alarm.component === null ? undefined : `${alarm.device}:${alarm.component}`;
+    groups.push({
+      rootAlarmIds: [alarm.id],
+      symptoms: new Map(),
+      cutOffDevices: [],
+      impactedServices: servicesOn(
+        new Set(down ? [alarm.device] : []),
+        new Set(port !== undefined && LINK_DOWN_TYPES.has(alarm.type) ? [port] : []),
+      ),
+      rootElements: [port ?? alarm.device],
+    });
+  }
+  return groups.sort((x, y) => {
+    const a = x.rootAlarmIds[0] ?? '';
+    const b = y.rootAlarmIds[0] ?? '';
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
