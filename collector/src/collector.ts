@@ -4,7 +4,7 @@ import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
 import { createInfluxWriter, type InfluxWriter } from './adapters/influx-writer.js';
 import { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
 import { createTrapReceiver, type TrapReceiver } from './adapters/trap-receiver.js';
-import type { ComponentMetric } from './app/metrics.js';
+import type { ComponentMetric } from '@faultline/shared';
 import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';

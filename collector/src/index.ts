@@ -1,5 +1,4 @@
 export { createCollector, type Collector, type CollectorDeps } from './collector.js';
-export type { ComponentMetric } from './app/metrics.js';
 export * from './core/counter-math.js';
 export * from './core/event-definitions.js';
 export * from './core/interface-points.js';

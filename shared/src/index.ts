@@ -14,3 +14,5 @@ export * from './socket-events.js';
 export * from './hot-state.js';
 export * from './formats.js';
 export * from './telemetry.js';
+export * from './metrics.js';
+export * from './incident.js';

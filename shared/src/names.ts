@@ -8,5 +8,7 @@ export function channels(prefix: string) {
   return {
     /** Alarm changes (`AlarmChange` JSON). */
     alarms: `${prefix}:alarms`,
+    /** Incident changes (`IncidentChange` JSON). */
+    incidents: `${prefix}:incidents`,
   } as const;
 }

@@ -171,8 +171,9 @@ export const SlaSchema = Type.Object(
 
 /**
  * An event definition: how a trap becomes an event. Templates substitute `{device}`, `{type}`,
- * `{oid}`, `{vb:OID}` (value of the first varbind whose OID starts with OID) and `{index:OID}`
- * (that varbind's instance suffix).
+ * `{oid}`, `{vb:OID}` (value of the first varbind whose OID starts with OID), `{index:OID}`
+ * (that varbind's instance suffix) and `{interface:OID}` (the configured name of the interface
+ * whose ifIndex is that varbind's value).
  */
 export const EventDefinitionSchema = Type.Object(
   {
@@ -213,6 +214,37 @@ export const InfluxSchema = Type.Object(
   strict,
 );
 
+/** A webhook that gets a POST for each new incident and for its resolution. */
+export const WebhookSchema = Type.Object(
+  { name: Name, url: Type.String({ pattern: '^https?://[^\\s]+$' }) },
+  strict,
+);
+
+/** Pushes of incidents to people: webhook targets and their retry policy. */
+export const NotifySchema = Type.Object(
+  {
+    webhooks: list(WebhookSchema),
+    /** Seconds an open incident may stay unacknowledged before it is notified again. */
+    ackTimeoutS: Type.Optional(Type.Integer({ minimum: 10 })),
+    /** Delivery attempts per push before it is given up (with exponential backoff). */
+    attempts: Type.Integer({ minimum: 1, maximum: 100, default: 12 }),
+    /** First retry delay, seconds; each retry doubles it. */
+    backoffS: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 1 }),
+    /** Seconds one POST may take. */
+    timeoutS: Type.Number({ exclusiveMinimum: 0, maximum: 300, default: 10 }),
+  },
+  strict,
+);
+
+/** Correlation tuning. */
+export const CorrelationSchema = Type.Object(
+  {
+    /** Seconds a new alarm is held before it is pushed or ticketed, so its root can claim it. */
+    holdS: Type.Number({ minimum: 0, maximum: 600, default: 2 }),
+  },
+  strict,
+);
+
 /** The whole configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -233,6 +265,8 @@ export const ConfigSchema = Type.Object(
     slas: list(SlaSchema),
     events: list(EventDefinitionSchema),
     api: Type.Object({ tokens: list(ApiTokenSchema) }, { ...strict, default: {} }),
+    correlation: Type.Object(CorrelationSchema.properties, { ...strict, default: {} }),
+    notify: Type.Optional(NotifySchema),
   },
   strict,
 );
@@ -257,3 +291,7 @@ export type Customer = Static<typeof CustomerSchema>;
 export type PricePlan = Static<typeof PricePlanSchema>;
 /** An SLA. */
 export type Sla = Static<typeof SlaSchema>;
+/** A webhook target. */
+export type Webhook = Static<typeof WebhookSchema>;
+/** The notify section. */
+export type NotifyConfig = Static<typeof NotifySchema>;
