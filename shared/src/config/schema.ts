@@ -245,6 +245,32 @@ export const CorrelationSchema = Type.Object(
   strict,
 );
 
+/**
+ * The MQTT telemetry subscription. Every key has a default, so the section may be left out: the
+ * collector then subscribes to `telemetry/#` at QoS 1 with a persistent session.
+ */
+export const TelemetrySchema = Type.Object(
+  {
+    /** Topic filters to subscribe to. */
+    topics: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), {
+      minItems: 1,
+      default: ['telemetry/#'],
+    }),
+    /** Shared-subscription group: collectors in one group split the messages (`$share/<group>/…`). */
+    group: Type.Optional(Name),
+    qos: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], { default: 1 }),
+    /** The MQTT client id; stable across restarts so the broker keeps the session. */
+    clientId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,100}$' })),
+    /** Seconds the broker keeps the session (and queues messages) while the collector is away. */
+    sessionExpiryS: Type.Integer({ minimum: 0, maximum: 4_294_967_295, default: 86_400 }),
+    /** Larger payloads are invalid (dead-lettered, truncated). */
+    maxPayloadBytes: Type.Integer({ minimum: 64, maximum: 16_777_216, default: 65_536 }),
+    /** Invalid messages kept in the dead-letter list (the oldest go first). */
+    deadLetterMax: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1000 }),
+  },
+  strict,
+);
+
 /** The whole configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -267,6 +293,7 @@ export const ConfigSchema = Type.Object(
     api: Type.Object({ tokens: list(ApiTokenSchema) }, { ...strict, default: {} }),
     correlation: Type.Object(CorrelationSchema.properties, { ...strict, default: {} }),
     notify: Type.Optional(NotifySchema),
+    telemetry: Type.Object(TelemetrySchema.properties, { ...strict, default: {} }),
   },
   strict,
 );
@@ -293,5 +320,7 @@ export type PricePlan = Static<typeof PricePlanSchema>;
 export type Sla = Static<typeof SlaSchema>;
 /** A webhook target. */
 export type Webhook = Static<typeof WebhookSchema>;
+/** The telemetry section. */
+export type TelemetryConfig = Static<typeof TelemetrySchema>;
 /** The notify section. */
 export type NotifyConfig = Static<typeof NotifySchema>;

@@ -58,6 +58,103 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: '002_incidents',
+    sql: `
+      -- When the correlator first recorded the alarm (its clock, not the event's): the hold
+      -- window runs from here. And the incident the alarm belongs to, once it has one.
+      ALTER TABLE alarms ADD COLUMN raised_at timestamptz NOT NULL DEFAULT now();
+      ALTER TABLE alarms ADD COLUMN incident_id text;
+      CREATE INDEX alarms_incident ON alarms (incident_id) WHERE incident_id IS NOT NULL;
+
+      -- One incident per real fault, named by its root cause.
+      CREATE TABLE incidents (
+        id text PRIMARY KEY,
+        state text NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+        title text NOT NULL,
+        severity text NOT NULL,
+        primary_alarm_id uuid NOT NULL REFERENCES alarms (id),
+        root_alarm_ids uuid[] NOT NULL,
+        alarm_ids uuid[] NOT NULL,
+        cut_off_devices text[] NOT NULL,
+        impacted_services jsonb NOT NULL,
+        ticket_id text NOT NULL UNIQUE,
+        opened_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        resolution text,
+        acknowledged_by text,
+        assignee text,
+        version integer NOT NULL CHECK (version >= 1)
+      );
+      CREATE INDEX incidents_unresolved ON incidents (opened_at) WHERE state <> 'resolved';
+
+      -- One ticket per incident, written by the tickets queue's worker, and its timeline.
+      CREATE TABLE tickets (
+        id text PRIMARY KEY,
+        incident_id text NOT NULL UNIQUE REFERENCES incidents (id),
+        state text NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+        title text NOT NULL,
+        severity text NOT NULL,
+        impacted_services jsonb NOT NULL,
+        version integer NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        resolved_at timestamptz,
+        assignee text
+      );
+      CREATE TABLE ticket_events (
+        id bigserial PRIMARY KEY,
+        ticket_id text NOT NULL REFERENCES tickets (id),
+        -- The job (or request) that wrote it: a replay finds it and writes nothing.
+        dedup_key text NOT NULL UNIQUE,
+        at timestamptz NOT NULL,
+        kind text NOT NULL,
+        actor text NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, at, id);
+
+      -- Customer service outages for billing: [started_at, ended_at), open while ended_at is null.
+      CREATE TABLE outages (
+        id bigserial PRIMARY KEY,
+        customer_id text NOT NULL,
+        service_id text NOT NULL,
+        incident_id text NOT NULL REFERENCES incidents (id),
+        ticket_id text NOT NULL,
+        root_alarm_id uuid NOT NULL REFERENCES alarms (id),
+        root_cause text NOT NULL,
+        started_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        in_maintenance boolean NOT NULL DEFAULT false,
+        CHECK (ended_at IS NULL OR ended_at >= started_at)
+      );
+      CREATE UNIQUE INDEX outages_open ON outages (incident_id, service_id) WHERE ended_at IS NULL;
+      CREATE INDEX outages_service ON outages (customer_id, service_id, started_at);
+
+      -- Jobs decided in a correlation transaction, enqueued after its commit (transactional outbox):
+      -- a crash between the two loses nothing, and the deterministic job ids dedup the replays.
+      CREATE TABLE outbox (
+        job_id text PRIMARY KEY,
+        queue text NOT NULL,
+        name text NOT NULL,
+        payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        enqueued_at timestamptz
+      );
+      CREATE INDEX outbox_pending ON outbox (created_at) WHERE enqueued_at IS NULL;
+
+      -- Webhook deliveries that succeeded, by idempotency key.
+      CREATE TABLE notifications (
+        idempotency_key text PRIMARY KEY,
+        target text NOT NULL,
+        incident_id text NOT NULL,
+        kind text NOT NULL,
+        status integer NOT NULL,
+        sent_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */

@@ -1,0 +1,367 @@
+import {
+  severityRank,
+  worseSeverity,
+  type ImpactedService,
+  type Incident,
+  type IncidentChange,
+  type Severity,
+} from '@faultline/shared';
+import {
+  DEVICE_DOWN_TYPES,
+  LINK_DOWN_TYPES,
+  analyzeTopology,
+  type FaultGroup,
+  type Topology,
+  type TopologyAlarm,
+} from './topology.js';
+
+/** An open alarm as correlation sees it. */
+export interface CorrelationAlarm extends TopologyAlarm {
+  readonly severity: Severity;
+  readonly description: string;
+  /** When the correlator first recorded it: the hold window runs from here. */
+  readonly raisedAtMs: number;
+  readonly causedBy: string | null;
+  readonly explanation: string | null;
+  readonly incidentId: string | null;
+}
+
+/** An open outage of a customer service. */
+export interface OpenOutage {
+  readonly incidentId: string;
+  readonly customerId: string;
+  readonly serviceId: string;
+}
+
+/** Everything one correlation step reads. */
+export interface CorrelationInput {
+  readonly topology: Topology;
+  /** Every alarm that is not cleared. */
+  readonly alarms: readonly CorrelationAlarm[];
+  /** Every incident that is not resolved. */
+  readonly incidents: readonly Incident[];
+  readonly outages: readonly OpenOutage[];
+  readonly nowMs: number;
+  /** How long a new alarm is held before it may open an incident. */
+  readonly holdMs: number;
+}
+
+/** New root cause annotations of one alarm. */
+export interface AlarmAnnotation {
+  readonly alarmId: string;
+  readonly causedBy: string | null;
+  readonly explanation: string | null;
+  readonly incidentId: string | null;
+  readonly ticketId: string | null;
+}
+
+/** An outage to open. */
+export interface OutageOpening extends OpenOutage {
+  readonly ticketId: string;
+  readonly rootAlarmId: string;
+  readonly rootCause: string;
+  readonly startedAtMs: number;
+}
+
+/** What one correlation step decided. Applying it makes the next step decide nothing new. */
+export interface CorrelationPlan {
+  /** Alarms whose causedBy, explanation or incident changed. */
+  readonly annotations: readonly AlarmAnnotation[];
+  /** Incidents created, changed or resolved, in their new state, with what happened. */
+  readonly changes: readonly IncidentChange[];
+  readonly outagesOpened: readonly OutageOpening[];
+  readonly outagesClosed: readonly OpenOutage[];
+  /** When a held group becomes due, if any is waiting: the next step should run by then. */
+  readonly nextDueMs: number | undefined;
+}
+
+/** The incident id for a primary root alarm. */
+export function incidentIdFor(primaryAlarmId: string): string {
+  return `inc-${primaryAlarmId}`;
+}
+
+/** The ticket id of an incident. */
+export function ticketIdFor(incidentId: string): string {
+  return `tkt-${incidentId.replace(/^inc-/, '')}`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+function serviceKey(s: ImpactedService): string {
+  return `${s.customerId}/${s.serviceId}`;
+}
+
+/** A title that names the root cause and what it takes down. */
+export function incidentTitle(
+  roots: readonly CorrelationAlarm[],
+  rootElements: readonly string[],
+  cutOff: readonly string[],
+): string {
+  const named = roots.every((a) => LINK_DOWN_TYPES.has(a.type) || DEVICE_DOWN_TYPES.has(a.type));
+  const first = roots[0];
+  const cause =
+    named && rootElements.length > 0
+      ? `${rootElements.length === 1 ? (rootElements[0] ?? '') : `${rootElements.slice(0, -1).join(', ')} and ${rootElements[rootElements.length - 1] ?? ''}`} down`
+      : (first?.description ?? 'unknown fault');
+  const behind = cutOff.filter((device) => !rootElements.includes(device));
+  return behind.length > 0 ? `${cause}: ${behind.join(', ')} cut off` : cause;
+}
+
+interface Cluster {
+  groups: FaultGroup[];
+  incidents: Incident[];
+}
+
+/**
+ * One correlation step, pure. Root-cause analysis groups the open alarms by fault; groups whose
+ * alarms already belong to one incident stay together (so a fault keeps its incident while its
+ * alarms come and go, and one incident never splits into new pushes when its root clears first).
+ * A cluster of groups with no incident opens one once its primary root has been held `holdMs`;
+ * a cluster that reaches several incidents keeps the oldest and resolves the others as merged;
+ * an incident whose alarms have all cleared is resolved. Outages follow each incident's impacted
+ * services.
+ */
+export function planCorrelation(input: CorrelationInput): CorrelationPlan {
+  const { nowMs } = input;
+  const now = new Date(nowMs).toISOString();
+  const alarmsById = new Map(input.alarms.map((a) => [a.id, a]));
+  const groups = analyzeTopology(input.topology, input.alarms);
+  const openIncidents = [...input.incidents].sort((a, b) =>
+    a.openedAt !== b.openedAt ? compareText(a.openedAt, b.openedAt) : compareText(a.id, b.id),
+  );
+  const incidentById = new Map(openIncidents.map((i) => [i.id, i]));
+
+  // Cluster groups that share an incident (union-find on group index).
+  const parent = groups.map((_, index) => index);
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] ?? root;
+    return root;
+  };
+  const groupsOfIncident = new Map<string, number>();
+  groups.forEach((group, index) => {
+    for (const id of [...group.rootAlarmIds, ...group.symptoms.keys()]) {
+      const incidentId = alarmsById.get(id)?.incidentId;
+      if (incidentId === null || incidentId === undefined || !incidentById.has(incidentId))
+        continue;
+      const seen = groupsOfIncident.get(incidentId);
+      if (seen === undefined) groupsOfIncident.set(incidentId, index);
+      else parent[find(index)] = find(seen);
+    }
+  });
+  const clusters = new Map<number, Cluster>();
+  groups.forEach((group, index) => {
+    const root = find(index);
+    const cluster = clusters.get(root) ?? { groups: [], incidents: [] };
+    cluster.groups.push(group);
+    clusters.set(root, cluster);
+  });
+  for (const [incidentId, index] of groupsOfIncident) {
+    const incident = incidentById.get(incidentId);
+    if (incident !== undefined) clusters.get(find(index))?.incidents.push(incident);
+  }
+
+  const annotations: AlarmAnnotation[] = [];
+  const changes: IncidentChange[] = [];
+  const outagesOpened: OutageOpening[] = [];
+  const outagesClosed: OpenOutage[] = [];
+  const claimedIncidents = new Set<string>();
+  let nextDueMs: number | undefined;
+  const openOutagesOf = (incidentId: string) =>
+    input.outages.filter((o) => o.incidentId === incidentId);
+
+  const annotate = (
+    alarmId: string,
+    causedBy: string | null,
+    explanation: string | null,
+    incidentId: string | null,
+  ) => {
+    const alarm = alarmsById.get(alarmId);
+    if (alarm === undefined) return;
+    // An alarm keeps the incident it belonged to, even while it waits in a held group.
+    const kept = incidentId ?? alarm.incidentId;
+    if (
+      alarm.causedBy === causedBy &&
+      alarm.explanation === explanation &&
+      alarm.incidentId === kept
+    )
+      return;
+    annotations.push({
+      alarmId,
+      causedBy,
+      explanation,
+      incidentId: kept,
+      ticketId: kept === null ? null : ticketIdFor(kept),
+    });
+  };
+
+  const orderedClusters = [...clusters.values()].sort((a, b) =>
+    compareText(a.groups[0]?.rootAlarmIds[0] ?? '', b.groups[0]?.rootAlarmIds[0] ?? ''),
+  );
+  for (const cluster of orderedClusters) {
+    const rootAlarms = cluster.groups
+      .flatMap((g) => g.rootAlarmIds)
+      .map((id) => alarmsById.get(id))
+      .filter((a): a is CorrelationAlarm => a !== undefined)
+      .sort((a, b) =>
+        a.firstSeenMs !== b.firstSeenMs ? a.firstSeenMs - b.firstSeenMs : compareText(a.id, b.id),
+      );
+    const memberIds = cluster.groups.flatMap((g) => [...g.rootAlarmIds, ...g.symptoms.keys()]);
+    const [keeper, ...merged] = cluster.incidents.sort((a, b) =>
+      a.openedAt !== b.openedAt ? compareText(a.openedAt, b.openedAt) : compareText(a.id, b.id),
+    );
+    const primary =
+      keeper !== undefined && rootAlarms.some((a) => a.id === keeper.primaryAlarmId)
+        ? alarmsById.get(keeper.primaryAlarmId)
+        : rootAlarms[0];
+    if (primary === undefined) continue;
+
+    let incidentId: string | null = keeper?.id ?? null;
+    if (keeper === undefined) {
+      const dueMs = primary.raisedAtMs + input.holdMs;
+      if (dueMs > nowMs) {
+        // Held: annotate symptoms now, open nothing yet.
+        nextDueMs = nextDueMs === undefined ? dueMs : Math.min(nextDueMs, dueMs);
+        incidentId = null;
+      } else {
+        incidentId = incidentIdFor(primary.id);
+      }
+    }
+
+    // Annotations: symptoms point at their group's primary root; roots carry no cause.
+    for (const group of cluster.groups) {
+      const groupPrimary = group.rootAlarmIds[0] ?? null;
+      for (const id of group.rootAlarmIds) annotate(id, null, null, incidentId);
+      for (const [id, explanation] of group.symptoms)
+        annotate(id, groupPrimary, explanation, incidentId);
+    }
+    if (incidentId === null) continue;
+    claimedIncidents.add(incidentId);
+
+    const rootElements = [...new Set(cluster.groups.flatMap((g) => g.rootElements))].sort();
+    const cutOff = [...new Set(cluster.groups.flatMap((g) => g.cutOffDevices))].sort();
+    const services = new Map<string, ImpactedService>();
+    for (const group of cluster.groups)
+      for (const s of group.impactedServices)
+        services.set(serviceKey(s), { customerId: s.customerId, serviceId: s.serviceId });
+    const impactedServices = [...services.values()].sort((a, b) =>
+      compareText(serviceKey(a), serviceKey(b)),
+    );
+    const severity = memberIds
+      .map((id) => alarmsById.get(id)?.severity)
+      .reduce<Severity>(
+        (worst, s) => (s === undefined ? worst : worseSeverity(worst, s)),
+        'normal',
+      );
+    const title = incidentTitle(rootAlarms, rootElements, cutOff);
+    const rootAlarmIds = [
+      primary.id,
+      ...rootAlarms.map((a) => a.id).filter((id) => id !== primary.id),
+    ];
+    const ticketId = ticketIdFor(incidentId);
+
+    if (keeper === undefined) {
+      const incident: Incident = {
+        id: incidentId,
+        state: 'open',
+        title,
+        severity,
+        primaryAlarmId: primary.id,
+        rootAlarmIds,
+        alarmIds: [...memberIds].sort(),
+        cutOffDevices: cutOff,
+        impactedServices,
+        ticketId,
+        openedAt: now,
+        updatedAt: now,
+        resolvedAt: null,
+        resolution: null,
+        acknowledgedBy: null,
+        version: 1,
+      };
+      changes.push({ kind: 'opened', incident });
+    } else {
+      const alarmIds = [...new Set([...keeper.alarmIds, ...memberIds])].sort();
+      const changed =
+        keeper.title !== title ||
+        keeper.severity !== severity ||
+        !sameList(keeper.rootAlarmIds, rootAlarmIds) ||
+        !sameList(keeper.alarmIds, alarmIds) ||
+        !sameList(keeper.cutOffDevices, cutOff) ||
+        !sameList(keeper.impactedServices.map(serviceKey), impactedServices.map(serviceKey));
+      if (changed) {
+        // A worse severity needs a fresh look even if someone acknowledged the milder fault.
+        const escalated = severityRank(severity) > severityRank(keeper.severity);
+        changes.push({
+          kind: 'updated',
+          incident: {
+            ...keeper,
+            ...(escalated ? { state: 'open' as const, acknowledgedBy: null } : {}),
+            title,
+            severity,
+            primaryAlarmId: primary.id,
+            rootAlarmIds,
+            alarmIds,
+            cutOffDevices: cutOff,
+            impactedServices,
+            updatedAt: now,
+            version: keeper.version + 1,
+          },
+        });
+      }
+    }
+
+    // Outages follow the impacted services.
+    const open = openOutagesOf(incidentId);
+    const wanted = new Set(impactedServices.map(serviceKey));
+    for (const outage of open) if (!wanted.has(serviceKey(outage))) outagesClosed.push(outage);
+    const have = new Set(open.map(serviceKey));
+    const startedAtMs = Math.min(...rootAlarms.map((a) => a.firstSeenMs), nowMs);
+    for (const service of impactedServices) {
+      if (have.has(serviceKey(service))) continue;
+      outagesOpened.push({
+        incidentId,
+        customerId: service.customerId,
+        serviceId: service.serviceId,
+        ticketId,
+        rootAlarmId: primary.id,
+        rootCause: title,
+        startedAtMs: keeper === undefined ? startedAtMs : nowMs,
+      });
+    }
+
+    for (const other of merged) {
+      claimedIncidents.add(other.id);
+      changes.push(resolve(other, `merged into ${incidentId}`, now));
+      outagesClosed.push(...openOutagesOf(other.id));
+    }
+  }
+
+  // Incidents none of whose alarms is open any more.
+  for (const incident of openIncidents) {
+    if (claimedIncidents.has(incident.id)) continue;
+    changes.push(resolve(incident, 'all alarms cleared', now));
+    outagesClosed.push(...openOutagesOf(incident.id));
+  }
+  return { annotations, changes, outagesOpened, outagesClosed, nextDueMs };
+}
+
+function resolve(incident: Incident, resolution: string, now: string): IncidentChange {
+  return {
+    kind: 'resolved',
+    incident: {
+      ...incident,
+      state: 'resolved',
+      updatedAt: now,
+      resolvedAt: now,
+      resolution,
+      version: incident.version + 1,
+    },
+  };
+}
