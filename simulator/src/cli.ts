@@ -8,24 +8,52 @@ import {
   type Config,
   type Settings,
 } from '@faultline/shared';
+import { sendControlCommand } from './adapters/control-client.js';
+import { backfillUsage } from './adapters/influx-backfill.js';
+import {
+  DEFAULT_SCENARIOS_DIR,
+  listScenarioFiles,
+  loadScenarioFile,
+} from './adapters/scenario-files.js';
 import { createTrapSender } from './adapters/trap-sender.js';
+import { sendTrapStorm } from './adapters/trap-storm.js';
+import { formatDurationMs } from './core/duration.js';
+import { STORM_MAX_COUNT, STORM_MAX_RATE, STORM_TRAPS } from './core/scenario.js';
+import { stormPacket } from './core/storm-traps.js';
 import { trapCommunity } from './core/trap-community.js';
 import { createSimulator } from './simulator.js';
 
 const USAGE = `usage: node simulator/dist/cli.js <command> [options]
 
 commands:
-  run                          run the simulated network until Ctrl-C
+  run                          run the simulated network until Ctrl-C (SNMP agents, traps,
+                               MQTT telemetry, and scenarios on the control topic)
+  scenario <name>              run a scenario in the simulator already running (npm start or
+                               "run"), over MQTT; fails if none answers within --timeout
+  scenarios                    list the scenarios in scenarios/ with their descriptions
   link <device> <ifName> up|down
                                send linkUp/linkDown from the device's address
   reboot <device>              send coldStart from the device's address
+  storm <device>               send a bounded trap storm from the device's address
+  backfill                     write a month of 5-minute usage points to InfluxDB
 
 options:
   --config <path>      network config (default: $FAULTLINE_CONFIG or config/example.yaml)
   --trap-host <host>   where traps go (default: $FAULTLINE_TRAP_HOST or 127.0.0.1)
   --trap-port <port>   trap UDP port (default: $FAULTLINE_TRAP_PORT or 1162)
   --faults <seconds>   run: mean seconds between random access-port flaps (default: none)
+  --telemetry <secs>   run: seconds between telemetry publications (default: 10)
+  --offline            run: no MQTT (no telemetry, no control topic)
+  --speedup <factor>   scenario: run it this many times faster (default: 1)
+  --timeout <secs>     scenario: how long to wait for the simulator's answer (default: 5)
+  --rate <per second>  storm: traps per second (default: 10000)
+  --count <n>          storm: traps in all (default: 50000)
+  --trap <kind>        storm: ${STORM_TRAPS.join(', ')} (default: authenticationFailure)
+  --interface <name>   storm: the port of a linkDown/linkUp storm
+  --days <n>           backfill: days of history (default: 31)
   --log-level <level>  pino level (default: $LOG_LEVEL or info)
+
+environment: MQTT_URL, INFLUX_URL, FAULTLINE_PREFIX (control topic <prefix>/simulator/control)
 `;
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
@@ -38,7 +66,17 @@ interface Options {
   readonly trapHost: string;
   readonly trapPort: number;
   readonly faultsMeanS: number | undefined;
+  readonly telemetryS: number;
+  readonly offline: boolean;
+  readonly speedup: number;
+  readonly timeoutS: number;
+  readonly rate: number;
+  readonly count: number;
+  readonly trap: (typeof STORM_TRAPS)[number];
+  readonly interface: string | undefined;
+  readonly days: number;
   readonly logLevel: string;
+  readonly settings: Settings;
 }
 
 function defaults(settings: Settings): Omit<Options, 'command' | 'args'> {
@@ -47,7 +85,17 @@ function defaults(settings: Settings): Omit<Options, 'command' | 'args'> {
     trapHost: settings.trapHost,
     trapPort: settings.trapPort,
     faultsMeanS: undefined,
+    telemetryS: 10,
+    offline: false,
+    speedup: 1,
+    timeoutS: 5,
+    rate: 10_000,
+    count: 50_000,
+    trap: 'authenticationFailure',
+    interface: undefined,
+    days: 31,
     logLevel: settings.logLevel,
+    settings,
   };
 }
 
@@ -66,6 +114,15 @@ function parseOptions(argv: readonly string[]): Options {
         'trap-host': { type: 'string' },
         'trap-port': { type: 'string' },
         faults: { type: 'string' },
+        telemetry: { type: 'string' },
+        offline: { type: 'boolean' },
+        speedup: { type: 'string' },
+        timeout: { type: 'string' },
+        rate: { type: 'string' },
+        count: { type: 'string' },
+        trap: { type: 'string' },
+        interface: { type: 'string' },
+        days: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -94,13 +151,28 @@ function parseOptions(argv: readonly string[]): Options {
   };
   const trapPort = number('trap-port', values['trap-port'], 1, 65535) ?? settings.value.trapPort;
   if (!Number.isInteger(trapPort)) throw new UsageError('--trap-port must be an integer');
+  const base = defaults(settings.value);
+  const trap = values.trap ?? base.trap;
+  if (!(STORM_TRAPS as readonly string[]).includes(trap)) {
+    throw new UsageError(`--trap must be one of ${STORM_TRAPS.join(', ')}`);
+  }
   return {
+    ...base,
     command,
     args,
     configPath: values.config ?? settings.value.configPath,
     trapHost: values['trap-host'] ?? settings.value.trapHost,
     trapPort,
     faultsMeanS: number('faults', values.faults, 1, 86_400),
+    telemetryS: number('telemetry', values.telemetry, 0.1, 3_600) ?? base.telemetryS,
+    offline: values.offline === true,
+    speedup: number('speedup', values.speedup, 0.001, 10_000) ?? base.speedup,
+    timeoutS: number('timeout', values.timeout, 0.1, 600) ?? base.timeoutS,
+    rate: Math.round(number('rate', values.rate, 1, STORM_MAX_RATE) ?? base.rate),
+    count: Math.round(number('count', values.count, 1, STORM_MAX_COUNT) ?? base.count),
+    trap: trap as Options['trap'],
+    interface: values.interface,
+    days: number('days', values.days, 1, 400) ?? base.days,
     logLevel: values['log-level'] ?? settings.value.logLevel,
   };
 }
@@ -129,23 +201,105 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const { settings } = options;
+  if (options.command === 'scenario') {
+    const [name, ...rest] = options.args;
+    if (name === undefined || rest.length > 0) throw new UsageError('scenario needs one <name>');
+    const reply = await sendControlCommand(
+      { mqttUrl: settings.mqttUrl, prefix: settings.prefix, timeoutMs: options.timeoutS * 1000 },
+      { scenario: name, ...(options.speedup === 1 ? {} : { speedup: options.speedup }) },
+    );
+    if (!reply.ok) throw new Error(reply.error);
+    if ('scenario' in reply) {
+      console.log(
+        `started ${reply.scenario}: ${String(reply.steps)} steps over ${formatDurationMs(reply.lengthMs)}`,
+      );
+    }
+    return;
+  }
   const config = await loadConfig(options.configPath);
   const logger = createLogger({ level: options.logLevel, name: 'faultline-simulator' });
   const trapTarget = { host: options.trapHost, port: options.trapPort };
 
-  if (options.command === 'run') {
-    if (options.args.length > 0)
-      throw new UsageError(`run takes no arguments, got "${options.args.join(' ')}"`);
-    const simulator = createSimulator({
-      config,
-      trapTarget,
-      logger,
-      ...(options.faultsMeanS === undefined
-        ? {}
-        : { faults: { meanIntervalMs: options.faultsMeanS * 1000 } }),
-    });
-    await runUntilSignal([simulator], logger);
-    return;
+  switch (options.command) {
+    case 'run': {
+      if (options.args.length > 0)
+        throw new UsageError(`run takes no arguments, got "${options.args.join(' ')}"`);
+      const simulator = createSimulator({
+        config,
+        trapTarget,
+        logger,
+        ...(options.faultsMeanS === undefined
+          ? {}
+          : { faults: { meanIntervalMs: options.faultsMeanS * 1000 } }),
+        ...(options.offline
+          ? {}
+          : {
+              mqtt: {
+                url: settings.mqttUrl,
+                intervalMs: options.telemetryS * 1000,
+                controlPrefix: settings.prefix,
+              },
+            }),
+      });
+      await runUntilSignal([simulator], logger);
+      return;
+    }
+    case 'scenarios': {
+      for (const name of await listScenarioFiles(DEFAULT_SCENARIOS_DIR)) {
+        const loaded = await loadScenarioFile(DEFAULT_SCENARIOS_DIR, name, config);
+        console.log(
+          loaded.ok
+            ? `${name.padEnd(20)} ${loaded.value.description}`
+            : `${name.padEnd(20)} INVALID:\n${formatProblems(loaded.problems)}`,
+        );
+      }
+      return;
+    }
+    case 'storm': {
+      const [deviceName, ...rest] = options.args;
+      const device = findDevice(config, deviceName);
+      if (rest.length > 0) throw new UsageError('storm needs exactly one <device>');
+      const ifIndex = device.interfaces.find((i) => i.name === options.interface)?.ifIndex;
+      if (options.trap !== 'authenticationFailure' && ifIndex === undefined) {
+        throw new UsageError(`a ${options.trap} storm needs --interface, a port of ${device.name}`);
+      }
+      const result = await sendTrapStorm({
+        ratePerS: options.rate,
+        count: options.count,
+        sourceAddress: device.address,
+        target: trapTarget,
+        packet: stormPacket({
+          community: trapCommunity(config, device),
+          upTimeTicks: 1,
+          trap: options.trap,
+          ifIndex,
+        }),
+      });
+      const rate = Math.round((result.sent * 1000) / Math.max(1, result.elapsedMs));
+      console.log(
+        `sent ${String(result.sent)} ${options.trap} traps from ${device.name} in ${String(result.elapsedMs)} ms (${String(rate)}/s, ${String(result.failed)} failed, ${result.ended})`,
+      );
+      return;
+    }
+    case 'backfill': {
+      if (options.args.length > 0) throw new UsageError('backfill takes no arguments');
+      const result = await backfillUsage({
+        config,
+        influxUrl: settings.influxUrl,
+        database: config.influx.database,
+        endMs: Date.now(),
+        days: options.days,
+        createDatabase: config.influx.api === 'v1',
+        ...(settings.influxToken === undefined ? {} : { token: settings.influxToken }),
+      });
+      console.log(
+        `wrote ${String(result.points)} points for ${String(result.series)} customer interfaces in ${String(result.requests)} requests`,
+      );
+      return;
+    }
+    default:
+      break;
   }
 
   // link and reboot run without a running simulator: they only send the notification from the

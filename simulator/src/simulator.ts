@@ -1,6 +1,21 @@
-import type { Component, Config, Logger } from '@faultline/shared';
+import {
+  formatProblems,
+  telemetryTopic,
+  type Component,
+  type Config,
+  type Logger,
+} from '@faultline/shared';
 import { createDeviceAgent, type DeviceAgent } from './adapters/agent.js';
+import { createMqttLink, type MqttLink } from './adapters/mqtt-link.js';
+import {
+  DEFAULT_SCENARIOS_DIR,
+  listScenarioFiles,
+  loadScenarioFile,
+} from './adapters/scenario-files.js';
 import { createTrapSender, type OutgoingTrap } from './adapters/trap-sender.js';
+import { sendTrapStorm } from './adapters/trap-storm.js';
+import { handleControlMessage } from './control-handler.js';
+import { controlTopic } from './core/control.js';
 import { readInterface, sysUpTimeTicks } from './core/counters.js';
 import {
   applyDeviceInput,
@@ -9,7 +24,12 @@ import {
   type DeviceState,
 } from './core/device-state.js';
 import { flappablePorts, planFlap, type FlapPlan } from './core/flaps.js';
+import { linkPeer, reachableDevices } from './core/reachability.js';
+import type { ScenarioAction } from './core/scenario.js';
+import { stormPacket } from './core/storm-traps.js';
 import { trapCommunity } from './core/trap-community.js';
+import { createScenarioRunner, type ScenarioRun } from './scenario-runner.js';
+import { createTelemetrySource } from './telemetry-source.js';
 
 type Device = Config['devices'][number];
 
@@ -24,6 +44,27 @@ export interface SimulatorDeps {
   readonly random?: () => number;
   /** When given, a random access port flaps now and then (a demo shows life). */
   readonly faults?: { readonly meanIntervalMs: number };
+  /**
+   * When given, every device publishes telemetry every `intervalMs` (QoS 1, the envelope of
+   * `TelemetryMessageSchema`, on `telemetry/<device>/<metric>`), and the simulator obeys
+   * commands on the control topic `<controlPrefix>/simulator/control`.
+   */
+  readonly mqtt?: {
+    readonly url: string;
+    readonly intervalMs: number;
+    /** Default `faultline`: pass the instance's prefix (settings.prefix). */
+    readonly controlPrefix?: string;
+    /** Prepended to telemetry topics (`<prefix>/telemetry/...`); default none. Tests isolate with it. */
+    readonly telemetryTopicPrefix?: string;
+  };
+  /** Folder of scenario files; default the repository's `scenarios/`. */
+  readonly scenariosDir?: string;
+}
+
+/** How to run a scenario. */
+export interface RunScenarioOptions {
+  /** Divides every offset and duration of the scenario (a demo or test runs it faster). */
+  readonly speedup?: number;
 }
 
 /** The simulated network: one SNMP agent per configured device, and the traps they send. */
@@ -32,27 +73,46 @@ export interface Simulator extends Component {
   setLinkState(device: string, ifName: string, up: boolean): Promise<void>;
   /** Reboots a device: sysUpTime and counters restart from zero, and it sends coldStart. */
   reboot(device: string): Promise<void>;
+  /**
+   * Starts a scenario from the scenarios folder by name; resolves once it is validated and
+   * started (its `done` settles when it ends), rejects when it is unknown or invalid.
+   */
+  runScenario(name: string, options?: RunScenarioOptions): Promise<ScenarioRun>;
+  /** The names of the scenarios in the scenarios folder. */
+  listScenarios(): Promise<string[]>;
+  /** Whether the NOC can reach a device now (not cut off, not powered off). */
+  isReachable(device: string): boolean;
 }
 
 /** Enterprise OID net-snmp uses for Linux agents; good enough for a simulated box. */
 const SIMULATED_OBJECT_ID = '1.3.6.1.4.1.8072.3.2.10';
 const IF_ADMIN_UP = 1;
+/** How long start waits for the broker before going on without it (it keeps reconnecting). */
+const MQTT_READY_WAIT_MS = 5_000;
 
 /**
  * Creates the simulator of a config's network. It plays the devices over real protocols only
- * (SNMP agents on each device's address and port, v2c traps from that address) and never calls
- * the collector's code, so what it exercises is what a real network would.
+ * (SNMP agents on each device's address and port, v2c traps from that address, MQTT telemetry)
+ * and never calls the collector's code, so what it exercises is what a real network would.
  */
 export function createSimulator(deps: SimulatorDeps): Simulator {
   const { config, trapTarget } = deps;
   const clock = deps.clock ?? Date.now;
   const random = deps.random ?? Math.random;
   const logger = deps.logger.child({ component: 'simulator' });
+  const scenariosDir = deps.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
   const devices = new Map(config.devices.map((d) => [d.name, d]));
   const states = new Map<string, DeviceState>();
   const agents: DeviceAgent[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const trapSender = createTrapSender({ target: trapTarget, logger });
+  /** Devices silent during a reboot: no answers, no traps, no telemetry, and nothing behind them. */
+  const poweredOff = new Set<string>();
+  /** Received optical power forced by scenarios, by device and interface. */
+  const forcedDbm = new Map<string, number>();
+  const storms = new Set<AbortController>();
+  let reachable = new Set<string>();
+  let mqttLink: MqttLink | undefined;
   let running = false;
 
   const later = (action: () => void, delayMs: number): void => {
@@ -69,7 +129,32 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     return state;
   };
 
+  const deviceOf = (name: string): Device => {
+    const device = devices.get(name);
+    if (device === undefined) throw new Error(`unknown device "${name}"`);
+    return device;
+  };
+
+  const isUp = (device: string, ifName: string): boolean =>
+    states.get(device)?.interfaces.find((i) => i.name === ifName)?.operUp === true;
+
+  /** Recomputes who the NOC can reach; called after every change of links or power. */
+  const updateReachability = (): void => {
+    const next = reachableDevices(config, isUp, poweredOff);
+    for (const name of devices.keys()) {
+      if (reachable.has(name) !== next.has(name)) {
+        logger.info({ device: name, reachable: next.has(name) }, 'device reachability changed');
+      }
+    }
+    reachable = next;
+  };
+
   const sendTrap = async (device: Device, trap: OutgoingTrap): Promise<void> => {
+    // A device the NOC cannot reach cannot deliver its notifications either.
+    if (!reachable.has(device.name)) {
+      logger.debug({ device: device.name, trap: trap.kind }, 'trap lost: device cut off');
+      return;
+    }
     await trapSender.send(
       {
         address: device.address,
@@ -81,14 +166,15 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     logger.debug({ device: device.name, trap: trap.kind }, 'trap sent');
   };
 
-  /** Applies an input to a device's state first (a poll right after sees it), then sends traps. */
-  const apply = async (name: string, input: DeviceInput): Promise<void> => {
-    const device = devices.get(name);
-    if (device === undefined || !running) {
-      throw new Error(running ? `unknown device "${name}"` : 'the simulator is not running');
-    }
+  const assertRunning = (): void => {
+    if (!running) throw new Error('the simulator is not running');
+  };
+
+  /** Applies an input to a device's state only; returns the notifications it calls for. */
+  const change = (name: string, input: DeviceInput): OutgoingTrap[] => {
     const result = applyDeviceInput(stateOf(name), input, clock());
     states.set(name, result.state);
+    const traps: OutgoingTrap[] = [];
     for (const decision of result.decisions) {
       switch (decision.kind) {
         case 'unknownInterface':
@@ -97,7 +183,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
           break;
         case 'coldStart':
           logger.info({ device: name }, 'device rebooted');
-          await sendTrap(device, { kind: 'coldStart' });
+          traps.push({ kind: 'coldStart' });
           break;
         case 'linkDown':
         case 'linkUp':
@@ -105,7 +191,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
             { device: name, ifName: decision.ifName, event: decision.kind },
             'link changed',
           );
-          await sendTrap(device, {
+          traps.push({
             kind: decision.kind,
             ifIndex: decision.ifIndex,
             adminStatus: IF_ADMIN_UP,
@@ -114,7 +200,120 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
           break;
       }
     }
+    return traps;
   };
+
+  /**
+   * Applies inputs to devices first (a poll right after sees them), then recomputes reachability,
+   * then sends the notifications in order, from the devices that can still deliver them.
+   */
+  const apply = async (inputs: readonly (readonly [string, DeviceInput])[]): Promise<void> => {
+    assertRunning();
+    for (const [name] of inputs) deviceOf(name);
+    const outgoing = inputs.map(([name, input]) => [name, change(name, input)] as const);
+    updateReachability();
+    for (const [name, traps] of outgoing) {
+      for (const trap of traps) await sendTrap(deviceOf(name), trap);
+    }
+  };
+
+  /** A cable: setting one end of a configured link sets both ends. */
+  const setCable = (device: string, ifName: string, up: boolean): Promise<void> => {
+    const peer = linkPeer(config, device, ifName);
+    const input: DeviceInput = { kind: 'setLink', ifName, up };
+    return apply(
+      peer === undefined
+        ? [[device, input]]
+        : [
+            [device, input],
+            [peer.device, { kind: 'setLink', ifName: peer.interface, up }],
+          ],
+    );
+  };
+
+  /** Powers a device off for a while, then boots it (coldStart), as a real reboot looks. */
+  const rebootSlowly = (device: string, downForMs: number): void => {
+    assertRunning();
+    deviceOf(device);
+    poweredOff.add(device);
+    updateReachability();
+    logger.info({ device, downForMs }, 'device powered off for a reboot');
+    later(() => {
+      poweredOff.delete(device);
+      if (!running) return;
+      apply([[device, { kind: 'reboot' }]]).catch((error: unknown) => {
+        logger.warn({ err: error, device }, 'reboot failed');
+      });
+    }, downForMs);
+  };
+
+  const storm = async (action: Extract<ScenarioAction, { action: 'trapStorm' }>): Promise<void> => {
+    const device = deviceOf(action.device);
+    if (!reachable.has(device.name)) {
+      logger.info({ device: device.name }, 'trap storm lost: device cut off');
+      return;
+    }
+    const controller = new AbortController();
+    storms.add(controller);
+    try {
+      const result = await sendTrapStorm({
+        ratePerS: action.rate,
+        count: action.count,
+        sourceAddress: device.address,
+        target: trapTarget,
+        signal: controller.signal,
+        packet: stormPacket({
+          community: trapCommunity(config, device),
+          upTimeTicks: sysUpTimeTicks(stateOf(device.name), clock()),
+          trap: action.trap,
+          ifIndex: device.interfaces.find((i) => i.name === action.interface)?.ifIndex,
+        }),
+      });
+      logger.info({ device: device.name, ...result }, 'trap storm ended');
+    } finally {
+      storms.delete(controller);
+    }
+  };
+
+  const perform = async (action: ScenarioAction, speedup: number): Promise<void> => {
+    assertRunning();
+    switch (action.action) {
+      case 'linkDown':
+      case 'linkUp':
+        await setCable(action.device, action.interface, action.action === 'linkUp');
+        return;
+      case 'reboot':
+        if (action.downForMs > 0) rebootSlowly(action.device, action.downForMs / speedup);
+        else await apply([[action.device, { kind: 'reboot' }]]);
+        return;
+      case 'trapStorm':
+        // The storm runs beside the timeline: later steps keep their times.
+        storm(action).catch((error: unknown) => {
+          logger.warn({ err: error, device: action.device }, 'trap storm failed');
+        });
+        return;
+      case 'optics': {
+        deviceOf(action.device);
+        const key = `${action.device}\u0000${action.interface}`;
+        if (action.dbm === undefined) forcedDbm.delete(key);
+        else forcedDbm.set(key, action.dbm);
+        return;
+      }
+      case 'utilization':
+        await apply([
+          [
+            action.device,
+            { kind: 'setUtilization', ifName: action.interface, percent: action.percent },
+          ],
+        ]);
+        return;
+      case 'maintenance':
+        logger.info({ label: action.label }, 'maintenance');
+        return;
+    }
+  };
+
+  const runner = createScenarioRunner({ perform, logger });
 
   const agentFor = (device: Device): DeviceAgent => {
     const target = device.snmp;
@@ -148,21 +347,20 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
           return iface === undefined ? undefined : readInterface(state, iface, clock());
         },
       },
+      isAnswering: () => reachable.has(device.name),
       logger: logger.child({ device: device.name }),
     });
   };
 
   const flappable = flappablePorts(config);
-  const isUp = (device: string, ifName: string): boolean =>
-    states.get(device)?.interfaces.find((i) => i.name === ifName)?.operUp === true;
 
   const runFlap = (plan: FlapPlan): void => {
     const { device, ifName } = plan.port;
-    apply(device, { kind: 'setLink', ifName, up: false })
+    setCable(device, ifName, false)
       .then(() => {
         later(() => {
           if (!running) return;
-          apply(device, { kind: 'setLink', ifName, up: true }).catch((error: unknown) => {
+          setCable(device, ifName, true).catch((error: unknown) => {
             logger.warn({ err: error, device, ifName }, 'flap failed to restore the link');
           });
         }, plan.downForMs);
@@ -187,6 +385,56 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     }, plan.delayMs);
   }
 
+  const telemetry = createTelemetrySource({
+    config,
+    stateOf,
+    forcedDbm: (device, ifName) => forcedDbm.get(`${device}\u0000${ifName}`),
+  });
+
+  const publishTelemetry = (): void => {
+    const link = mqttLink;
+    const prefix = deps.mqtt?.telemetryTopicPrefix;
+    if (link === undefined || !running) return;
+    let published = 0;
+    // A device cut off from the NOC cannot reach the broker either.
+    for (const message of telemetry.readings(clock(), (device) => reachable.has(device))) {
+      const topic = telemetryTopic(message.device, message.metric);
+      const full = prefix === undefined ? topic : `${prefix}/${topic}`;
+      if (link.publish(full, JSON.stringify(message))) published++;
+    }
+    logger.debug({ published }, 'telemetry published');
+  };
+
+  const scheduleTelemetry = (): void => {
+    const intervalMs = deps.mqtt?.intervalMs;
+    if (intervalMs === undefined || !running) return;
+    later(() => {
+      publishTelemetry();
+      scheduleTelemetry();
+    }, intervalMs);
+  };
+
+  const runScenario = async (
+    name: string,
+    options: RunScenarioOptions = {},
+  ): Promise<ScenarioRun> => {
+    assertRunning();
+    const loaded = await loadScenarioFile(scenariosDir, name, config);
+    if (!loaded.ok) {
+      throw new Error(`scenario "${name}" cannot run:\n${formatProblems(loaded.problems)}`);
+    }
+    return runner.start(loaded.value, options.speedup ?? 1);
+  };
+
+  const onControl = (payload: string): void => {
+    handleControlMessage(payload, {
+      runScenario,
+      listScenarios: () => listScenarioFiles(scenariosDir),
+      reply: (topic, answer) => mqttLink?.publish(topic, JSON.stringify(answer)),
+      logger,
+    });
+  };
+
   const stopAgents = async (): Promise<void> => {
     const stopping = agents.splice(0, agents.length);
     await Promise.allSettled(stopping.map((agent) => agent.stop()));
@@ -199,6 +447,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       for (const device of config.devices) {
         states.set(device.name, createDeviceState(device.name, device.interfaces, now));
       }
+      updateReachability();
       try {
         for (const device of config.devices) {
           const agent = agentFor(device);
@@ -211,10 +460,30 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         throw error;
       }
       running = true;
+      if (deps.mqtt !== undefined) {
+        mqttLink = createMqttLink({
+          url: deps.mqtt.url,
+          logger,
+          controlTopic: controlTopic(deps.mqtt.controlPrefix ?? 'faultline'),
+          onControl,
+        });
+        // Commands sent right after start must find the subscription; a broker that is down
+        // must not hold the network back, so the wait is bounded.
+        const connected = await Promise.race([
+          mqttLink.ready.then(() => true),
+          new Promise<false>((resolve) => {
+            later(() => {
+              resolve(false);
+            }, MQTT_READY_WAIT_MS);
+          }),
+        ]);
+        if (!connected) logger.warn({ broker: deps.mqtt.url }, 'MQTT not ready yet; continuing');
+      }
       logger.info(
         {
           devices: config.devices.length,
           trapTarget: `${trapTarget.host}:${String(trapTarget.port)}`,
+          telemetry: deps.mqtt === undefined ? 'off' : `every ${String(deps.mqtt.intervalMs)} ms`,
         },
         'simulated network started',
       );
@@ -227,19 +496,27 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         }
       }
       scheduleFlap();
+      scheduleTelemetry();
     },
     async stop() {
       running = false;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      for (const controller of storms) controller.abort();
+      await runner.cancelAll();
+      await mqttLink?.close();
+      mqttLink = undefined;
       await stopAgents();
       trapSender.close();
     },
     setLinkState(device, ifName, up) {
-      return apply(device, { kind: 'setLink', ifName, up });
+      return apply([[device, { kind: 'setLink', ifName, up }]]);
     },
     reboot(device) {
-      return apply(device, { kind: 'reboot' });
+      return apply([[device, { kind: 'reboot' }]]);
     },
+    runScenario,
+    listScenarios: () => listScenarioFiles(scenariosDir),
+    isReachable: (device) => reachable.has(device),
   };
 }

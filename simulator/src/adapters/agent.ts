@@ -56,6 +56,11 @@ export interface DeviceAgentDeps {
   readonly interfaces: readonly AgentInterface[];
   readonly reader: AgentReader;
   readonly logger: Logger;
+  /**
+   * Whether the device answers at all right now: false while it is cut off from the NOC or
+   * powered off. Requests that arrive meanwhile are dropped unanswered, as the network would.
+   */
+  readonly isAnswering?: () => boolean;
 }
 
 /** An SNMP agent serving one simulated device on its own address and port. */
@@ -93,6 +98,22 @@ function toUser(user: NonNullable<AgentCredentials['user']>): User {
     ...(hasAuth ? { authProtocol, authKey: user.authKey } : {}),
     ...(hasPriv ? { privProtocol, privKey: user.privKey } : {}),
   };
+}
+
+/**
+ * Drops the datagrams a socket receives while `isAnswering` says no: net-snmp's agent never sees
+ * them, so a manager times out exactly as it would on a device that is cut off.
+ */
+function muteWhenSilent(
+  socket: dgram.Socket,
+  isAnswering: (() => boolean) | undefined,
+): dgram.Socket {
+  if (isAnswering === undefined) return socket;
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+  const gated = (event: string | symbol, ...args: unknown[]): boolean =>
+    event === 'message' && !isAnswering() ? false : emit(event, ...args);
+  socket.emit = gated as typeof socket.emit;
+  return socket;
 }
 
 /**
@@ -286,7 +307,7 @@ export function createDeviceAgent(deps: DeviceAgentDeps): DeviceAgent {
           transport: address.includes(':') ? 'udp6' : 'udp4',
           dgramModule: {
             createSocket: (type) => {
-              socket = dgram.createSocket(type);
+              socket = muteWhenSilent(dgram.createSocket(type), deps.isAnswering);
               return socket;
             },
           },

@@ -1,4 +1,4 @@
-import type { DeviceState, InterfaceState } from './device-state.js';
+import { forcedCorrection, type DeviceState, type InterfaceState } from './device-state.js';
 import { cumulativeOctets } from './traffic.js';
 
 const TWO_POW_32 = 1n << 32n;
@@ -36,7 +36,8 @@ export function sysUpTimeTicks(state: DeviceState, nowMs: number): number {
 
 /**
  * Octets counted since boot: what the traffic model carried since boot, minus what it carried
- * while the interface was down. While down, the value is frozen at the instant it went down.
+ * while the interface was down, with forced-utilisation stretches counted at their forced rate
+ * instead. While down, the value is frozen at the instant it went down.
  */
 export function octetsSinceBoot(
   state: DeviceState,
@@ -45,10 +46,23 @@ export function octetsSinceBoot(
 ): { inOctets: bigint; outOctets: bigint } {
   const end = Math.max(iface.downSinceMs ?? nowMs, state.bootMs);
   const atBoot = cumulativeOctets(iface.profile, state.bootMs);
-  const atEnd = cumulativeOctets(iface.profile, Math.max(Math.min(end, nowMs), state.bootMs));
+  const endMs = Math.max(Math.min(end, nowMs), state.bootMs);
+  const atEnd = cumulativeOctets(iface.profile, endMs);
+  // A forced utilisation replaces the model's octets over its stretches (see device-state).
+  const forced = forcedCorrection(iface, endMs);
   return {
-    inOctets: atEnd.inOctets - atBoot.inOctets - iface.skippedInOctets,
-    outOctets: atEnd.outOctets - atBoot.outOctets - iface.skippedOutOctets,
+    inOctets:
+      atEnd.inOctets -
+      atBoot.inOctets -
+      iface.skippedInOctets +
+      iface.forcedExtraInOctets +
+      forced.inOctets,
+    outOctets:
+      atEnd.outOctets -
+      atBoot.outOctets -
+      iface.skippedOutOctets +
+      iface.forcedExtraOutOctets +
+      forced.outOctets,
   };
 }
 

@@ -20,6 +20,19 @@ export interface InterfaceState {
   /** Octets the traffic model carried since boot while the interface was down (not counted). */
   readonly skippedInOctets: bigint;
   readonly skippedOutOctets: bigint;
+  /**
+   * A forced utilisation (0–100 % of speed, both directions) replacing the traffic model, set by
+   * a scenario to congest a link; undefined while the model drives the interface.
+   */
+  readonly utilizationPercent: number | undefined;
+  /**
+   * Start of the current forced-rate stretch: set exactly while the interface is up with a forced
+   * utilisation. Its counters then grow at the forced rate instead of the model's.
+   */
+  readonly forcedSinceMs: number | undefined;
+  /** Octets the forced stretches added beyond the model (signed: a low forced rate subtracts). */
+  readonly forcedExtraInOctets: bigint;
+  readonly forcedExtraOutOctets: bigint;
 }
 
 /** The simulated state of one device since its last (re)boot. */
@@ -34,7 +47,13 @@ export interface DeviceState {
 /** What can happen to a device. */
 export type DeviceInput =
   | { readonly kind: 'setLink'; readonly ifName: string; readonly up: boolean }
-  | { readonly kind: 'reboot' };
+  | { readonly kind: 'reboot' }
+  | {
+      readonly kind: 'setUtilization';
+      readonly ifName: string;
+      /** Percent of speed, or undefined to hand the interface back to the traffic model. */
+      readonly percent: number | undefined;
+    };
 
 /** What the simulator must do (send which notification) after an input. */
 export type DeviceDecision =
@@ -62,8 +81,62 @@ export function createDeviceState(
       downSinceMs: undefined,
       skippedInOctets: 0n,
       skippedOutOctets: 0n,
+      utilizationPercent: undefined,
+      forcedSinceMs: undefined,
+      forcedExtraInOctets: 0n,
+      forcedExtraOutOctets: 0n,
     })),
   };
+}
+
+/** Octets a constant share of the speed carries over `[fromMs, toMs)`, rounded down. */
+function forcedOctets(
+  iface: InterfaceState,
+  percent: number,
+  fromMs: number,
+  toMs: number,
+): bigint {
+  const bits = (iface.profile.speedBps * percent * Math.max(0, toMs - fromMs)) / 100_000;
+  return BigInt(Math.floor(bits / 8));
+}
+
+/**
+ * What the current forced stretch adds beyond the model, up to `nowMs`: the forced octets minus
+ * what the model carried over the same stretch. Zero outside a forced stretch.
+ */
+export function forcedCorrection(
+  iface: InterfaceState,
+  nowMs: number,
+): { inOctets: bigint; outOctets: bigint } {
+  const since = iface.forcedSinceMs;
+  const percent = iface.utilizationPercent;
+  if (since === undefined || percent === undefined || nowMs <= since) {
+    return { inOctets: 0n, outOctets: 0n };
+  }
+  const forced = forcedOctets(iface, percent, since, nowMs);
+  const before = cumulativeOctets(iface.profile, since);
+  const after = cumulativeOctets(iface.profile, nowMs);
+  return {
+    inOctets: forced - (after.inOctets - before.inOctets),
+    outOctets: forced - (after.outOctets - before.outOctets),
+  };
+}
+
+/** Ends the current forced stretch at `nowMs`, keeping what it added. */
+function closeForced(iface: InterfaceState, nowMs: number): InterfaceState {
+  const correction = forcedCorrection(iface, nowMs);
+  return {
+    ...iface,
+    forcedSinceMs: undefined,
+    forcedExtraInOctets: iface.forcedExtraInOctets + correction.inOctets,
+    forcedExtraOutOctets: iface.forcedExtraOutOctets + correction.outOctets,
+  };
+}
+
+/** Starts a forced stretch at `nowMs` if the interface is up with a forced utilisation. */
+function openForced(iface: InterfaceState, nowMs: number): InterfaceState {
+  const active = iface.operUp && iface.utilizationPercent !== undefined;
+  return { ...iface, forcedSinceMs: active ? nowMs : undefined };
 }
 
 function setLink(
@@ -81,7 +154,12 @@ function setLink(
   } as const;
   if (!up) {
     return {
-      iface: { ...iface, operUp: false, lastChangeMs: nowMs, downSinceMs: nowMs },
+      iface: {
+        ...closeForced(iface, nowMs),
+        operUp: false,
+        lastChangeMs: nowMs,
+        downSinceMs: nowMs,
+      },
       decision,
     };
   }
@@ -91,14 +169,17 @@ function setLink(
   const before = cumulativeOctets(iface.profile, downSince);
   const after = cumulativeOctets(iface.profile, nowMs);
   return {
-    iface: {
-      ...iface,
-      operUp: true,
-      lastChangeMs: nowMs,
-      downSinceMs: undefined,
-      skippedInOctets: iface.skippedInOctets + after.inOctets - before.inOctets,
-      skippedOutOctets: iface.skippedOutOctets + after.outOctets - before.outOctets,
-    },
+    iface: openForced(
+      {
+        ...iface,
+        operUp: true,
+        lastChangeMs: nowMs,
+        downSinceMs: undefined,
+        skippedInOctets: iface.skippedInOctets + after.inOctets - before.inOctets,
+        skippedOutOctets: iface.skippedOutOctets + after.outOctets - before.outOctets,
+      },
+      nowMs,
+    ),
     decision,
   };
 }
@@ -129,15 +210,38 @@ export function applyDeviceInput(
           ...state,
           bootMs: nowMs,
           boots: state.boots + 1,
-          interfaces: state.interfaces.map((iface) => ({
-            ...iface,
-            lastChangeMs: nowMs,
-            downSinceMs: iface.operUp ? undefined : nowMs,
-            skippedInOctets: 0n,
-            skippedOutOctets: 0n,
-          })),
+          interfaces: state.interfaces.map((iface) =>
+            openForced(
+              {
+                ...iface,
+                lastChangeMs: nowMs,
+                downSinceMs: iface.operUp ? undefined : nowMs,
+                skippedInOctets: 0n,
+                skippedOutOctets: 0n,
+                forcedExtraInOctets: 0n,
+                forcedExtraOutOctets: 0n,
+              },
+              nowMs,
+            ),
+          ),
         },
         decisions: [{ kind: 'coldStart' }],
       };
+    case 'setUtilization': {
+      const index = state.interfaces.findIndex((i) => i.name === input.ifName);
+      const iface = state.interfaces[index];
+      if (iface === undefined) {
+        return { state, decisions: [{ kind: 'unknownInterface', ifName: input.ifName }] };
+      }
+      const changed = openForced(
+        { ...closeForced(iface, nowMs), utilizationPercent: input.percent },
+        nowMs,
+      );
+      const interfaces = state.interfaces.map((i, n) => (n === index ? changed : i));
+      return {
+        state: { ...state, interfaces },
+        decisions: [{ kind: 'unchanged', ifName: input.ifName }],
+      };
+    }
   }
 }

@@ -1,7 +1,5 @@
-import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, loadConfigFile, type Config } from '@faultline/shared';
+import { createLogger, type Config } from '@faultline/shared';
 import { createSimulator, type Simulator } from '@faultline/simulator';
 import {
   berOid,
@@ -11,8 +9,8 @@ import {
   snmpTool,
   type TrapListener,
 } from './snmp-peers.js';
+import { isolatedExampleConfig } from './example-network.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../../config/example.yaml', import.meta.url));
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 const IF_OPER_STATUS = '1.3.6.1.2.1.2.2.1.8';
@@ -27,25 +25,6 @@ const COLD_START = '1.3.6.1.6.3.1.1.5.1';
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
 const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
 const MINUTE_MS = 60_000;
-
-/**
- * The example network on addresses and a port of its own: 127.A.B.n with random A and B, and a
- * random high port, so tests (and a demo on 1161) never collide.
- */
-async function isolatedExampleConfig(): Promise<Config> {
-  const loaded = await loadConfigFile(EXAMPLE);
-  if (!loaded.ok) throw new Error(`example config is invalid: ${JSON.stringify(loaded.problems)}`);
-  const prefix = `127.${String(randomInt(100, 250))}.${String(randomInt(0, 256))}`;
-  const port = randomInt(20_000, 60_000);
-  return {
-    ...loaded.value,
-    devices: loaded.value.devices.map((device, n) => ({
-      ...device,
-      address: `${prefix}.${String(n + 1)}`,
-      snmp: { ...device.snmp, port },
-    })),
-  };
-}
 
 describe('simulator', () => {
   let config: Config;

@@ -74,8 +74,17 @@ export interface TrapListener {
   close(): Promise<void>;
 }
 
-export async function listenForTraps(): Promise<TrapListener> {
-  const socket: Socket = createSocket('udp4');
+/**
+ * Listens on a free port of 127.0.0.1. `recvBufferSize` (bytes, capped by net.core.rmem_max)
+ * lets a storm test absorb bursts while the same process is busy sending them.
+ */
+export async function listenForTraps(
+  options: { recvBufferSize?: number } = {},
+): Promise<TrapListener> {
+  const socket: Socket = createSocket({
+    type: 'udp4',
+    ...(options.recvBufferSize === undefined ? {} : { recvBufferSize: options.recvBufferSize }),
+  });
   const received: ReceivedDatagram[] = [];
   socket.on('message', (buffer, rinfo) => {
     received.push({ buffer, address: rinfo.address });

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, type Config } from '@faultline/shared';
+import { createSimulator, sendControlCommand, type Simulator } from '@faultline/simulator';
+import { testSettings, uniqueName } from '../support/services.js';
+import { agentTarget, isolatedExampleConfig } from './example-network.js';
+import { berOid, isV2cTrap, listenForTraps, snmpTool, type TrapListener } from './snmp-peers.js';
+
+const SYS_NAME = '1.3.6.1.2.1.1.5.0';
+const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
+const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
+const IF_INDEX = '1.3.6.1.2.1.2.2.1.1';
+const SHIPPED = [
+  'congestion',
+  'device-reboot',
+  'fibre-cut',
+  'flapping-port',
+  'maintenance-window',
+  'optics-degrading',
+  'trap-storm',
+];
+
+describe('scenarios', () => {
+  const settings = testSettings();
+  let config: Config;
+  let traps: TrapListener;
+  let simulator: Simulator;
+  let prefix: string;
+
+  /** Link traps received so far, as `device kind ifIndex`, in arrival order. */
+  const linkTraps = (): string[] => {
+    const byAddress = new Map(config.devices.map((d) => [d.address, d]));
+    return traps.received.flatMap((datagram) => {
+      const device = byAddress.get(datagram.address);
+      if (device === undefined || !isV2cTrap(datagram.buffer, 'public')) return [];
+      const kind = datagram.buffer.includes(berOid(LINK_DOWN))
+        ? 'linkDown'
+        : datagram.buffer.includes(berOid(LINK_UP))
+          ? 'linkUp'
+          : undefined;
+      const iface = device.interfaces.find((i) =>
+        datagram.buffer.includes(berOid(`${IF_INDEX}.${String(i.ifIndex)}`)),
+      );
+      return kind === undefined || iface === undefined
+        ? []
+        : [`${device.name} ${kind} ${String(iface.ifIndex)}`];
+    });
+  };
+  const sysName = async (device: string): Promise<string | undefined> =>
+    (
+      await snmpTool('snmpget', agentTarget(config, device), [SYS_NAME], {
+        timeoutS: 1,
+        retries: 0,
+      })
+    ).get(SYS_NAME);
+
+  beforeEach(async () => {
+    config = await isolatedExampleConfig();
+    traps = await listenForTraps();
+    prefix = uniqueName('sim');
+    simulator = createSimulator({
+      config,
+      trapTarget: { host: '127.0.0.1', port: traps.port },
+      logger: createLogger({ level: 'silent' }),
+      // Telemetry is tested elsewhere: a long interval keeps it out of the way.
+      mqtt: { url: settings.mqttUrl, intervalMs: 3_600_000, controlPrefix: prefix },
+    });
+    await simulator.start();
+  });
+
+  afterEach(async () => {
+    await simulator.stop();
+    await traps.close();
+  });
+
+  it('lists the shipped scenarios, each valid against the example network', async () => {
+    expect(await simulator.listScenarios()).toEqual(SHIPPED);
+  });
+
+  it('cuts agg-2 off in fibre-cut: core ends report, cut-off agents go silent, then recover', async () => {
+    // 3m10s at 30x: the repair comes about 6 s after the cut.
+    const run = await simulator.runScenario('fibre-cut', { speedup: 30 });
+    expect(run).toMatchObject({ name: 'fibre-cut', steps: 4, lengthMs: 6_333 });
+
+    // The first cut leaves agg-2 reachable through core-2, so both ends report it; after the
+    // second, agg-2 is cut off and only core-2's linkDown can reach the NOC.
+    await vi.waitFor(() => {
+      expect(linkTraps()).toEqual(['core-1 linkDown 3', 'agg-2 linkDown 48', 'core-2 linkDown 4']);
+    });
+    expect(simulator.isReachable('agg-2')).toBe(false);
+    expect(simulator.isReachable('access-3')).toBe(false);
+    await expect(sysName('agg-2')).rejects.toThrow(/Timeout/);
+    await expect(sysName('access-3')).rejects.toThrow(/Timeout/);
+    expect(await sysName('agg-1')).toBe('agg-1');
+
+    await expect(run.done).resolves.toEqual({ failedSteps: 0, cancelled: false });
+
+    await vi.waitFor(() => {
+      expect(linkTraps()).toEqual([
+        'core-1 linkDown 3',
+        'agg-2 linkDown 48',
+        'core-2 linkDown 4',
+        'core-2 linkUp 4',
+        'agg-2 linkUp 49',
+        'core-1 linkUp 3',
+        'agg-2 linkUp 48',
+      ]);
+    });
+    expect(await sysName('agg-2')).toBe('agg-2');
+    expect(await sysName('access-3')).toBe('access-3');
+  });
+
+  it('rejects an unknown scenario by name, listing the known ones', async () => {
+    await expect(simulator.runScenario('no-such-thing')).rejects.toThrow(/fibre-cut/);
+  });
+
+  it('runs a scenario on command over MQTT, as `npm run sim -- scenario` does', async () => {
+    const reply = await sendControlCommand(
+      { mqttUrl: settings.mqttUrl, prefix, timeoutMs: 5_000 },
+      { scenario: 'flapping-port', speedup: 100 },
+    );
+    expect(reply).toEqual({
+      id: expect.any(String) as unknown,
+      ok: true,
+      scenario: 'flapping-port',
+      steps: 12,
+      lengthMs: 600,
+    });
+    await vi.waitFor(() => {
+      const flaps = linkTraps();
+      expect(flaps.filter((t) => t === 'access-1 linkDown 2')).toHaveLength(6);
+      expect(flaps.filter((t) => t === 'access-1 linkUp 2')).toHaveLength(6);
+    });
+  });
+
+  it('answers a command for an unknown scenario with an error', async () => {
+    const reply = await sendControlCommand(
+      { mqttUrl: settings.mqttUrl, prefix, timeoutMs: 5_000 },
+      { scenario: 'no-such-thing' },
+    );
+    expect(reply.ok).toBe(false);
+    expect('error' in reply ? reply.error : '').toMatch(/no scenario named/);
+  });
+
+  it('fails with a clear error when no simulator listens on the prefix', async () => {
+    await expect(
+      sendControlCommand(
+        { mqttUrl: settings.mqttUrl, prefix: uniqueName('nobody'), timeoutMs: 500 },
+        { scenario: 'fibre-cut' },
+      ),
+    ).rejects.toThrow(/no simulator answered/);
+  });
+});
