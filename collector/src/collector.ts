@@ -1,17 +1,30 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Component, Runtime } from '@faultline/shared';
+import { createDeadLetterStore, telemetryDeadLetterKey } from './adapters/dead-letter-store.js';
 import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
 import { createInfluxWriter, type InfluxWriter } from './adapters/influx-writer.js';
 import { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
 import { createTrapReceiver, type TrapReceiver } from './adapters/trap-receiver.js';
+import {
+  createMqttSubscriber,
+  subscriptionFilter,
+  type MqttSubscriber,
+} from './adapters/mqtt-subscriber.js';
 import type { ComponentMetric } from '@faultline/shared';
 import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
+import { createTelemetryPipeline, type TelemetryPipeline } from './app/telemetry-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
 import type { DevicePoll } from './core/interface-points.js';
 import { createInventory } from './core/inventory.js';
+import { TELEMETRY_INVALID_REASONS } from './core/telemetry-message.js';
+import type { DeadLetterStore } from './ports.js';
 
-/** The collector component: traps to the events queue, polled counters to InfluxDB. */
+/**
+ * The collector component: traps to the events queue, polled counters and MQTT telemetry to
+ * InfluxDB.
+ */
 export interface Collector extends Component {
   /**
    * The collector's counters as metrics (all zero before start): traps received, decoded,
@@ -32,6 +45,12 @@ export interface CollectorDeps {
    * `pollNow`: tests drive polls on their own timeline that way.
    */
   readonly schedulePolls?: boolean;
+  /**
+   * The MQTT client id, over `telemetry.clientId` in the config (default
+   * `faultline-collector-<prefix>-<hostname>`). Each collector needs its own, stable across its
+   * restarts: the broker keeps the session under it.
+   */
+  readonly telemetryClientId?: string;
 }
 
 interface Running {
@@ -40,6 +59,9 @@ interface Running {
   readonly receiver: TrapReceiver;
   readonly poller: SnmpPoller;
   readonly pipeline: PollPipeline;
+  readonly deadLetters: DeadLetterStore;
+  readonly telemetry: TelemetryPipeline;
+  readonly subscriber: MqttSubscriber;
 }
 
 const metric = (
@@ -69,10 +91,13 @@ export function createCollector(deps: CollectorDeps): Collector {
   let running: Running | undefined;
 
   const stopAll = async (parts: Partial<Running>): Promise<void> => {
+    // Inputs first, so nothing arrives at a closed writer; unacknowledged telemetry is redelivered.
+    await parts.subscriber?.stop();
     await parts.poller?.stop();
     await parts.receiver?.stop();
     await parts.queue?.close();
     await parts.writer?.close();
+    await parts.deadLetters?.close();
   };
 
   return {
@@ -126,8 +151,46 @@ export function createCollector(deps: CollectorDeps): Collector {
         await stopAll({ queue, writer });
         throw error;
       }
+      const deadLetters = createDeadLetterStore({
+        redisUrl: settings.redisUrl,
+        key: telemetryDeadLetterKey(settings.prefix),
+        maxEntries: config.telemetry.deadLetterMax,
+        logger: logger.child({ part: 'dead-letters' }),
+      });
+      const telemetry = createTelemetryPipeline({
+        inventory,
+        writer,
+        deadLetters,
+        maxPayloadBytes: config.telemetry.maxPayloadBytes,
+        logger: logger.child({ part: 'telemetry' }),
+        clock: Date.now,
+      });
+      const subscriber = createMqttSubscriber({
+        url: settings.mqttUrl,
+        clientId:
+          deps.telemetryClientId ??
+          config.telemetry.clientId ??
+          `faultline-collector-${settings.prefix}-${hostname()}`,
+        topics: config.telemetry.topics.map((topic) =>
+          subscriptionFilter(topic, config.telemetry.group),
+        ),
+        qos: config.telemetry.qos,
+        sessionExpiryS: config.telemetry.sessionExpiryS,
+        onMessage: (topic, payload) => telemetry.handle(topic, payload),
+        logger: logger.child({ part: 'mqtt' }),
+      });
+      await subscriber.start();
       if (deps.schedulePolls ?? true) poller.start();
-      running = { queue, writer, receiver, poller, pipeline };
+      running = {
+        queue,
+        writer,
+        receiver,
+        poller,
+        pipeline,
+        deadLetters,
+        telemetry,
+        subscriber,
+      };
     },
     async stop() {
       const parts = running;
@@ -147,6 +210,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       const polls = running?.poller.counters;
       const outcomes = running?.pipeline.outcomes;
       const influx = running?.writer.counters;
+      const telemetry = running?.telemetry;
       return [
         metric(
           'traps_received_total',
@@ -213,8 +277,43 @@ export function createCollector(deps: CollectorDeps): Collector {
           ),
         ),
         metric(
+          'telemetry_messages_total',
+          'MQTT telemetry messages received.',
+          telemetry?.counters.messages,
+        ),
+        metric(
+          'telemetry_points_total',
+          'Telemetry readings handed to the InfluxDB writer.',
+          telemetry?.counters.points,
+        ),
+        ...TELEMETRY_INVALID_REASONS.map((reason) =>
+          metric(
+            'telemetry_invalid_total',
+            'Telemetry messages refused, by reason.',
+            telemetry?.invalid[reason],
+            'counter',
+            { reason },
+          ),
+        ),
+        metric(
+          'telemetry_dead_lettered_total',
+          'Refused telemetry messages stored in the dead-letter list.',
+          telemetry?.counters.deadLettered,
+        ),
+        metric(
+          'telemetry_dead_letter_errors_total',
+          'Refused telemetry messages the dead-letter list could not take.',
+          telemetry?.counters.deadLetterErrors,
+        ),
+        metric(
+          'telemetry_subscribed',
+          '1 while subscribed to the MQTT broker.',
+          running?.subscriber.subscribed() === true ? 1 : 0,
+          'gauge',
+        ),
+        metric(
           'influx_points_total',
-          'Interface points handed to the InfluxDB writer.',
+          'Interface and telemetry points handed to the InfluxDB writer.',
           influx?.points,
         ),
         metric('influx_points_written_total', 'Points InfluxDB accepted.', influx?.written),

@@ -3,11 +3,15 @@ export * from './core/counter-math.js';
 export * from './core/event-definitions.js';
 export * from './core/interface-points.js';
 export * from './core/inventory.js';
+export * from './core/line-protocol.js';
+export * from './core/rate-limit.js';
+export * from './core/telemetry-message.js';
 export * from './core/oid.js';
 export * from './core/poll-schedule.js';
 export * from './core/trap-to-event.js';
 export * from './core/varbind.js';
 export {
+  TELEMETRY_MEASUREMENT,
   INTERFACE_MEASUREMENT,
   createInfluxWriter,
   int64Field,
@@ -21,3 +25,6 @@ export {
   createTrapReceiver,
   type TrapReceiver,
 } from './adapters/trap-receiver.js';
+export { telemetryDeadLetterKey } from './adapters/dead-letter-store.js';
+export { subscriptionFilter } from './adapters/mqtt-subscriber.js';
+export type { DeadLetter } from './ports.js';

@@ -1,5 +1,6 @@
 import type { FaultEvent } from '@faultline/shared';
 import type { InterfacePoint } from './core/interface-points.js';
+import type { TelemetryPoint } from './core/telemetry-message.js';
 
 /** Where events go: the `events` queue, batched. */
 export interface EventSink {
@@ -9,10 +10,35 @@ export interface EventSink {
   close(): Promise<void>;
 }
 
-/** Where interface metrics go. */
+/**
+ * Where metrics go. Both writes are synchronous: when one returns, the points are in the writer's
+ * buffer (what MQTT acknowledgements wait for).
+ */
 export interface MetricsWriter {
   write(points: readonly InterfacePoint[]): void;
+  writeTelemetry(points: readonly TelemetryPoint[]): void;
   /** Sends what is buffered and releases the connection. */
+  close(): Promise<void>;
+}
+
+/** One refused message, kept for inspection. */
+export interface DeadLetter {
+  readonly timeMs: number;
+  readonly topic: string;
+  readonly reason: string;
+  /** What exactly was wrong (the first problem found). */
+  readonly detail: string;
+  /** Size of the whole payload. */
+  readonly payloadBytes: number;
+  /** The start of the payload as UTF-8 text (the first 4 KiB). */
+  readonly payload: string;
+  readonly truncated: boolean;
+}
+
+/** A capped list of refused messages. */
+export interface DeadLetterStore {
+  /** Resolves once stored; rejects when Redis cannot take it (the caller counts that). */
+  push(letter: DeadLetter): Promise<void>;
   close(): Promise<void>;
 }
 

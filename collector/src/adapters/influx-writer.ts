@@ -9,10 +9,13 @@ import {
 } from '@influxdata/influxdb-client';
 import type { Config, Logger } from '@faultline/shared';
 import type { InterfacePoint } from '../core/interface-points.js';
+import type { TelemetryPoint } from '../core/telemetry-message.js';
 import { createCounters, type Counters, type MetricsWriter } from '../ports.js';
 
 /** The measurement the poller writes. */
 export const INTERFACE_MEASUREMENT = 'interface';
+/** The measurement telemetry readings go to, one series per device, metric and tag set. */
+export const TELEMETRY_MEASUREMENT = 'telemetry';
 
 /** What the writer counts. */
 export const INFLUX_COUNTER_NAMES = [
@@ -124,6 +127,16 @@ export function toPoint(sample: InterfacePoint): Point {
   return point;
 }
 
+/** The line-protocol point of one telemetry reading: its tags, then device, metric and service. */
+export function toTelemetryPoint(reading: TelemetryPoint): Point {
+  const point = new Point(TELEMETRY_MEASUREMENT).timestamp(reading.timeMs);
+  for (const [key, value] of Object.entries(reading.tags)) point.tag(key, value);
+  point.tag('device', reading.device).tag('metric', reading.metric);
+  if (reading.service !== undefined) point.tag('service', reading.service);
+  if (reading.customer !== undefined) point.tag('customer', reading.customer);
+  return point.floatField('value', reading.value);
+}
+
 /**
  * Writes interface points to InfluxDB with the official client's WriteApi (batching, retries with
  * backoff, gzip). `v1` (InfluxDB 1.x) goes through a transport that rewrites the write path;
@@ -219,6 +232,14 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
       }
       counters.points += points.length;
       writeApi.writePoints(points.map(toPoint));
+    },
+    writeTelemetry(points) {
+      if (closed) {
+        counters.dropped += points.length;
+        return;
+      }
+      counters.points += points.length;
+      writeApi.writePoints(points.map(toTelemetryPoint));
     },
     async flush() {
       if (!closed) await writeApi.flush().catch(() => undefined);

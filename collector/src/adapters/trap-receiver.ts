@@ -181,6 +181,12 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
       created.on('message', () => {
         counters.received += 1;
       });
+      // net-snmp turns port 0 into 162 (`port || 162`): bind where we were asked to, so 0 picks
+      // a free port instead of taking (or colliding on) the standard one.
+      const bindSocket = created.bind.bind(created);
+      Object.assign(created, {
+        bind: (_port: unknown, address?: string) => bindSocket(options.port, address),
+      });
       socket = created;
       return created;
     },

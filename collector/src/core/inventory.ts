@@ -11,6 +11,8 @@ export interface Inventory {
   readonly devices: readonly Device[];
   /** The device whose management address this is (IPv4-mapped IPv6 addresses are unwrapped). */
   deviceByAddress(address: string): Device | undefined;
+  /** The device configured under this name. */
+  deviceByName(name: string): Device | undefined;
   /** The configured interface with this ifIndex on the named device. */
   interfaceByIfIndex(device: string, ifIndex: number): DeviceInterface | undefined;
   /** The customer service carried by the named device interface, when one is configured. */
@@ -32,6 +34,7 @@ const key = (device: string, part: string | number): string => `${device}\u0000$
  */
 export function createInventory(config: Pick<Config, 'devices' | 'customers'>): Inventory {
   const byAddress = new Map<string, Device>();
+  const byName = new Map(config.devices.map((device) => [device.name, device]));
   const interfaces = new Map<string, DeviceInterface>();
   const services = new Map<string, CarriedService>();
   for (const device of config.devices) {
@@ -48,6 +51,7 @@ export function createInventory(config: Pick<Config, 'devices' | 'customers'>): 
   return {
     devices: config.devices,
     deviceByAddress: (address) => byAddress.get(normalizeAddress(address)),
+    deviceByName: (name) => byName.get(name),
     interfaceByIfIndex: (device, ifIndex) => interfaces.get(key(device, ifIndex)),
     serviceOn: (device, interfaceName) => services.get(key(device, interfaceName)),
   };

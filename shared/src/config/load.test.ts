@@ -174,6 +174,22 @@ describe('parseConfig', () => {
     );
   });
 
+  it('defaults the telemetry subscription and checks it', () => {
+    const empty = parseConfig('');
+    expect(empty.ok && empty.value.telemetry).toEqual({
+      topics: ['telemetry/#'],
+      qos: 1,
+      sessionExpiryS: 86_400,
+      maxPayloadBytes: 65_536,
+      deadLetterMax: 1000,
+    });
+    expect(parseConfig('telemetry: { topics: [a/#], group: g1, qos: 0 }\n').ok).toBe(true);
+    expect(problemsOf('telemetry: { topics: [] }\n').map((p) => p.path)).toEqual([
+      'telemetry.topics',
+    ]);
+    expect(problemsOf('telemetry: { qos: 3 }\n').map((p) => p.path)).toEqual(['telemetry.qos']);
+  });
+
   it('requires org and bucket for InfluxDB v2', () => {
     expect(problemsOf(`influx: { api: v2 }\n`)).toEqual([
       { path: 'influx', message: 'api v2 needs both org and bucket' },

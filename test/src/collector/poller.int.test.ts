@@ -39,6 +39,11 @@ function config(yaml: string): Config {
   return parsed.value;
 }
 
+/** No MQTT session left on the broker after the test (these tests use no telemetry). */
+function withoutSession(cfg: Config): Config {
+  return { ...cfg, telemetry: { ...cfg.telemetry, sessionExpiryS: 0 } };
+}
+
 describe('collector poll path (real snmpd → poller → counter math → InfluxDB)', () => {
   let database: { name: string; drop(): Promise<void> };
   let settings: Settings;
@@ -57,7 +62,11 @@ describe('collector poll path (real snmpd → poller → counter math → Influx
 
   async function collectorFor(yaml: string, schedulePolls: boolean): Promise<Collector> {
     const collector = createCollector({
-      runtime: { settings, config: config(yaml), logger: createLogger({ level: 'silent' }) },
+      runtime: {
+        settings,
+        config: withoutSession(config(yaml)),
+        logger: createLogger({ level: 'silent' }),
+      },
       schedulePolls,
     });
     await collector.start();

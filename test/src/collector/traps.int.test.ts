@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCollector, type Collector, type ComponentMetric } from '@faultline/collector';
+import { createCollector, type Collector } from '@faultline/collector';
 import {
   EVENTS_QUEUE,
   EVENT_BATCH_JOB,
   createLogger,
+  type ComponentMetric,
   parseConfig,
   type EventBatch,
   type FaultEvent,
@@ -15,6 +16,7 @@ import { sendUdp, snmpinform, snmptrap } from './snmp-tools.js';
 const CONFIG = `
 snmp:
   communities: [public]
+telemetry: { sessionExpiryS: 0 }
 devices:
   - name: edge-1
     address: 127.0.0.5
