@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Component, Runtime } from '@faultline/shared';
 import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
@@ -6,22 +7,33 @@ import { createEventWorker } from './adapters/event-worker.js';
 import { createHotStateRedis } from './adapters/hot-state-redis.js';
 import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 import { createProcessBatch } from './app/process-batch.js';
+import { createCorrelationLoop } from './app/correlation-loop.js';
+import { createCorrelationPg } from './adapters/correlation-pg.js';
+import { createIncidentPublisher } from './adapters/incident-publisher.js';
+import { createNotifyWorker } from './adapters/notify-worker.js';
+import { flushOutbox } from './adapters/outbox.js';
+import { createTicketWorker } from './adapters/ticket-worker.js';
+import { NOTIFICATIONS_QUEUE, TICKETS_QUEUE } from './core/jobs.js';
+import { topologyFromConfig } from './core/topology.js';
 
 /** What the correlator needs. */
 export interface CorrelatorDeps {
   readonly runtime: Runtime;
   /** Event batches processed at once by this process (default 4). */
   readonly concurrency?: number;
+  /** Time between correlation steps, ms (default 250). */
+  readonly correlationIntervalMs?: number;
 }
 
 const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CORRELATION_INTERVAL_MS = 250;
 
 /**
  * The correlator: consumes event batches from the `events` queue and turns them into alarms in
  * PostgreSQL, mirrored in Redis and published live. Any number may run side by side.
  */
 export function createCorrelator(deps: CorrelatorDeps): Component {
-  const { settings } = deps.runtime;
+  const { settings, config } = deps.runtime;
   const logger = deps.runtime.logger.child({ component: 'correlator' });
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   // Teardown stack: each resource registers its release as soon as it exists; stop (or a failed
@@ -57,7 +69,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
       try {
         const pool = createPostgresPool({
           databaseUrl: settings.databaseUrl,
-          maxConnections: concurrency + 2,
+          maxConnections: concurrency + 4,
           logger,
         });
         teardown.push({ name: 'postgres pool', run: () => pool.end() });
@@ -67,10 +79,69 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         // worker connection must never give up, as BullMQ requires.
         const stateRedis = redisConnection('correlator-state', { maxRetriesPerRequest: 20 });
         const workerRedis = redisConnection('correlator-worker', { maxRetriesPerRequest: null });
+        const queueRedis = redisConnection('correlator-queues', { maxRetriesPerRequest: 20 });
+        const notify = config.notify;
+        const queues = new Map<string, Queue>();
+        for (const name of [TICKETS_QUEUE, NOTIFICATIONS_QUEUE]) {
+          const queue = new Queue(name, { connection: queueRedis, prefix: settings.prefix });
+          queue.on('error', (error) => {
+            logger.warn({ err: error, queue: name }, 'queue error');
+          });
+          teardown.push({ name: `queue ${name}`, run: () => queue.close() });
+          queues.set(name, queue);
+        }
+        // Completed jobs are kept a week so a re-added id is ignored; the workers dedup anyway.
+        const kept = {
+          removeOnComplete: { age: 7 * 24 * 3600 },
+          removeOnFail: { age: 30 * 24 * 3600 },
+        };
+        const options = new Map<string, JobsOptions>([
+          [TICKETS_QUEUE, { ...kept, attempts: 20, backoff: { type: 'exponential', delay: 1000 } }],
+          [
+            NOTIFICATIONS_QUEUE,
+            {
+              ...kept,
+              attempts: notify?.attempts ?? 12,
+              backoff: { type: 'exponential', delay: (notify?.backoffS ?? 1) * 1000 },
+            },
+          ],
+        ]);
+        const correlation = createCorrelationPg({
+          pool,
+          topology: topologyFromConfig(config),
+          holdMs: config.correlation.holdS * 1000,
+          webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
+        });
+        const loop = createCorrelationLoop({
+          step: () => correlation.step(),
+          publish: createIncidentPublisher({ redis: stateRedis, prefix: settings.prefix }),
+          flush: () => flushOutbox({ pool, queues, options }),
+          intervalMs: deps.correlationIntervalMs ?? DEFAULT_CORRELATION_INTERVAL_MS,
+          logger,
+        });
+        const ticketWorker = createTicketWorker({
+          connection: redisConnection('correlator-tickets', { maxRetriesPerRequest: null }),
+          prefix: settings.prefix,
+          pool,
+          logger,
+        });
+        teardown.push({ name: 'tickets worker', run: () => ticketWorker.close() });
+        const notifyWorker = createNotifyWorker({
+          connection: redisConnection('correlator-notify', { maxRetriesPerRequest: null }),
+          prefix: settings.prefix,
+          pool,
+          webhooks: notify?.webhooks ?? [],
+          timeoutMs: (notify?.timeoutS ?? 10) * 1000,
+          logger,
+        });
+        teardown.push({ name: 'notifications worker', run: () => notifyWorker.close() });
         const processBatch = createProcessBatch({
           store: createAlarmStorePg({ pool, newAlarmId: randomUUID }),
           hotState: createHotStateRedis({ redis: stateRedis, prefix: settings.prefix }),
           logger,
+          afterBatch: () => {
+            loop.kick();
+          },
         });
         const worker = createEventWorker({
           connection: workerRedis,
@@ -81,7 +152,14 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         });
         // close() waits for the batches in flight to finish.
         teardown.push({ name: 'events worker', run: () => worker.close() });
-        await worker.waitUntilReady();
+        // Stopped first: no step may start once the connections it uses begin to close.
+        loop.start();
+        teardown.push({ name: 'correlation loop', run: () => loop.stop() });
+        await Promise.all([
+          worker.waitUntilReady(),
+          ticketWorker.waitUntilReady(),
+          notifyWorker.waitUntilReady(),
+        ]);
       } catch (error) {
         await stopAll().catch(() => undefined);
         throw new Error('correlator failed to start', { cause: error });

@@ -7,6 +7,8 @@ export interface ProcessBatchDeps {
   readonly store: AlarmStore;
   readonly hotState: HotState;
   readonly logger: Logger;
+  /** Called after each batch commits (the correlation step runs soon after). */
+  readonly afterBatch?: () => void;
 }
 
 /**
@@ -21,6 +23,7 @@ export function createProcessBatch(
     const applied = await deps.store.applyBatch(batch.events, (committed) =>
       deps.hotState.mirror(committed),
     );
+    deps.afterBatch?.();
     const counts = countDecisions(applied.decisions);
     deps.logger.debug({ events: batch.events.length, ...counts }, 'event batch applied');
     return counts;

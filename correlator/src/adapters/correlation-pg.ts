@@ -1,0 +1,314 @@
+import type pg from 'pg';
+import {
+  SEVERITIES,
+  type Alarm,
+  type ImpactedService,
+  type Incident,
+  type IncidentChange,
+  type IncidentState,
+  type Severity,
+} from '@faultline/shared';
+import {
+  planCorrelation,
+  type AlarmAnnotation,
+  type CorrelationAlarm,
+  type CorrelationPlan,
+  type OpenOutage,
+} from '../core/incidents.js';
+import { jobsForChanges, type OutboxJob } from '../core/jobs.js';
+import type { Topology } from '../core/topology.js';
+import { rowToRecord, type AlarmRow } from './alarm-rows.js';
+
+/** What the PostgreSQL correlation step needs. */
+export interface CorrelationPgDeps {
+  readonly pool: pg.Pool;
+  readonly topology: Topology;
+  readonly holdMs: number;
+  /** Names of the configured webhook targets: each gets a push per opened and resolved incident. */
+  readonly webhookTargets: readonly string[];
+}
+
+/** The outcome of one correlation step. */
+export interface CorrelationStep {
+  /** True when another process held the correlation lock: this one did nothing. */
+  readonly skipped: boolean;
+  readonly plan: CorrelationPlan | undefined;
+  /** Alarms whose annotations changed, as they stand after the commit (for the hot state). */
+  readonly annotatedAlarms: readonly Alarm[];
+  readonly changes: readonly IncidentChange[];
+}
+
+/** An arbitrary constant: the transaction advisory lock that serializes correlation steps. */
+const CORRELATION_LOCK = 7_310_425_002;
+
+const LOAD_ALARMS = `
+  SELECT id, type, device, component, severity, description, first_seen, raised_at, caused_by,
+         explanation, incident_id
+  FROM alarms WHERE state <> 'cleared'`;
+
+interface CorrelationAlarmRow {
+  id: string;
+  type: string;
+  device: string;
+  component: string | null;
+  severity: string;
+  description: string;
+  first_seen: Date;
+  raised_at: Date;
+  caused_by: string | null;
+  explanation: string | null;
+  incident_id: string | null;
+}
+
+/** One row of `incidents`. */
+export interface IncidentRow {
+  id: string;
+  state: string;
+  title: string;
+  severity: string;
+  primary_alarm_id: string;
+  root_alarm_ids: string[];
+  alarm_ids: string[];
+  cut_off_devices: string[];
+  impacted_services: unknown;
+  ticket_id: string;
+  opened_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  resolution: string | null;
+  acknowledged_by: string | null;
+  version: number;
+}
+
+const STATES: readonly IncidentState[] = ['open', 'acknowledged', 'resolved'];
+
+function severityOf(value: string): Severity {
+  return SEVERITIES.find((s) => s === value) ?? 'indeterminate';
+}
+
+function servicesOf(value: unknown): ImpactedService[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { customerId, serviceId } = item as Record<string, unknown>;
+    return typeof customerId === 'string' && typeof serviceId === 'string'
+      ? [{ customerId, serviceId }]
+      : [];
+  });
+}
+
+/** Maps an `incidents` row to the published incident. */
+export function rowToIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    state: STATES.find((s) => s === row.state) ?? 'open',
+    title: row.title,
+    severity: severityOf(row.severity),
+    primaryAlarmId: row.primary_alarm_id,
+    rootAlarmIds: row.root_alarm_ids,
+    alarmIds: row.alarm_ids,
+    cutOffDevices: row.cut_off_devices,
+    impactedServices: servicesOf(row.impacted_services),
+    ticketId: row.ticket_id,
+    openedAt: row.opened_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    resolvedAt: row.resolved_at === null ? null : row.resolved_at.toISOString(),
+    resolution: row.resolution,
+    acknowledgedBy: row.acknowledged_by,
+    version: row.version,
+  };
+}
+
+const UPSERT_INCIDENT = `
+  INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
+    cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
+    acknowledged_by, version)
+  VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
+    $14, $15, $16)
+  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
+    severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
+    root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
+    cut_off_devices = EXCLUDED.cut_off_devices, impacted_services = EXCLUDED.impacted_services,
+    updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
+    resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
+    version = EXCLUDED.version
+  WHERE incidents.version < EXCLUDED.version`;
+
+/** Parameters of `UPSERT_INCIDENT`. */
+export function incidentParams(incident: Incident): unknown[] {
+  return [
+    incident.id,
+    incident.state,
+    incident.title,
+    incident.severity,
+    incident.primaryAlarmId,
+    incident.rootAlarmIds,
+    incident.alarmIds,
+    incident.cutOffDevices,
+    JSON.stringify(incident.impactedServices),
+    incident.ticketId,
+    incident.openedAt,
+    incident.updatedAt,
+    incident.resolvedAt,
+    incident.resolution,
+    incident.acknowledgedBy,
+    incident.version,
+  ];
+}
+
+export { UPSERT_INCIDENT };
+
+const ANNOTATE = `
+  UPDATE alarms AS a SET caused_by = u.caused_by, explanation = u.explanation,
+    incident_id = u.incident_id, ticket_id = u.ticket_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+    AS u(id, caused_by, explanation, incident_id, ticket_id)
+  WHERE a.id = u.id`;
+
+const CLOSE_OUTAGE = `
+  UPDATE outages SET ended_at = greatest($3::timestamptz, started_at)
+  WHERE incident_id = $1 AND service_id = $2 AND ended_at IS NULL`;
+
+const OPEN_OUTAGE = `
+  INSERT INTO outages (customer_id, service_id, incident_id, ticket_id, root_alarm_id, root_cause,
+    started_at, in_maintenance)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, false)
+  ON CONFLICT DO NOTHING`;
+
+const ADD_OUTBOX = `
+  INSERT INTO outbox (job_id, queue, name, payload)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+  ON CONFLICT (job_id) DO NOTHING`;
+
+/**
+ * One correlation step on PostgreSQL: under a transaction advisory lock (one step at a time across
+ * every correlator; a process that finds it taken skips, the holder sees its changes or the next
+ * tick does), read the open alarms, incidents and outages, plan, and write the plan with its jobs
+ * in the outbox, all in one transaction.
+ */
+export function createCorrelationPg(deps: CorrelationPgDeps) {
+  const { pool } = deps;
+
+  async function writePlan(
+    client: pg.PoolClient,
+    plan: CorrelationPlan,
+    nowIso: string,
+  ): Promise<void> {
+    // Incidents first: outages reference them.
+    for (const change of plan.changes)
+      await client.query(UPSERT_INCIDENT, incidentParams(change.incident));
+    if (plan.annotations.length > 0)
+      await client.query(ANNOTATE, annotationParams(plan.annotations));
+    for (const outage of plan.outagesClosed)
+      await client.query(CLOSE_OUTAGE, [outage.incidentId, outage.serviceId, nowIso]);
+    for (const o of plan.outagesOpened) {
+      await client.query(OPEN_OUTAGE, [
+        o.customerId,
+        o.serviceId,
+        o.incidentId,
+        o.ticketId,
+        o.rootAlarmId,
+        o.rootCause,
+        new Date(o.startedAtMs).toISOString(),
+      ]);
+    }
+    const jobs = jobsForChanges(plan.changes, deps.webhookTargets);
+    if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
+  }
+
+  return {
+    async step(): Promise<CorrelationStep> {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const locked = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_xact_lock($1) AS ok',
+          [CORRELATION_LOCK],
+        );
+        if (locked.rows[0]?.ok !== true) {
+          await client.query('ROLLBACK');
+          return { skipped: true, plan: undefined, annotatedAlarms: [], changes: [] };
+        }
+        const clock = await client.query<{ now: Date }>('SELECT now() AS now');
+        const nowMs = clock.rows[0]?.now.getTime() ?? Date.now();
+        const alarms = await client.query<CorrelationAlarmRow>(LOAD_ALARMS);
+        const incidents = await client.query<IncidentRow>(
+          "SELECT * FROM incidents WHERE state <> 'resolved'",
+        );
+        const outages = await client.query<{
+          incident_id: string;
+          customer_id: string;
+          service_id: string;
+        }>('SELECT incident_id, customer_id, service_id FROM outages WHERE ended_at IS NULL');
+        const plan = planCorrelation({
+          topology: deps.topology,
+          alarms: alarms.rows.map(rowToCorrelationAlarm),
+          incidents: incidents.rows.map(rowToIncident),
+          outages: outages.rows.map((row): OpenOutage => ({
+            incidentId: row.incident_id,
+            customerId: row.customer_id,
+            serviceId: row.service_id,
+          })),
+          nowMs,
+          holdMs: deps.holdMs,
+        });
+        await writePlan(client, plan, new Date(nowMs).toISOString());
+        let annotatedAlarms: Alarm[] = [];
+        if (plan.annotations.length > 0) {
+          const rows = await client.query<AlarmRow>(
+            "SELECT * FROM alarms WHERE id = ANY($1::uuid[]) AND state <> 'cleared'",
+            [plan.annotations.map((a) => a.alarmId)],
+          );
+          annotatedAlarms = rows.rows.map((row) => rowToRecord(row).alarm);
+        }
+        await client.query('COMMIT');
+        return { skipped: false, plan, annotatedAlarms, changes: plan.changes };
+      } catch (error) {
+        failure = new Error('correlation step failed', { cause: error });
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw failure;
+      } finally {
+        client.release(failure);
+      }
+    },
+  };
+}
+
+/** The correlation step's interface. */
+export type CorrelationPg = ReturnType<typeof createCorrelationPg>;
+
+function rowToCorrelationAlarm(row: CorrelationAlarmRow): CorrelationAlarm {
+  return {
+    id: row.id,
+    type: row.type,
+    device: row.device,
+    component: row.component,
+    firstSeenMs: row.first_seen.getTime(),
+    raisedAtMs: row.raised_at.getTime(),
+    severity: severityOf(row.severity),
+    description: row.description,
+    causedBy: row.caused_by,
+    explanation: row.explanation,
+    incidentId: row.incident_id,
+  };
+}
+
+function annotationParams(annotations: readonly AlarmAnnotation[]): unknown[][] {
+  return [
+    annotations.map((a) => a.alarmId),
+    annotations.map((a) => a.causedBy),
+    annotations.map((a) => a.explanation),
+    annotations.map((a) => a.incidentId),
+    annotations.map((a) => a.ticketId),
+  ];
+}
+
+function outboxParams(jobs: readonly OutboxJob[]): unknown[][] {
+  return [
+    jobs.map((j) => j.jobId),
+    jobs.map((j) => j.queue),
+    jobs.map((j) => j.name),
+    jobs.map((j) => JSON.stringify(j.payload)),
+  ];
+}

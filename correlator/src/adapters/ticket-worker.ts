@@ -1,0 +1,108 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Incident, Logger } from '@faultline/shared';
+import { TICKETS_QUEUE, type TicketJob } from '../core/jobs.js';
+
+/** What the tickets worker needs. */
+export interface TicketWorkerDeps {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+}
+
+const UPSERT_TICKET = `
+  INSERT INTO tickets (id, incident_id, state, title, severity, impacted_services, version,
+    created_at, updated_at, resolved_at)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)
+  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
+    severity = EXCLUDED.severity, impacted_services = EXCLUDED.impacted_services,
+    version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
+    resolved_at = EXCLUDED.resolved_at
+  WHERE tickets.version < EXCLUDED.version`;
+
+const ADD_EVENT = `
+  INSERT INTO ticket_events (ticket_id, dedup_key, at, kind, actor, body)
+  VALUES ($1, $2, $3, $4, 'system', $5)
+  ON CONFLICT (dedup_key) DO NOTHING`;
+
+/** The timeline entry a ticket job writes. */
+export function ticketEventBody(job: TicketJob): string {
+  const { incident } = job;
+  const services =
+    incident.impactedServices.length === 0
+      ? 'no customer service impacted'
+      : `impacted: ${incident.impactedServices.map((s) => `${s.customerId}/${s.serviceId}`).join(', ')}`;
+  const alarms = `${String(incident.alarmIds.length)} alarm(s), root ${incident.rootAlarmIds.join(', ')}`;
+  switch (job.kind) {
+    case 'opened':
+      return `Opened: ${incident.title} (${incident.severity}); ${services}; ${alarms}`;
+    case 'resolved':
+      return `Resolved: ${incident.resolution ?? 'resolved'}`;
+    default:
+      return `Updated: ${incident.title} (${incident.severity}, ${incident.state}); ${services}; ${alarms}`;
+  }
+}
+
+/**
+ * Applies one ticket job: the ticket row follows the incident (only forward: an older version never
+ * overwrites a newer one) and the timeline gains one entry keyed by the job id, so a retry or a
+ * replay writes nothing twice.
+ */
+export async function applyTicketJob(pool: pg.Pool, jobId: string, job: TicketJob): Promise<void> {
+  const { incident } = job;
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query(UPSERT_TICKET, ticketParams(incident));
+    await client.query(ADD_EVENT, [
+      incident.ticketId,
+      jobId,
+      incident.updatedAt,
+      job.kind,
+      ticketEventBody(job),
+    ]);
+    await client.query('COMMIT');
+  } catch (error) {
+    failure = new Error('applying a ticket job failed', { cause: error });
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw failure;
+  } finally {
+    client.release(failure);
+  }
+}
+
+function ticketParams(incident: Incident): unknown[] {
+  return [
+    incident.ticketId,
+    incident.id,
+    incident.state,
+    incident.title,
+    incident.severity,
+    JSON.stringify(incident.impactedServices),
+    incident.version,
+    incident.openedAt,
+    incident.updatedAt,
+    incident.resolvedAt,
+  ];
+}
+
+/** A BullMQ worker on the `tickets` queue. */
+export function createTicketWorker(deps: TicketWorkerDeps): Worker {
+  const worker = new Worker<TicketJob>(
+    TICKETS_QUEUE,
+    async (job) => {
+      await applyTicketJob(deps.pool, job.id ?? job.name, job.data);
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
+  );
+  worker.on('error', (error) => {
+    deps.logger.error({ err: error }, 'tickets worker error');
+  });
+  worker.on('failed', (job, error) => {
+    deps.logger.warn({ err: error, jobId: job?.id }, 'ticket job failed; it will be retried');
+  });
+  return worker;
+}

@@ -1,0 +1,73 @@
+import type { Incident, IncidentChange } from '@faultline/shared';
+
+/** The BullMQ queue whose worker keeps tickets and their timelines. */
+export const TICKETS_QUEUE = 'tickets';
+/** The BullMQ queue whose worker POSTs incident pushes to the configured webhooks. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
+
+/** Payload of a `tickets` job: the incident as it stands after one change. */
+export interface TicketJob {
+  readonly kind: IncidentChange['kind'];
+  readonly incident: Incident;
+}
+
+/** Payload of a `notifications` job: one push to one webhook target. */
+export interface NotifyJob {
+  readonly target: string;
+  readonly kind: 'opened' | 'resolved';
+  /** Sent as the `Idempotency-Key` header and in the body; the receiver dedups on it. */
+  readonly idempotencyKey: string;
+  readonly incident: Incident;
+}
+
+/** One job to enqueue after a correlation commit. */
+export interface OutboxJob {
+  /** Deterministic: a retry or a replay of the same decision adds the same id (never ':' nor all digits). */
+  readonly jobId: string;
+  readonly queue: typeof TICKETS_QUEUE | typeof NOTIFICATIONS_QUEUE;
+  readonly name: string;
+  readonly payload: TicketJob | NotifyJob;
+}
+
+/** Job ids may not contain ':' (BullMQ's key separator); incident ids and target names have none. */
+function safe(id: string): string {
+  return id.replaceAll(':', '_');
+}
+
+/** The idempotency key of one push of one incident to one target. */
+export function notifyKey(target: string, incidentId: string, kind: NotifyJob['kind']): string {
+  return safe(`notify-${target}-${incidentId}-${kind}`);
+}
+
+/**
+ * The jobs of a set of incident changes: one ticket job per change (create on open, update,
+ * resolve), keyed by incident and version; one push per webhook target for each opened and each
+ * resolved incident, keyed by target, incident and kind. An incident is pushed when it opens, so
+ * every resolve has a push to answer.
+ */
+export function jobsForChanges(
+  changes: readonly IncidentChange[],
+  webhookTargets: readonly string[],
+): OutboxJob[] {
+  const jobs: OutboxJob[] = [];
+  for (const change of changes) {
+    const { incident } = change;
+    jobs.push({
+      jobId: safe(`ticket-${incident.id}-v${String(incident.version)}`),
+      queue: TICKETS_QUEUE,
+      name: change.kind === 'opened' ? 'create' : change.kind === 'resolved' ? 'resolve' : 'update',
+      payload: { kind: change.kind, incident },
+    });
+    if (change.kind !== 'opened' && change.kind !== 'resolved') continue;
+    for (const target of webhookTargets) {
+      const key = notifyKey(target, incident.id, change.kind);
+      jobs.push({
+        jobId: key,
+        queue: NOTIFICATIONS_QUEUE,
+        name: change.kind,
+        payload: { target, kind: change.kind, idempotencyKey: key, incident },
+      });
+    }
+  }
+  return jobs;
+}
