@@ -190,6 +190,38 @@ describe('parseConfig', () => {
     expect(problemsOf('telemetry: { qos: 3 }\n').map((p) => p.path)).toEqual(['telemetry.qos']);
   });
 
+  it('accepts threshold rules with hysteresis and checks them', () => {
+    const rules = `
+thresholds:
+  - { name: hot, source: poll, metric: utilization_percent, direction: above, raise: 90, clear: 70, forS: 300 }
+  - { name: dark, source: telemetry, metric: optical_rx_dbm, direction: below, raise: -25, clear: -23, devices: [r1] }
+`;
+    const parsed = parseConfig(base + rules);
+    expect(parsed.ok ? [] : parsed.problems).toEqual([]);
+    expect(parsed.ok && parsed.value.thresholds[1]).toMatchObject({ forS: 0, severity: 'major' });
+    const bad = `
+thresholds:
+  - { name: hot, source: poll, metric: cpu_percent, direction: above, raise: 90, clear: 95 }
+  - { name: hot, source: telemetry, metric: rx, direction: below, raise: -25, clear: -30, devices: [r9] }
+`;
+    expect(problemsOf(base + bad)).toEqual([
+      { path: 'thresholds.1.name', message: 'duplicate threshold name "hot"' },
+      {
+        path: 'thresholds.0.clear',
+        message: 'must be below raise (90) for a rule that raises above it',
+      },
+      {
+        path: 'thresholds.0.metric',
+        message: expect.stringMatching(/one of utilization_percent/) as string,
+      },
+      {
+        path: 'thresholds.1.clear',
+        message: 'must be above raise (-25) for a rule that raises below it',
+      },
+      { path: 'thresholds.1.devices.0', message: 'unknown device "r9"' },
+    ]);
+  });
+
   it('requires org and bucket for InfluxDB v2', () => {
     expect(problemsOf(`influx: { api: v2 }\n`)).toEqual([
       { path: 'influx', message: 'api v2 needs both org and bucket' },

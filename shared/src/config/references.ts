@@ -1,5 +1,5 @@
 import type { Problem } from '../validate.js';
-import type { Config } from './schema.js';
+import { POLL_THRESHOLD_METRICS, type Config, type ThresholdRule } from './schema.js';
 
 /** Reports every name used twice within one list, at the path of the repeat. */
 function duplicates(
@@ -12,6 +12,43 @@ function duplicates(
     if (seen.has(key)) problems.push({ path, message: `duplicate ${what} "${key}"` });
     seen.add(key);
   }
+  return problems;
+}
+
+/**
+ * A threshold rule's clear level must lie on the normal side of its raise level (that gap is the
+ * hysteresis), a poll rule must name a poll metric, and its devices must exist.
+ */
+function thresholdProblems(
+  rule: ThresholdRule,
+  path: string,
+  devices: ReadonlySet<string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const normalSide = rule.direction === 'above' ? rule.clear < rule.raise : rule.clear > rule.raise;
+  if (!normalSide) {
+    problems.push({
+      path: `${path}.clear`,
+      message: `must be ${rule.direction === 'above' ? 'below' : 'above'} raise (${String(rule.raise)}) for a rule that raises ${rule.direction} it`,
+    });
+  }
+  if (
+    rule.source === 'poll' &&
+    !(POLL_THRESHOLD_METRICS as readonly string[]).includes(rule.metric)
+  ) {
+    problems.push({
+      path: `${path}.metric`,
+      message: `a poll rule's metric is one of ${POLL_THRESHOLD_METRICS.join(', ')}`,
+    });
+  }
+  rule.devices?.forEach((device, d) => {
+    if (!devices.has(device)) {
+      problems.push({
+        path: `${path}.devices.${String(d)}`,
+        message: `unknown device "${device}"`,
+      });
+    }
+  });
   return problems;
 }
 
@@ -179,6 +216,17 @@ export function checkReferences(config: Config): Problem[] {
     });
   });
   config.slas.forEach((sla, s) => problems.push(...tierProblems(sla, `slas.${String(s)}.tiers`)));
+  problems.push(
+    ...duplicates(
+      config.thresholds.map((t, i) => ({ key: t.name, path: `thresholds.${String(i)}.name` })),
+      'threshold name',
+    ),
+  );
+  config.thresholds.forEach((rule, t) =>
+    problems.push(
+      ...thresholdProblems(rule, `thresholds.${String(t)}`, new Set(interfacesByDevice.keys())),
+    ),
+  );
   if (
     config.influx.api === 'v2' &&
     (config.influx.org === undefined || config.influx.bucket === undefined)

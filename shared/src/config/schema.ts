@@ -190,6 +190,9 @@ export const EventDefinitionSchema = Type.Object(
   strict,
 );
 
+/** The roles an API token can hold, from least to most privileged. */
+export const ROLES = ['viewer', 'engineer', 'billing', 'admin'] as const;
+
 /** API bearer token, stored as its SHA-256 hex digest, with a role. */
 export const ApiTokenSchema = Type.Object(
   {
@@ -271,6 +274,40 @@ export const TelemetrySchema = Type.Object(
   strict,
 );
 
+/** The metrics a poll gives threshold rules: interface utilization in % of its configured speed. */
+export const POLL_THRESHOLD_METRICS = [
+  'utilization_percent',
+  'in_utilization_percent',
+  'out_utilization_percent',
+] as const;
+
+/**
+ * A threshold rule: a metric beyond `raise` for `forS` seconds raises an event; it clears only
+ * once back beyond `clear` (hysteresis). `above` rules clear below `clear`, `below` rules above.
+ */
+export const ThresholdSchema = Type.Object(
+  {
+    name: Name,
+    /** `poll`: interface utilization from polled counters; `telemetry`: a telemetry metric. */
+    source: Type.Union([Type.Literal('poll'), Type.Literal('telemetry')]),
+    /** A poll metric (`utilization_percent`, `in_…`, `out_…`) or a telemetry metric name. */
+    metric: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,99}$' }),
+    direction: Type.Union([Type.Literal('above'), Type.Literal('below')]),
+    raise: Type.Number(),
+    clear: Type.Number(),
+    forS: Type.Integer({ minimum: 0, maximum: 86_400, default: 0 }),
+    severity: Type.Union(
+      (['warning', 'minor', 'major', 'critical'] as const).map((s) => Type.Literal(s)),
+      { default: 'major' },
+    ),
+    /** Only these devices (default: all). */
+    devices: Type.Optional(Type.Array(Name, { minItems: 1 })),
+    /** Only readings or interfaces with these tag values (`interface` for polls). */
+    match: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  strict,
+);
+
 /** The whole configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -294,6 +331,7 @@ export const ConfigSchema = Type.Object(
     correlation: Type.Object(CorrelationSchema.properties, { ...strict, default: {} }),
     notify: Type.Optional(NotifySchema),
     telemetry: Type.Object(TelemetrySchema.properties, { ...strict, default: {} }),
+    thresholds: list(ThresholdSchema),
   },
   strict,
 );
@@ -320,6 +358,8 @@ export type PricePlan = Static<typeof PricePlanSchema>;
 export type Sla = Static<typeof SlaSchema>;
 /** A webhook target. */
 export type Webhook = Static<typeof WebhookSchema>;
+/** A threshold rule. */
+export type ThresholdRule = Static<typeof ThresholdSchema>;
 /** The telemetry section. */
 export type TelemetryConfig = Static<typeof TelemetrySchema>;
 /** The notify section. */
