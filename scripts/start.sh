@@ -12,5 +12,15 @@ fi
 say "building (tsc -b, vite build)"
 npm run --silent build
 bash scripts/services.sh
+# A local demo needs a way in: an admin token made once per checkout and kept in .services/.
+if [ -z "${FAULTLINE_ADMIN_TOKEN:-}" ]; then
+  if [ ! -s "$DATA/admin-token" ]; then
+    head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$DATA/admin-token"
+    chmod 600 "$DATA/admin-token"
+  fi
+  FAULTLINE_ADMIN_TOKEN=$(cat "$DATA/admin-token")
+  export FAULTLINE_ADMIN_TOKEN
+  say "admin token: .services/admin-token (set FAULTLINE_ADMIN_TOKEN to choose your own)"
+fi
 say "starting Faultline"
 exec node system/dist/main.js "$@"

@@ -7,8 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Registers the string formats Faultline's schemas use (`date-time`, `uuid`) with TypeBox.
  * TypeBox's compiler knows no formats by itself and fails every value of a schema that names an
- * unknown one, so any process that checks an `Alarm` with `createValidator` must call this first.
- * Idempotent: TypeBox's registry is process-wide, and a format already there is kept.
+ * unknown one; `createValidator` calls this, so every validator knows them. Idempotent: TypeBox's registry is process-wide, and a format already there is kept.
  */
 export function registerStandardFormats(): void {
   if (!FormatRegistry.Has('date-time')) {

@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler';
+import { registerStandardFormats } from './formats.js';
 
 /** One problem found in a value: a JSON-pointer-like path and what is wrong there. */
 export interface Problem {
@@ -24,6 +25,8 @@ export interface Validator<S extends TSchema> {
  * config errors and API 400 answers.
  */
 export function createValidator<S extends TSchema>(schema: S): Validator<S> {
+  // The formats our schemas name (date-time, uuid) must be known before any value is checked.
+  registerStandardFormats();
   const compiled: TypeCheck<S> = TypeCompiler.Compile(schema);
   return {
     schema,

@@ -51,6 +51,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const dropper = new pg.Client({ connectionString: withDatabase(base, 'postgres') });
       await dropper.connect();
       try {
+        // Sessions that were just ended may take a moment to leave the server. Terminating them
+        // (WITH FORCE) while their client is still closing makes that client emit an error
+        // nobody listens to any more, so wait for them first and force only as a last resort.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const { rows } = await dropper.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0]?.n === '0') break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await dropper.end();
@@ -73,5 +84,10 @@ export async function influxQuery(q: string, database?: string): Promise<unknown
 export async function createInfluxDatabase(): Promise<{ name: string; drop(): Promise<void> }> {
   const name = uniqueName('ft');
   await influxQuery(`CREATE DATABASE "${name}"`);
-  return { name, drop: async () => void (await influxQuery(`DROP DATABASE "${name}"`)) };
+  return {
+    name,
+    drop: async () => {
+      await influxQuery(`DROP DATABASE "${name}"`);
+    },
+  };
 }

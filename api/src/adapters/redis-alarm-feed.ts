@@ -1,0 +1,73 @@
+import type { Redis } from 'ioredis';
+import { AlarmChangeSchema, createValidator, type Logger } from '@faultline/shared';
+import type { AlarmChangeFeed, HealthProbe } from '../ports.js';
+
+/**
+ * Subscribes to the alarm channel on its own connection (a subscribed ioredis connection can run
+ * nothing else) and hands each valid `AlarmChange` to the callback. Malformed messages are
+ * logged and dropped: one bad publisher must not break every dashboard.
+ */
+export function createRedisAlarmFeed(deps: {
+  redis: Redis;
+  channel: string;
+  logger: Logger;
+}): AlarmChangeFeed {
+  const { channel, logger } = deps;
+  const validator = createValidator(AlarmChangeSchema);
+  let subscriber: Redis | undefined;
+  return {
+    async start(onChange) {
+      const connection = deps.redis.duplicate();
+      subscriber = connection;
+      connection.on('error', (error: unknown) => {
+        logger.warn({ err: error }, 'alarm feed redis connection error');
+      });
+      connection.on('message', (received: string, message: string) => {
+        if (received !== channel) return;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(message);
+        } catch {
+          logger.warn({ channel }, 'alarm change is not JSON; dropped');
+          return;
+        }
+        const checked = validator.check(parsed);
+        if (!checked.ok) {
+          logger.warn(
+            { channel, problems: checked.problems.slice(0, 5) },
+            'invalid alarm change; dropped',
+          );
+          return;
+        }
+        try {
+          onChange(checked.value);
+        } catch (error) {
+          logger.error({ err: error }, 'alarm change handler failed');
+        }
+      });
+      await connection.subscribe(channel);
+    },
+    async stop() {
+      if (subscriber === undefined) return;
+      const connection = subscriber;
+      subscriber = undefined;
+      try {
+        await connection.quit();
+      } catch {
+        connection.disconnect();
+      }
+    },
+  };
+}
+
+/** A health probe that PINGs Redis. */
+export function createRedisProbe(deps: { redis: Redis }): HealthProbe {
+  return async () => {
+    try {
+      await deps.redis.ping();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : 'ping failed' };
+    }
+  };
+}

@@ -1,0 +1,179 @@
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { channels, type Config, type Logger, type Settings } from '@faultline/shared';
+import { createPostgresAlarmReader, createPostgresProbe } from './adapters/postgres-alarms.js';
+import { createRedisAlarmFeed, createRedisProbe } from './adapters/redis-alarm-feed.js';
+import { createLiveAlarms } from './adapters/live-alarms.js';
+import { createApiMetrics } from './app/api-metrics.js';
+import { createTokenVerifier } from './app/token-verifier.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerDashboard } from './plugins/dashboard.js';
+import { registerErrorHandler } from './plugins/errors.js';
+import { alarmRoutes } from './routes/alarms.js';
+import { deviceRoutes } from './routes/devices.js';
+import { healthRoutes } from './routes/health.js';
+import { systemRoutes } from './routes/system.js';
+
+/** Everything the api app needs; the caller owns (and closes) the pool and the Redis client. */
+export interface AppDeps {
+  readonly pool: pg.Pool;
+  /** A command connection; the app duplicates it for its subscriptions and closes those. */
+  readonly redis: Redis;
+  readonly config: Config;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** Extra Prometheus text appended to the api's own metrics at `GET /metrics`. */
+  readonly metrics?: (() => string) | undefined;
+  /** The built dashboard; defaults to dashboard/dist of this repository. `null` serves none. */
+  readonly dashboardDir?: string | null | undefined;
+  /** How often live alarm changes are pushed to browsers (default 200 ms). */
+  readonly liveFlushIntervalMs?: number | undefined;
+}
+
+/** The default location of the built dashboard, the same from api/src and api/dist. */
+export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
+  new URL('../../dashboard/dist', import.meta.url),
+);
+
+/** Requests carry small JSON at most; anything bigger is refused before it is read. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The api as a fastify plugin, apart from the process that listens: external plugins first
+ * (security headers, rate limit, OpenAPI), then the app's own (errors, auth, dashboard, live
+ * alarms), then the routes.
+ */
+export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { settings, config, logger } = deps;
+  const metrics = createApiMetrics();
+  const verify = createTokenVerifier({
+    tokens: config.api.tokens,
+    adminToken: settings.adminToken,
+  });
+  const alarms = createPostgresAlarmReader({ pool: deps.pool });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        // The api is often reached over plain HTTP on a NOC network or behind a TLS proxy;
+        // upgrading would break the former and is the proxy's job in the latter.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: 600,
+    timeWindow: '1 minute',
+    // Counted in Redis so several api nodes share one budget per client.
+    redis: deps.redis,
+    nameSpace: `${settings.prefix}:rate-limit:`,
+    // A Redis outage must not take the API (and its health answer) down with it.
+    skipOnError: true,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Faultline API',
+        description: 'Alarms, inventory and live updates of Faultline. See docs/api.md.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  registerErrorHandler(app);
+  registerAuth(app, { verify });
+  await registerDashboard(app, {
+    root: deps.dashboardDir === null ? undefined : (deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '(unmatched)';
+    metrics.countRequest(request.method, route, reply.statusCode);
+    // Logged without the query string: a wall display signs in with `/?token=…`.
+    const path = request.url.split('?', 1)[0] ?? '';
+    const fields = {
+      method: request.method,
+      path,
+      route,
+      statusCode: reply.statusCode,
+      responseTimeMs: Math.round(reply.elapsedTime),
+    };
+    if (path.startsWith('/api/')) request.log.info(fields, 'request completed');
+    else request.log.debug(fields, 'request completed');
+  });
+
+  const live = createLiveAlarms({
+    server: app.server,
+    redis: deps.redis,
+    prefix: settings.prefix,
+    verify,
+    alarms,
+    feed: createRedisAlarmFeed({
+      redis: deps.redis,
+      channel: channels(settings.prefix).alarms,
+      logger: logger.child({ part: 'alarm-feed' }),
+    }),
+    metrics,
+    logger: logger.child({ part: 'live' }),
+    flushIntervalMs: deps.liveFlushIntervalMs,
+  });
+  // Subscribe before the server listens, so no change published after start is missed.
+  app.addHook('onReady', async () => {
+    await live.start();
+  });
+  // Before the HTTP server closes: open WebSockets would otherwise hold its close forever.
+  app.addHook('preClose', async () => {
+    await live.close();
+  });
+
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  await typed.register(healthRoutes, {
+    probes: {
+      postgres: createPostgresProbe({ pool: deps.pool }),
+      redis: createRedisProbe({ redis: deps.redis }),
+    },
+    probeTimeoutMs: 2000,
+  });
+  await typed.register(alarmRoutes, { alarms });
+  await typed.register(deviceRoutes, { devices: () => config.devices });
+  await typed.register(systemRoutes, {
+    renderMetrics: () => metrics.render() + (deps.metrics?.() ?? ''),
+  });
+}
+
+/**
+ * Builds the fastify instance with the app registered and ready, not listening: tests call
+ * `inject()` on it, `createApi` calls `listen()`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // fastify's own request lines include the full URL, query string and all; the app logs its
+    // own line without it (see the onResponse hook).
+    disableRequestLogging: true,
+    // Behind a proxy the client address comes from X-Forwarded-For; only trust loopback proxies.
+    trustProxy: '127.0.0.1',
+  });
+  await app.register(faultlineApp, deps);
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}

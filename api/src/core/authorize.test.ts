@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { Role } from '@faultline/shared';
+import { authorize, PERMISSIONS, type Permission } from './authorize.js';
+
+const table: [Role, Permission, boolean][] = [
+  ['viewer', 'alarms:read', true],
+  ['viewer', 'inventory:read', true],
+  ['viewer', 'live:subscribe', true],
+  ['viewer', 'alarms:acknowledge', false],
+  ['viewer', 'billing:read', false],
+  ['viewer', 'admin', false],
+  ['engineer', 'alarms:read', true],
+  ['engineer', 'alarms:acknowledge', true],
+  ['engineer', 'billing:read', false],
+  ['engineer', 'admin', false],
+  ['billing', 'alarms:read', true],
+  ['billing', 'billing:read', true],
+  ['billing', 'alarms:acknowledge', false],
+  ['billing', 'admin', false],
+  ['admin', 'alarms:acknowledge', true],
+  ['admin', 'billing:read', true],
+  ['admin', 'admin', true],
+];
+
+describe('authorize', () => {
+  it.each(table)('%s may %s: %s', (role, permission, expected) => {
+    expect(authorize(role, permission).allowed).toBe(expected);
+  });
+
+  it('names the role and permission when it denies', () => {
+    expect(authorize('viewer', 'admin')).toEqual({
+      allowed: false,
+      reason: 'role "viewer" lacks permission "admin"',
+    });
+  });
+
+  it.each(PERMISSIONS)('admin holds %s and every role holds what viewer holds', (permission) => {
+    expect(authorize('admin', permission).allowed).toBe(true);
+    if (authorize('viewer', permission).allowed) {
+      for (const role of ['engineer', 'billing'] as const) {
+        expect(authorize(role, permission).allowed).toBe(true);
+      }
+    }
+  });
+});

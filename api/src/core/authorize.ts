@@ -1,0 +1,46 @@
+import type { Role } from '@faultline/shared';
+
+/**
+ * What a caller may do. Routes and socket.io namespaces declare the one permission they need;
+ * roles grant sets of permissions.
+ */
+export type Permission =
+  | 'alarms:read'
+  | 'inventory:read'
+  | 'live:subscribe'
+  | 'alarms:acknowledge'
+  | 'billing:read'
+  | 'admin';
+
+/** Every permission, for tables and documentation. */
+export const PERMISSIONS: readonly Permission[] = [
+  'alarms:read',
+  'inventory:read',
+  'live:subscribe',
+  'alarms:acknowledge',
+  'billing:read',
+  'admin',
+];
+
+const VIEWER: readonly Permission[] = ['alarms:read', 'inventory:read', 'live:subscribe'];
+
+/**
+ * Roles form a small lattice: viewer < engineer, viewer < billing, and admin above both.
+ * Engineers act on alarms, billing reads money; neither gets the other's rights.
+ */
+const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
+  viewer: VIEWER,
+  engineer: [...VIEWER, 'alarms:acknowledge'],
+  billing: [...VIEWER, 'billing:read'],
+  admin: PERMISSIONS,
+};
+
+/** The outcome of an authorization check; a denial says why, for the 403 message. */
+export type Authorization =
+  { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
+
+/** Decides whether a role holds a permission. */
+export function authorize(role: Role, permission: Permission): Authorization {
+  if (GRANTS[role].includes(permission)) return { allowed: true };
+  return { allowed: false, reason: `role "${role}" lacks permission "${permission}"` };
+}

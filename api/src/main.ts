@@ -1,0 +1,4 @@
+import { runMain } from '@faultline/shared';
+import { createApi } from './api.js';
+
+await runMain((runtime) => [createApi({ runtime })]);

@@ -1,0 +1,108 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  SOCKET_ERRORS,
+  ServerToClientEvents,
+  Severity,
+} from '@faultline/shared';
+import {
+  applyChanges,
+  applySnapshot,
+  expireCleared,
+  severityTotals,
+  sortEntries,
+  type AlarmEntry,
+} from './alarm-list.js';
+
+/** Where the live feed stands, for the banner. */
+export type ConnectionState = 'connecting' | 'live' | 'disconnected' | 'refused';
+
+const UNAUTHORIZED: (typeof SOCKET_ERRORS)['unauthorized'] = 'unauthorized';
+const FORBIDDEN: (typeof SOCKET_ERRORS)['forbidden'] = 'forbidden';
+
+/** How long a cleared alarm stays on screen, struck through, before it goes. */
+export const CLEARED_RETENTION_MS = 10 * 60_000;
+/** Wait before reconnecting after the server closed the connection itself. */
+const SERVER_CLOSE_RETRY_MS = 3000;
+
+/**
+ * The live alarm list of one signed-in view: a socket.io connection that applies the snapshot
+ * and each change batch to `entries`. Data stays on screen while disconnected; `state` and
+ * `lastUpdateMs` let the view say how old it is.
+ */
+export class LiveAlarms {
+  entries = $state.raw<AlarmEntry[]>([]);
+  state = $state<ConnectionState>('connecting');
+  /** When the last snapshot or change arrived (local epoch ms), or null before the first. */
+  lastUpdateMs = $state<number | null>(null);
+  /** When the connection was lost (local epoch ms), or null while live. */
+  lostAtMs = $state<number | null>(null);
+
+  readonly sorted = $derived(sortEntries(this.entries));
+  readonly totals: Map<Severity, number> = $derived(severityTotals(this.entries));
+
+  #socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  #expiry: ReturnType<typeof setInterval> | undefined;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+
+  /** Connects with the token; `onRefused` is called when the server rejects it. */
+  connect(token: string, onRefused: (reason: string) => void): void {
+    this.disconnect();
+    this.state = 'connecting';
+    // WebSocket only: no long-polling fallback, so several api nodes need no sticky sessions.
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+      auth: { token },
+      transports: ['websocket'],
+    });
+    this.#socket = socket;
+    socket.on('connect', () => {
+      this.state = 'live';
+      this.lostAtMs = null;
+    });
+    socket.on('alarms:snapshot', (alarms) => {
+      const now = Date.now();
+      this.entries = applySnapshot(this.entries, alarms, now);
+      this.lastUpdateMs = now;
+    });
+    socket.on('alarms:changed', (changes) => {
+      const now = Date.now();
+      this.entries = applyChanges(this.entries, changes, now);
+      this.lastUpdateMs = now;
+    });
+    socket.on('connect_error', (error) => {
+      if (error.message === UNAUTHORIZED || error.message === FORBIDDEN) {
+        this.state = 'refused';
+        onRefused(error.message);
+        return;
+      }
+      this.#markLost();
+    });
+    socket.on('disconnect', (reason) => {
+      this.#markLost();
+      // After a server-side close socket.io does not reconnect by itself.
+      if (reason === 'io server disconnect') {
+        this.#retry = setTimeout(() => socket.connect(), SERVER_CLOSE_RETRY_MS);
+      }
+    });
+    this.#expiry = setInterval(() => {
+      const kept = expireCleared(this.entries, Date.now(), CLEARED_RETENTION_MS);
+      if (kept.length !== this.entries.length) this.entries = kept;
+    }, 5000);
+  }
+
+  disconnect(): void {
+    if (this.#expiry !== undefined) clearInterval(this.#expiry);
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    this.#expiry = undefined;
+    this.#retry = undefined;
+    this.#socket?.removeAllListeners();
+    this.#socket?.disconnect();
+    this.#socket = undefined;
+  }
+
+  #markLost(): void {
+    if (this.state === 'refused') return;
+    this.state = 'disconnected';
+    this.lostAtMs ??= Date.now();
+  }
+}

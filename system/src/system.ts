@@ -1,0 +1,39 @@
+import { createApi } from '@faultline/api';
+import { createCollector } from '@faultline/collector';
+import { createCorrelator } from '@faultline/correlator';
+import type { Component, Runtime } from '@faultline/shared';
+import { createSimulator } from '@faultline/simulator';
+
+/** What runs in the one-process system besides the always-present parts. */
+export interface SystemOptions {
+  /** Play the configured network with the simulator (the default for `npm start`). */
+  readonly simulate: boolean;
+  /** Mean time between random demo faults of the simulator, when it runs. */
+  readonly faultIntervalMs: number;
+}
+
+/**
+ * Builds every Faultline component for one process, in start order: the correlator first (so the
+ * events queue has a consumer), then the collector, the api, and finally the simulated network,
+ * whose first traps then find everything listening. Stop order is the reverse.
+ */
+export function createSystem(runtime: Runtime, options: SystemOptions): Component[] {
+  const components: Component[] = [
+    createCorrelator({ runtime }),
+    createCollector({ runtime }),
+    createApi({ runtime }),
+  ];
+  if (options.simulate) {
+    const { trapHost, trapPort } = runtime.settings;
+    components.push(
+      createSimulator({
+        config: runtime.config,
+        // A collector listening on every address is reached on loopback by the local simulator.
+        trapTarget: { host: trapHost === '0.0.0.0' ? '127.0.0.1' : trapHost, port: trapPort },
+        logger: runtime.logger,
+        faults: { meanIntervalMs: options.faultIntervalMs },
+      }),
+    );
+  }
+  return components;
+}

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Alarm,
+  AlarmChange,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '@faultline/shared';
+import type { ApiComponent } from '@faultline/api';
+import {
+  ADMIN_TOKEN,
+  createApiFixture,
+  sampleAlarm,
+  startApi,
+  upsertAlarm,
+  VIEWER_TOKEN,
+  type ApiFixture,
+} from './harness.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let fixture: ApiFixture;
+let api: ApiComponent;
+let baseUrl: string;
+const sockets: ClientSocket[] = [];
+
+function connect(auth: Record<string, unknown>): ClientSocket {
+  const socket: ClientSocket = io(baseUrl, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  sockets.push(socket);
+  return socket;
+}
+
+/** Collects what a socket receives, from the moment it is created. */
+function record(socket: ClientSocket) {
+  const seen = {
+    snapshots: [] as Alarm[][],
+    changes: [] as AlarmChange[],
+    errors: [] as string[],
+    connected: false,
+  };
+  socket.on('alarms:snapshot', (alarms) => seen.snapshots.push(alarms));
+  socket.on('alarms:changed', (changes) => seen.changes.push(...changes));
+  socket.on('connect', () => {
+    seen.connected = true;
+  });
+  socket.on('connect_error', (error) => seen.errors.push(error.message));
+  return seen;
+}
+
+beforeEach(async () => {
+  fixture = await createApiFixture();
+  ({ api, baseUrl } = await startApi(fixture, { dashboardDir: null }));
+});
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  await api.stop();
+  await fixture.close();
+});
+
+describe('live alarms over socket.io', () => {
+  it.each([
+    ['without a token', {}],
+    ['with a wrong token', { token: 'wrong-token-0000000000' }],
+    ['with a non-string token', { token: 42 }],
+  ])('refuses a connection %s', async (_name, auth) => {
+    const seen = record(connect(auth));
+    await vi.waitFor(() => {
+      expect(seen.errors).toEqual(['unauthorized']);
+    });
+    expect(seen.connected).toBe(false);
+    expect(seen.snapshots).toEqual([]);
+  });
+
+  it('sends a snapshot of open alarms, then published changes', async () => {
+    const open = sampleAlarm({ severity: 'critical' });
+    const cleared = sampleAlarm({
+      state: 'cleared',
+      severity: 'cleared',
+      clearedAt: new Date().toISOString(),
+    });
+    await upsertAlarm(fixture.pool, open);
+    await upsertAlarm(fixture.pool, cleared);
+
+    const seen = record(connect({ token: VIEWER_TOKEN }));
+    await vi.waitFor(() => {
+      expect(seen.snapshots).toHaveLength(1);
+    });
+    expect(seen.snapshots[0]).toEqual([open]);
+
+    const raised = sampleAlarm({ device: 'access-1' });
+    await fixture.change('raised', raised);
+    await vi.waitFor(() => {
+      expect(seen.changes).toEqual([{ kind: 'raised', alarm: raised }]);
+    });
+
+    const clearedNow = {
+      ...raised,
+      state: 'cleared' as const,
+      clearedAt: new Date().toISOString(),
+    };
+    await fixture.change('cleared', clearedNow);
+    await vi.waitFor(() => {
+      expect(seen.changes.at(-1)).toEqual({ kind: 'cleared', alarm: clearedNow });
+    });
+  });
+
+  it('coalesces a burst into one update per alarm and ignores malformed messages', async () => {
+    const seen = record(connect({ token: ADMIN_TOKEN }));
+    await vi.waitFor(() => {
+      expect(seen.snapshots).toEqual([[]]);
+    });
+    await fixture.redis.publish(`${fixture.settings.prefix}:alarms`, 'not json');
+    await fixture.redis.publish(
+      `${fixture.settings.prefix}:alarms`,
+      JSON.stringify({ kind: 'raised' }),
+    );
+    const alarm = sampleAlarm();
+    // One pipeline: the 50 messages reach the api together, as in a storm.
+    const storm = fixture.redis.pipeline();
+    for (let count = 1; count <= 50; count += 1) {
+      storm.publish(
+        `${fixture.settings.prefix}:alarms`,
+        JSON.stringify({ kind: 'repeated', alarm: { ...alarm, count } }),
+      );
+    }
+    await storm.exec();
+    await vi.waitFor(() => {
+      expect(seen.changes.at(-1)?.alarm.count).toBe(50);
+    });
+    // 50 changes to one alarm arrive in far fewer updates, each a valid change.
+    expect(seen.changes.length).toBeLessThan(50);
+    expect(seen.changes.every((change) => change.alarm.id === alarm.id)).toBe(true);
+  });
+});
