@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Component, Runtime } from '@faultline/shared';
@@ -12,13 +13,15 @@ import {
   type MqttSubscriber,
 } from './adapters/mqtt-subscriber.js';
 import type { ComponentMetric } from '@faultline/shared';
+import { collectorMetrics } from './collector-metrics.js';
 import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './app/telemetry-pipeline.js';
+import { createThresholdPipeline, type ThresholdPipeline } from './app/threshold-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
 import type { DevicePoll } from './core/interface-points.js';
 import { createInventory } from './core/inventory.js';
-import { TELEMETRY_INVALID_REASONS } from './core/telemetry-message.js';
+import { utilizationSamples } from './core/thresholds.js';
 import type { DeadLetterStore } from './ports.js';
 
 /**
@@ -62,21 +65,8 @@ interface Running {
   readonly deadLetters: DeadLetterStore;
   readonly telemetry: TelemetryPipeline;
   readonly subscriber: MqttSubscriber;
+  readonly thresholds: ThresholdPipeline;
 }
-
-const metric = (
-  name: string,
-  help: string,
-  value: number | undefined,
-  type: ComponentMetric['type'] = 'counter',
-  labels?: Record<string, string>,
-): ComponentMetric => ({
-  name: `faultline_collector_${name}`,
-  help,
-  type,
-  value: value ?? 0,
-  ...(labels ? { labels } : {}),
-});
 
 /**
  * Builds the collector. Nothing connects until `start`: it opens the events queue and the
@@ -88,6 +78,11 @@ export function createCollector(deps: CollectorDeps): Collector {
   const logger = deps.runtime.logger.child({ component: 'collector' });
   const inventory = createInventory(config);
   const definitions = mergeEventDefinitions(config.events);
+  const speedOf = new Map(
+    config.devices.flatMap((device) =>
+      device.interfaces.map((i) => [`${device.name}\u0000${i.name}`, i.speedMbps] as const),
+    ),
+  );
   let running: Running | undefined;
 
   const stopAll = async (parts: Partial<Running>): Promise<void> => {
@@ -116,10 +111,21 @@ export function createCollector(deps: CollectorDeps): Collector {
         logger: logger.child({ part: 'influx' }),
       });
       await writer.ensureDatabase();
+      const thresholds = createThresholdPipeline({
+        rules: config.thresholds,
+        sink: queue,
+        newId: randomUUID,
+        logger: logger.child({ part: 'thresholds' }),
+      });
       const pipeline = createPollPipeline({
         inventory,
         writer,
         logger: logger.child({ part: 'poll' }),
+        onPoints: (points) => {
+          thresholds.observe(
+            utilizationSamples(points, (device, name) => speedOf.get(`${device}\u0000${name}`)),
+          );
+        },
       });
       const traps = createTrapPipeline({
         inventory,
@@ -164,6 +170,9 @@ export function createCollector(deps: CollectorDeps): Collector {
         maxPayloadBytes: config.telemetry.maxPayloadBytes,
         logger: logger.child({ part: 'telemetry' }),
         clock: Date.now,
+        onPoints: (points) => {
+          thresholds.observe(points.map((point) => ({ ...point, source: 'telemetry' as const })));
+        },
       });
       const subscriber = createMqttSubscriber({
         url: settings.mqttUrl,
@@ -190,6 +199,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         deadLetters,
         telemetry,
         subscriber,
+        thresholds,
       };
     },
     async stop() {
@@ -204,126 +214,6 @@ export function createCollector(deps: CollectorDeps): Collector {
       running.pipeline.handle(poll);
       return poll;
     },
-    metrics() {
-      const traps = running?.receiver.counters;
-      const queue = running?.queue.counters;
-      const polls = running?.poller.counters;
-      const outcomes = running?.pipeline.outcomes;
-      const influx = running?.writer.counters;
-      const telemetry = running?.telemetry;
-      return [
-        metric(
-          'traps_received_total',
-          'UDP datagrams received on the trap socket.',
-          traps?.received,
-        ),
-        metric(
-          'traps_decoded_total',
-          'Notifications decoded and accepted (v1/v2c traps, informs).',
-          traps?.decoded,
-        ),
-        metric(
-          'traps_malformed_total',
-          'Datagrams that were not a decodable notification.',
-          traps?.malformed,
-        ),
-        metric(
-          'traps_unauthorized_total',
-          'Notifications with an unknown community or user.',
-          traps?.unauthorized,
-        ),
-        metric(
-          'traps_dropped_total',
-          'Decoded notifications that could not be queued as events.',
-          traps?.dropped,
-        ),
-        metric('events_enqueued_total', 'Events written to the events queue.', queue?.enqueued),
-        metric(
-          'event_batches_total',
-          'Event batch jobs written to the events queue.',
-          queue?.batches,
-        ),
-        metric(
-          'event_batch_errors_total',
-          'Failed attempts to add an event batch (retried).',
-          queue?.addErrors,
-        ),
-        metric(
-          'events_dropped_total',
-          'Events given up: queue over capacity or unsent at stop.',
-          queue?.dropped,
-        ),
-        metric(
-          'events_pending',
-          'Events buffered or being written to the queue.',
-          running?.queue.pending(),
-          'gauge',
-        ),
-        metric('polls_total', 'Device polls begun.', polls?.polls),
-        metric('polls_succeeded_total', 'Device polls answered.', polls?.succeeded),
-        metric('polls_failed_total', 'Device polls failed (timeout or error).', polls?.failed),
-        metric(
-          'polls_skipped_total',
-          'Polls skipped because the previous one still ran.',
-          polls?.skipped,
-        ),
-        ...(['first', 'rate', 'reset', 'quarantined', 'no-interval'] as const).map((decision) =>
-          metric(
-            'counter_samples_total',
-            'Interface counter samples by counter-math decision.',
-            outcomes?.[decision],
-            'counter',
-            { decision },
-          ),
-        ),
-        metric(
-          'telemetry_messages_total',
-          'MQTT telemetry messages received.',
-          telemetry?.counters.messages,
-        ),
-        metric(
-          'telemetry_points_total',
-          'Telemetry readings handed to the InfluxDB writer.',
-          telemetry?.counters.points,
-        ),
-        ...TELEMETRY_INVALID_REASONS.map((reason) =>
-          metric(
-            'telemetry_invalid_total',
-            'Telemetry messages refused, by reason.',
-            telemetry?.invalid[reason],
-            'counter',
-            { reason },
-          ),
-        ),
-        metric(
-          'telemetry_dead_lettered_total',
-          'Refused telemetry messages stored in the dead-letter list.',
-          telemetry?.counters.deadLettered,
-        ),
-        metric(
-          'telemetry_dead_letter_errors_total',
-          'Refused telemetry messages the dead-letter list could not take.',
-          telemetry?.counters.deadLetterErrors,
-        ),
-        metric(
-          'telemetry_subscribed',
-          '1 while subscribed to the MQTT broker.',
-          running?.subscriber.subscribed() === true ? 1 : 0,
-          'gauge',
-        ),
-        metric(
-          'influx_points_total',
-          'Interface and telemetry points handed to the InfluxDB writer.',
-          influx?.points,
-        ),
-        metric('influx_points_written_total', 'Points InfluxDB accepted.', influx?.written),
-        metric(
-          'influx_points_dropped_total',
-          'Points given up after retries or rejected.',
-          influx?.dropped,
-        ),
-        metric('influx_write_errors_total', 'Failed InfluxDB write attempts.', influx?.writeErrors),
-      ];
-    },
+    metrics: () => collectorMetrics(running),
   };
 }

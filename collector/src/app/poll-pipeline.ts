@@ -3,6 +3,7 @@ import type { CounterSample, RateDecision } from '../core/counter-math.js';
 import { pollToPoints, type DevicePoll } from '../core/interface-points.js';
 import type { Inventory } from '../core/inventory.js';
 import type { MetricsWriter } from '../ports.js';
+import type { InterfacePoint } from '../core/interface-points.js';
 
 /** Counter-math decisions, counted by kind. */
 export type SampleOutcomes = Record<RateDecision['kind'], number>;
@@ -22,6 +23,8 @@ export function createPollPipeline(deps: {
   readonly inventory: Inventory;
   readonly writer: MetricsWriter;
   readonly logger: Logger;
+  /** Sees the points of every poll after they are written (threshold rules). */
+  readonly onPoints?: (points: readonly InterfacePoint[]) => void;
 }): PollPipeline {
   const last = new Map<string, CounterSample>();
   const outcomes: SampleOutcomes = {
@@ -57,7 +60,10 @@ export function createPollPipeline(deps: {
           );
         }
       }
-      if (points.length > 0) deps.writer.write(points);
+      if (points.length > 0) {
+        deps.writer.write(points);
+        deps.onPoints?.(points);
+      }
     },
   };
 }

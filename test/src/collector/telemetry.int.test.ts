@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,7 +8,15 @@ import {
   type Collector,
   type DeadLetter,
 } from '@faultline/collector';
-import { createLogger, parseConfig, type Config, type Settings } from '@faultline/shared';
+import {
+  EVENTS_QUEUE,
+  createLogger,
+  parseConfig,
+  type Config,
+  type EventBatch,
+  type FaultEvent,
+  type Settings,
+} from '@faultline/shared';
 import {
   createInfluxDatabase,
   influxQuery,
@@ -300,5 +309,67 @@ pricePlans:
     for (const member of members) {
       expect(counter(member, 'telemetry_points_total')).toBeGreaterThan(0);
     }
+  });
+
+  it('raises and clears telemetry threshold events with hysteresis', async () => {
+    const root = uniqueName('tl');
+    const clientId = uniqueName('col');
+    const cfg = config(`
+influx: { api: v1, database: ${database.name} }
+telemetry: { topics: ['${root}/#'], sessionExpiryS: 0 }
+devices:
+  - name: edge-1
+    address: 127.0.0.5
+    snmp: { version: 2c, community: public }
+thresholds:
+  - { name: rx-low, source: telemetry, metric: optical_rx_dbm, direction: below, raise: -25, clear: -23 }
+`);
+    const collector = await startCollector(cfg, clientId);
+    cleanups.push(() => collector.stop());
+    const queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+      connection: { url: settings.redisUrl },
+      prefix: settings.prefix,
+    });
+    cleanups.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const client = await publisher();
+    const stamp = 1_700_000_400_000;
+    // Down past -25 raises; -24 (between raise and clear) keeps it; -22 clears.
+    for (const [n, value] of [-20, -26, -24, -27, -22].entries()) {
+      await client.publishAsync(
+        `${root}/edge-1/optical_rx_dbm`,
+        JSON.stringify({
+          device: 'edge-1',
+          metric: 'optical_rx_dbm',
+          value,
+          time: stamp + n * 1000,
+          tags: { interface: 'xe-0/0/1' },
+        }),
+        { qos: 1 },
+      );
+    }
+    const events = await vi.waitFor(
+      async () => {
+        const jobs = await queue.getJobs(['waiting']);
+        const found: FaultEvent[] = jobs.flatMap((job) => job.data.events);
+        expect(found).toHaveLength(2);
+        return found.sort((a, b) => a.timeMs - b.timeMs);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    expect(events.map((e) => [e.source, e.severity, e.reductionKey, e.clearKey, e.timeMs])).toEqual(
+      [
+        ['threshold', 'major', 'threshold:rx-low:edge-1:xe-0/0/1', undefined, stamp + 1000],
+        [
+          'threshold',
+          'cleared',
+          'thresholdClear:rx-low:edge-1:xe-0/0/1',
+          'threshold:rx-low:edge-1:xe-0/0/1',
+          stamp + 4000,
+        ],
+      ],
+    );
   });
 });
