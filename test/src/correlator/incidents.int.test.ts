@@ -1,0 +1,294 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IncidentChangeSchema, createValidator, registerStandardFormats } from '@faultline/shared';
+import {
+  createIncidentHarness,
+  eventId,
+  linkDownEvent,
+  linkUpEvent,
+  reachableEvent,
+  unreachableEvent,
+  type IncidentHarness,
+} from './incident-harness.js';
+
+interface IncidentView {
+  id: string;
+  state: string;
+  title: string;
+  primary_alarm_id: string;
+  root_alarm_ids: string[];
+  impacted_services: { customerId: string; serviceId: string }[];
+  ticket_id: string;
+  resolution: string | null;
+}
+
+interface AlarmView {
+  id: string;
+  reduction_key: string;
+  state: string;
+  caused_by: string | null;
+  explanation: string | null;
+  incident_id: string | null;
+  ticket_id: string | null;
+}
+
+const WAIT = { timeout: 20_000, interval: 50 };
+
+async function incidents(h: IncidentHarness): Promise<IncidentView[]> {
+  return h.query<IncidentView>('SELECT * FROM incidents ORDER BY opened_at, id');
+}
+
+async function alarmsByKey(h: IncidentHarness): Promise<Record<string, AlarmView>> {
+  const rows = await h.query<AlarmView>(
+    'SELECT id, reduction_key, state, caused_by, explanation, incident_id, ticket_id FROM alarms',
+  );
+  return Object.fromEntries(rows.map((row) => [row.reduction_key, row]));
+}
+
+async function waitForIncidents(h: IncidentHarness, count: number): Promise<IncidentView[]> {
+  return vi.waitFor(async () => {
+    const rows = await incidents(h);
+    if (rows.length < count) throw new Error(`${String(rows.length)} incidents so far`);
+    return rows;
+  }, WAIT);
+}
+
+/** Lets correlation steps, ticket jobs and pushes run for a while. */
+async function settle(ms = 1500): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const FIBRE_CUT_ROOT = 'core-1:xe-0/0/2 and core-2:xe-0/0/3 down: access-3, agg-2 cut off';
+const BOTH_UPLINKS =
+  'agg-2 unreachable: its only uplinks, core-1:xe-0/0/2 and core-2:xe-0/0/3, are down';
+
+describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
+  let h: IncidentHarness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a fibre cut of both agg-2 uplinks: one incident, ticket, push, outage; all closed on repair', async () => {
+    h = await createIncidentHarness({ holdS: 1, failFirst: 1 });
+    await h.startCorrelator();
+    // Symptoms first, then the roots, within the hold window.
+    await h.waitForJob(await h.addBatch([unreachableEvent('agg-2'), unreachableEvent('access-3')]));
+    await h.waitForJob(
+      await h.addBatch([
+        linkDownEvent('core-1', 'xe-0/0/2'),
+        // Seen a moment after the first: the primary root is the first cut link.
+        { ...linkDownEvent('core-2', 'xe-0/0/3'), timeMs: Date.now() + 5 },
+        linkDownEvent('agg-2', 'ge-0/0/1'),
+      ]),
+    );
+    const [incident] = await waitForIncidents(h, 1);
+    const alarms = await alarmsByKey(h);
+    const root = alarms['linkDown:core-1:ifIndex=3'];
+    expect(incident).toMatchObject({
+      state: 'open',
+      title: FIBRE_CUT_ROOT,
+      primary_alarm_id: root?.id,
+      impacted_services: [{ customerId: 'initech', serviceId: 'initech-office' }],
+    });
+    expect(incident?.root_alarm_ids).toEqual([root?.id, alarms['linkDown:core-2:ifIndex=4']?.id]);
+    expect(alarms['unreachable:agg-2']).toMatchObject({
+      caused_by: root?.id,
+      explanation: BOTH_UPLINKS,
+      incident_id: incident?.id,
+      ticket_id: incident?.ticket_id,
+    });
+    expect(alarms['unreachable:access-3']).toMatchObject({ caused_by: root?.id });
+    expect(alarms['linkDown:agg-2:ifIndex=1']).toMatchObject({ caused_by: root?.id });
+    expect(root).toMatchObject({ caused_by: null, incident_id: incident?.id });
+
+    // One ticket, created once; one push (after one refused attempt, retried); one outage.
+    await vi.waitFor(() => {
+      expect(h.pushes).toHaveLength(1);
+    }, WAIT);
+    expect(h.attempts.map((a) => a.status)).toEqual([503, 200]);
+    expect(h.pushes[0]?.body).toMatchObject({
+      kind: 'opened',
+      incident: { id: incident?.id, title: FIBRE_CUT_ROOT },
+    });
+    expect(h.pushes[0]?.idempotencyKey).toBe(`notify-pager-${incident?.id ?? ''}-opened`);
+    await vi.waitFor(async () => {
+      expect(await h.query('SELECT id, state, title FROM tickets')).toEqual([
+        { id: incident?.ticket_id, state: 'open', title: FIBRE_CUT_ROOT },
+      ]);
+    }, WAIT);
+    const outages = await h.query<{
+      service_id: string;
+      ended_at: Date | null;
+      root_cause: string;
+    }>('SELECT service_id, ended_at, root_cause, ticket_id, in_maintenance FROM outages');
+    expect(outages).toEqual([
+      {
+        service_id: 'initech-office',
+        ended_at: null,
+        root_cause: FIBRE_CUT_ROOT,
+        ticket_id: incident?.ticket_id,
+        in_maintenance: false,
+      },
+    ]);
+    registerStandardFormats();
+    const check = createValidator(IncidentChangeSchema);
+    await vi.waitFor(() => {
+      expect(h.incidentChanges.map((c) => c.kind)).toContain('opened');
+    }, WAIT);
+    for (const change of h.incidentChanges) expect(check.check(change)).toMatchObject({ ok: true });
+
+    // Repair: the fibre is spliced, everything comes back.
+    await h.waitForJob(
+      await h.addBatch([
+        linkUpEvent('core-1', 'xe-0/0/2'),
+        linkUpEvent('core-2', 'xe-0/0/3'),
+        linkUpEvent('agg-2', 'ge-0/0/1'),
+        reachableEvent('agg-2'),
+        reachableEvent('access-3'),
+      ]),
+    );
+    await vi.waitFor(async () => {
+      expect((await incidents(h)).map((i) => [i.state, i.resolution])).toEqual([
+        ['resolved', 'all alarms cleared'],
+      ]);
+    }, WAIT);
+    await vi.waitFor(() => {
+      expect(h.pushes.map((p) => p.body.kind)).toEqual(['opened', 'resolved']);
+    }, WAIT);
+    await vi.waitFor(async () => {
+      expect(await h.query('SELECT state FROM tickets')).toEqual([{ state: 'resolved' }]);
+    }, WAIT);
+    const closed = await h.query<{ ended_at: Date | null; started_at: Date }>(
+      'SELECT started_at, ended_at FROM outages',
+    );
+    expect(closed).toHaveLength(1);
+    expect(closed[0]?.ended_at).not.toBeNull();
+    const timeline = await h.query<{ kind: string }>(
+      'SELECT kind FROM ticket_events ORDER BY at, id',
+    );
+    expect(timeline.map((e) => e.kind)).toEqual(['opened', 'resolved']);
+    await settle(500);
+    expect(await incidents(h)).toHaveLength(1);
+    expect(h.pushes).toHaveLength(2);
+  });
+
+  it('a single redundant uplink down: one incident for the link only, no outage', async () => {
+    h = await createIncidentHarness({ holdS: 0.5 });
+    await h.startCorrelator();
+    await h.waitForJob(await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]));
+    const [incident] = await waitForIncidents(h, 1);
+    expect(incident).toMatchObject({ title: 'core-1:xe-0/0/2 down', impacted_services: [] });
+    await vi.waitFor(() => {
+      expect(h.pushes).toHaveLength(1);
+    }, WAIT);
+    await settle(500);
+    expect(await h.query('SELECT * FROM outages')).toEqual([]);
+    expect(await incidents(h)).toHaveLength(1);
+  });
+
+  it('a storm of a thousand events on one root: one incident, one ticket, one push', async () => {
+    h = await createIncidentHarness({ holdS: 0.5 });
+    await h.startCorrelator();
+    const jobs = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const events = [];
+      for (let n = 0; n < 100; n++) {
+        events.push(
+          n % 10 === 0
+            ? unreachableEvent('agg-2', eventId('storm-u'))
+            : linkDownEvent(
+                n % 2 === 0 ? 'core-1' : 'core-2',
+                n % 2 === 0 ? 'xe-0/0/2' : 'xe-0/0/3',
+                eventId('storm'),
+              ),
+        );
+      }
+      jobs.push(await h.addBatch(events));
+    }
+    for (const job of jobs) await h.waitForJob(job);
+    await waitForIncidents(h, 1);
+    await vi.waitFor(() => {
+      expect(h.pushes).toHaveLength(1);
+    }, WAIT);
+    await settle();
+    expect(await incidents(h)).toHaveLength(1);
+    expect(await h.query('SELECT id FROM tickets')).toHaveLength(1);
+    expect(h.pushes).toHaveLength(1);
+    const counts = await h.query<{ reduction_key: string; count: number }>(
+      'SELECT reduction_key, count FROM alarms ORDER BY reduction_key',
+    );
+    expect(counts).toEqual([
+      { reduction_key: 'linkDown:core-1:ifIndex=3', count: 400 },
+      { reduction_key: 'linkDown:core-2:ifIndex=4', count: 500 },
+      { reduction_key: 'unreachable:agg-2', count: 100 },
+    ]);
+  });
+
+  it('two correlators with redelivered events: no duplicate incident, ticket or push', async () => {
+    h = await createIncidentHarness({ holdS: 0.5 });
+    await h.startCorrelator(2);
+    await h.startCorrelator(2);
+    const events = [
+      linkDownEvent('core-1', 'xe-0/0/2'),
+      linkDownEvent('core-2', 'xe-0/0/3'),
+      unreachableEvent('agg-2'),
+      unreachableEvent('access-3'),
+    ];
+    // Each batch delivered several times, as BullMQ may after a stalled worker.
+    const jobs = [];
+    for (let copy = 0; copy < 4; copy++) {
+      jobs.push(await h.addBatch(events));
+      jobs.push(await h.addBatch([...events].reverse()));
+    }
+    for (const job of jobs) await h.waitForJob(job);
+    await waitForIncidents(h, 1);
+    await vi.waitFor(() => {
+      expect(h.pushes).toHaveLength(1);
+    }, WAIT);
+    await settle();
+    expect(await incidents(h)).toHaveLength(1);
+    expect(await h.query('SELECT id FROM tickets')).toHaveLength(1);
+    expect(await h.query('SELECT kind FROM ticket_events')).toEqual([{ kind: 'opened' }]);
+    expect(await h.query('SELECT service_id FROM outages')).toEqual([
+      { service_id: 'initech-office' },
+    ]);
+    expect(h.pushes).toHaveLength(1);
+  });
+
+  it('a correlator restart in the middle of an incident recovers its state, no duplicate', async () => {
+    h = await createIncidentHarness({ holdS: 1 });
+    const first = await h.startCorrelator();
+    await h.waitForJob(
+      await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2'), linkDownEvent('core-2', 'xe-0/0/3')]),
+    );
+    // Stopped within the hold window: nothing opened yet, the hold is in PostgreSQL.
+    await first.stop();
+    expect(await incidents(h)).toEqual([]);
+    await h.startCorrelator();
+    const [incident] = await waitForIncidents(h, 1);
+    await vi.waitFor(() => {
+      expect(h.pushes).toHaveLength(1);
+    }, WAIT);
+    // A symptom while the second instance runs joins the same incident.
+    await h.waitForJob(await h.addBatch([unreachableEvent('access-3')]));
+    await vi.waitFor(async () => {
+      expect((await alarmsByKey(h))['unreachable:access-3']?.incident_id).toBe(incident?.id);
+    }, WAIT);
+    // And a third instance after another restart resolves it once.
+    await h.startCorrelator();
+    await h.waitForJob(
+      await h.addBatch([
+        linkUpEvent('core-1', 'xe-0/0/2'),
+        linkUpEvent('core-2', 'xe-0/0/3'),
+        reachableEvent('access-3'),
+      ]),
+    );
+    await vi.waitFor(() => {
+      expect(h.pushes.map((p) => p.body.kind)).toEqual(['opened', 'resolved']);
+    }, WAIT);
+    await settle();
+    expect((await incidents(h)).map((i) => i.state)).toEqual(['resolved']);
+    expect(await h.query('SELECT id FROM tickets')).toHaveLength(1);
+    expect(h.pushes).toHaveLength(2);
+  });
+});
