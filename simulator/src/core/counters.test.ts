@@ -8,7 +8,12 @@ import {
   toCounter32,
   toCounter64,
 } from './counters.js';
-import { applyDeviceInput, createDeviceState, type DeviceState } from './device-state.js';
+import {
+  applyDeviceInput,
+  createDeviceState,
+  type DeviceInput,
+  type DeviceState,
+} from './device-state.js';
 
 const BOOT = Date.UTC(2026, 10, 25, 0);
 const DAY_MS = 86_400_000;
@@ -137,6 +142,88 @@ describe('readInterface', () => {
           );
         });
       }),
+    );
+  });
+});
+
+describe('forced utilisation', () => {
+  const BOOT_AT = Date.UTC(2026, 10, 25, 9);
+  const spec = [{ ifIndex: 1, name: 'ge-0/0/1', speedMbps: 1000 }];
+  const MINUTE = 60_000;
+  /** Octets a full 1 Gbit/s port carries in a minute at `percent`. */
+  const atPercent = (percent: number, minutes: number): bigint =>
+    BigInt(Math.floor((1e9 * percent * minutes * MINUTE) / 100_000 / 8));
+  const hcIn = (state: DeviceState, nowMs: number): bigint => {
+    const iface = state.interfaces[0];
+    if (iface === undefined) throw new Error('no interface');
+    return readInterface(state, iface, nowMs).hcInOctets;
+  };
+  const step = (state: DeviceState, input: DeviceInput, nowMs: number): DeviceState =>
+    applyDeviceInput(state, input, nowMs).state;
+
+  it('counts at the forced rate while forced, and at the model rate before and after', () => {
+    const start = BOOT_AT + 10 * MINUTE;
+    let state = createDeviceState('access-1', spec, BOOT_AT);
+    const model = (from: number, to: number): bigint =>
+      hcIn(createDeviceState('access-1', spec, from), to);
+    state = step(state, { kind: 'setUtilization', ifName: 'ge-0/0/1', percent: 97 }, start);
+    expect(hcIn(state, start)).toBe(model(BOOT_AT, start));
+    expect(hcIn(state, start + 5 * MINUTE) - hcIn(state, start)).toBe(atPercent(97, 5));
+    state = step(
+      state,
+      { kind: 'setUtilization', ifName: 'ge-0/0/1', percent: undefined },
+      start + 5 * MINUTE,
+    );
+    const handedBack = hcIn(state, start + 5 * MINUTE);
+    expect(hcIn(state, start + 15 * MINUTE) - handedBack).toBe(
+      model(BOOT_AT, start + 15 * MINUTE) - model(BOOT_AT, start + 5 * MINUTE),
+    );
+  });
+
+  it('freezes while the link is down, even when forced, and resumes at the forced rate', () => {
+    const start = BOOT_AT + 10 * MINUTE;
+    let state = createDeviceState('access-1', spec, BOOT_AT);
+    state = step(state, { kind: 'setUtilization', ifName: 'ge-0/0/1', percent: 50 }, start);
+    state = step(state, { kind: 'setLink', ifName: 'ge-0/0/1', up: false }, start + MINUTE);
+    const frozen = hcIn(state, start + MINUTE);
+    expect(hcIn(state, start + 10 * MINUTE)).toBe(frozen);
+    state = step(state, { kind: 'setLink', ifName: 'ge-0/0/1', up: true }, start + 10 * MINUTE);
+    expect(hcIn(state, start + 12 * MINUTE) - frozen).toBe(atPercent(50, 2));
+  });
+
+  it('never lets a counter go backwards, whatever is forced when', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 30 * MINUTE }),
+            fc.oneof(
+              fc.constant<DeviceInput>({ kind: 'setLink', ifName: 'ge-0/0/1', up: false }),
+              fc.constant<DeviceInput>({ kind: 'setLink', ifName: 'ge-0/0/1', up: true }),
+              fc
+                .option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined })
+                .map((percent): DeviceInput => ({
+                  kind: 'setUtilization',
+                  ifName: 'ge-0/0/1',
+                  percent,
+                })),
+            ),
+          ),
+          { maxLength: 20 },
+        ),
+        (steps) => {
+          let state = createDeviceState('access-1', spec, BOOT_AT);
+          let now = BOOT_AT;
+          let last = 0n;
+          for (const [gap, input] of steps) {
+            now += gap;
+            state = step(state, input, now);
+            const value = hcIn(state, now);
+            expect(value).toBeGreaterThanOrEqual(last);
+            last = value;
+          }
+        },
+      ),
     );
   });
 });
