@@ -5,6 +5,7 @@ import type { MqttSubscriber } from './adapters/mqtt-subscriber.js';
 import type { SnmpPoller } from './adapters/snmp-poller.js';
 import type { TrapReceiver } from './adapters/trap-receiver.js';
 import type { PollPipeline } from './app/poll-pipeline.js';
+import type { ReachabilityPipeline } from './app/reachability-pipeline.js';
 import type { TelemetryPipeline } from './app/telemetry-pipeline.js';
 import type { ThresholdPipeline } from './app/threshold-pipeline.js';
 import { TELEMETRY_INVALID_REASONS } from './core/telemetry-message.js';
@@ -19,6 +20,7 @@ export interface MetricSources {
   readonly telemetry: TelemetryPipeline;
   readonly subscriber: MqttSubscriber;
   readonly thresholds: ThresholdPipeline;
+  readonly reachability: ReachabilityPipeline;
 }
 
 const metric = (
@@ -134,6 +136,15 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       '1 while subscribed to the MQTT broker.',
       parts?.subscriber.subscribed() === true ? 1 : 0,
       'gauge',
+    ),
+    ...(['deviceDown', 'deviceUp', 'linkDown', 'linkUp'] as const).map((kind) =>
+      metric(
+        'poll_events_total',
+        'Reachability and link events from polls, by kind.',
+        parts?.reachability.counts[kind],
+        'counter',
+        { kind },
+      ),
     ),
     metric(
       'threshold_events_total',

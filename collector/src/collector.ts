@@ -16,6 +16,10 @@ import type { ComponentMetric } from '@faultline/shared';
 import { collectorMetrics } from './collector-metrics.js';
 import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './app/telemetry-pipeline.js';
+import {
+  createReachabilityPipeline,
+  type ReachabilityPipeline,
+} from './app/reachability-pipeline.js';
 import { createThresholdPipeline, type ThresholdPipeline } from './app/threshold-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
@@ -66,6 +70,7 @@ interface Running {
   readonly telemetry: TelemetryPipeline;
   readonly subscriber: MqttSubscriber;
   readonly thresholds: ThresholdPipeline;
+  readonly reachability: ReachabilityPipeline;
 }
 
 /**
@@ -117,6 +122,13 @@ export function createCollector(deps: CollectorDeps): Collector {
         newId: randomUUID,
         logger: logger.child({ part: 'thresholds' }),
       });
+      const reachability = createReachabilityPipeline({
+        inventory,
+        sink: queue,
+        failuresToDown: config.snmp.pollFailuresToDown,
+        newId: randomUUID,
+        logger: logger.child({ part: 'reachability' }),
+      });
       const pipeline = createPollPipeline({
         inventory,
         writer,
@@ -144,9 +156,17 @@ export function createCollector(deps: CollectorDeps): Collector {
         devices: config.devices,
         onPoll: (poll) => {
           try {
+            reachability.handle(poll.device, { kind: 'answered', poll });
             pipeline.handle(poll);
           } catch (error) {
             logger.error({ err: error, device: poll.device }, 'poll handling failed');
+          }
+        },
+        onPollFailed: (device, timeMs, reason) => {
+          try {
+            reachability.handle(device, { kind: 'failed', timeMs, reason });
+          } catch (error) {
+            logger.error({ err: error, device }, 'poll failure handling failed');
           }
         },
         logger: logger.child({ part: 'poller' }),
@@ -200,6 +220,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         telemetry,
         subscriber,
         thresholds,
+        reachability,
       };
     },
     async stop() {
@@ -210,8 +231,19 @@ export function createCollector(deps: CollectorDeps): Collector {
     trapAddress: () => running?.receiver.address(),
     async pollNow(device) {
       if (!running) throw new Error('collector is not running');
-      const poll = await running.poller.pollNow(device);
-      running.pipeline.handle(poll);
+      const parts = running;
+      let poll: DevicePoll;
+      try {
+        poll = await parts.poller.pollNow(device);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (inventory.deviceByName(device) !== undefined) {
+          parts.reachability.handle(device, { kind: 'failed', timeMs: Date.now(), reason });
+        }
+        throw error;
+      }
+      parts.reachability.handle(device, { kind: 'answered', poll });
+      parts.pipeline.handle(poll);
       return poll;
     },
     metrics: () => collectorMetrics(running),

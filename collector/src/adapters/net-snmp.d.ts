@@ -79,6 +79,13 @@ declare module 'net-snmp' {
 
     interface Session {
       get(oids: string[], callback: ResponseCallback): void;
+      /** Walks one subtree with GetBulk (v2c/v3); `feed` returning true stops the walk. */
+      subtree(
+        oid: string,
+        maxRepetitions: number,
+        feed: (varbinds: Varbind[]) => boolean | undefined,
+        done: (error?: SnmpError | null) => void,
+      ): void;
       close(): void;
       on(event: 'error', listener: (error: Error) => void): this;
       on(event: 'close', listener: () => void): this;

@@ -316,6 +316,8 @@ export const ConfigSchema = Type.Object(
         communities: Type.Array(Type.String({ minLength: 1 }), { default: ['public'] }),
         users: list(SnmpUserSchema),
         mibDirs: list(Type.String()),
+        /** Consecutive failed polls of a device that raise `deviceDown`. */
+        pollFailuresToDown: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
       },
       { ...strict, default: {} },
     ),

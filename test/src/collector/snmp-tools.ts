@@ -71,6 +71,8 @@ export async function startSnmpd(options: {
   conf: (dir: string) => string[];
   files?: (dir: string) => Record<string, { text: string; mode?: number }>;
   exclude?: string[];
+  /** The UDP port (default: a free one); to restart an agent where it was. */
+  port?: number;
 }): Promise<Snmpd> {
   const dir = await mkdtemp(join(tmpdir(), 'faultline-snmpd-'));
   for (const [name, file] of Object.entries(options.files?.(dir) ?? {})) {
@@ -78,7 +80,7 @@ export async function startSnmpd(options: {
   }
   const confPath = join(dir, 'snmpd.conf');
   await writeFile(confPath, `${options.conf(dir).join('\n')}\n`);
-  const port = await freeUdpPort();
+  const port = options.port ?? (await freeUdpPort());
   // One leading "-" excludes every module of the list.
   const exclude = `-${['smux', ...(options.exclude ?? [])].join(',')}`;
   const child: ChildProcess = spawn(

@@ -1,0 +1,60 @@
+import type { Logger } from '@faultline/shared';
+import type { Inventory } from '../core/inventory.js';
+import {
+  UNKNOWN_REACHABILITY,
+  reachabilityEvent,
+  stepReachability,
+  type DeviceReachability,
+  type PollOutcome,
+  type ReachabilityDecision,
+} from '../core/reachability.js';
+import type { EventSink } from '../ports.js';
+
+/** Reachability decisions, counted by kind. */
+export type ReachabilityCounts = Record<ReachabilityDecision['kind'], number>;
+
+/** Poll outcomes → deviceDown/deviceUp and linkDown/linkUp events. */
+export interface ReachabilityPipeline {
+  handle(device: string, outcome: PollOutcome): void;
+  readonly counts: Readonly<ReachabilityCounts>;
+}
+
+/**
+ * Keeps each device's reachability in memory and sends what changes to the events queue. After a
+ * restart a device that is still down raises again after `failuresToDown` failures (deduplicated
+ * by the correlator under `deviceDown:<device>`).
+ */
+export function createReachabilityPipeline(deps: {
+  readonly inventory: Pick<Inventory, 'interfaceByIfIndex'>;
+  readonly sink: EventSink;
+  readonly failuresToDown: number;
+  readonly newId: () => string;
+  readonly logger: Logger;
+}): ReachabilityPipeline {
+  const states = new Map<string, DeviceReachability>();
+  const counts: ReachabilityCounts = { deviceDown: 0, deviceUp: 0, linkDown: 0, linkUp: 0 };
+  return {
+    counts,
+    handle(device, outcome) {
+      const { state, decisions } = stepReachability(
+        states.get(device) ?? UNKNOWN_REACHABILITY,
+        outcome,
+        deps.failuresToDown,
+      );
+      states.set(device, state);
+      const timeMs = outcome.kind === 'answered' ? outcome.poll.timeMs : outcome.timeMs;
+      for (const decision of decisions) {
+        counts[decision.kind] += 1;
+        const event = reachabilityEvent(
+          device,
+          decision,
+          timeMs,
+          deps.newId(),
+          (ifIndex) => deps.inventory.interfaceByIfIndex(device, ifIndex)?.name,
+        );
+        deps.logger.info({ device, reductionKey: event.reductionKey }, `poll saw ${decision.kind}`);
+        deps.sink.enqueue(event);
+      }
+    },
+  };
+}
