@@ -8,3 +8,8 @@ export type * from './ports.js';
 // never depend on each other) and should query the same tables themselves.
 export { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 export { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
+export * from './core/topology.js';
+export * from './core/incidents.js';
+export * from './core/jobs.js';
+// Incident actions for the api: functions taking a pg pool.
+export * from './use-cases/incident-actions.js';

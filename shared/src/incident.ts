@@ -51,6 +51,8 @@ export const IncidentSchema = Type.Object(
     /** Why it was resolved: "all alarms cleared", "merged into inc-…", "resolved by alice". */
     resolution: NullableString,
     acknowledgedBy: NullableString,
+    /** Who works on it, when someone was assigned. */
+    assignee: NullableString,
     /** Grows by one with every change; ticket updates carry it so replays never go backwards. */
     version: Type.Integer({ minimum: 1 }),
   },

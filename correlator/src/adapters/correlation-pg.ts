@@ -39,7 +39,7 @@ export interface CorrelationStep {
 }
 
 /** An arbitrary constant: the transaction advisory lock that serializes correlation steps. */
-const CORRELATION_LOCK = 7_310_425_002;
+export const CORRELATION_LOCK = 7_310_425_002;
 
 const LOAD_ALARMS = `
   SELECT id, type, device, component, severity, description, first_seen, raised_at, caused_by,
@@ -77,6 +77,7 @@ export interface IncidentRow {
   resolved_at: Date | null;
   resolution: string | null;
   acknowledged_by: string | null;
+  assignee: string | null;
   version: number;
 }
 
@@ -115,6 +116,7 @@ export function rowToIncident(row: IncidentRow): Incident {
     resolvedAt: row.resolved_at === null ? null : row.resolved_at.toISOString(),
     resolution: row.resolution,
     acknowledgedBy: row.acknowledged_by,
+    assignee: row.assignee,
     version: row.version,
   };
 }
@@ -122,16 +124,16 @@ export function rowToIncident(row: IncidentRow): Incident {
 const UPSERT_INCIDENT = `
   INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
     cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
-    acknowledged_by, version)
+    acknowledged_by, assignee, version)
   VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
-    $14, $15, $16)
+    $14, $15, $16, $17)
   ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
     severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
     root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
     cut_off_devices = EXCLUDED.cut_off_devices, impacted_services = EXCLUDED.impacted_services,
     updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
     resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
-    version = EXCLUDED.version
+    assignee = EXCLUDED.assignee, version = EXCLUDED.version
   WHERE incidents.version < EXCLUDED.version`;
 
 /** Parameters of `UPSERT_INCIDENT`. */
@@ -152,6 +154,7 @@ export function incidentParams(incident: Incident): unknown[] {
     incident.resolvedAt,
     incident.resolution,
     incident.acknowledgedBy,
+    incident.assignee,
     incident.version,
   ];
 }

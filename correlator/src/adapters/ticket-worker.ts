@@ -14,9 +14,10 @@ export interface TicketWorkerDeps {
 
 const UPSERT_TICKET = `
   INSERT INTO tickets (id, incident_id, state, title, severity, impacted_services, version,
-    created_at, updated_at, resolved_at)
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)
+    created_at, updated_at, resolved_at, assignee)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
   ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
+    assignee = EXCLUDED.assignee,
     severity = EXCLUDED.severity, impacted_services = EXCLUDED.impacted_services,
     version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
     resolved_at = EXCLUDED.resolved_at
@@ -24,7 +25,7 @@ const UPSERT_TICKET = `
 
 const ADD_EVENT = `
   INSERT INTO ticket_events (ticket_id, dedup_key, at, kind, actor, body)
-  VALUES ($1, $2, $3, $4, 'system', $5)
+  VALUES ($1, $2, $3, $4, $5, $6)
   ON CONFLICT (dedup_key) DO NOTHING`;
 
 /** The timeline entry a ticket job writes. */
@@ -40,6 +41,10 @@ export function ticketEventBody(job: TicketJob): string {
       return `Opened: ${incident.title} (${incident.severity}); ${services}; ${alarms}`;
     case 'resolved':
       return `Resolved: ${incident.resolution ?? 'resolved'}`;
+    case 'comment':
+      return job.note ?? '';
+    case 'acknowledged':
+      return `Acknowledged by ${incident.acknowledgedBy ?? job.actor ?? 'someone'}`;
     default:
       return `Updated: ${incident.title} (${incident.severity}, ${incident.state}); ${services}; ${alarms}`;
   }
@@ -60,8 +65,9 @@ export async function applyTicketJob(pool: pg.Pool, jobId: string, job: TicketJo
     await client.query(ADD_EVENT, [
       incident.ticketId,
       jobId,
-      incident.updatedAt,
+      job.at ?? incident.updatedAt,
       job.kind,
+      job.actor ?? 'system',
       ticketEventBody(job),
     ]);
     await client.query('COMMIT');
@@ -86,6 +92,7 @@ function ticketParams(incident: Incident): unknown[] {
     incident.openedAt,
     incident.updatedAt,
     incident.resolvedAt,
+    incident.assignee,
   ];
 }
 

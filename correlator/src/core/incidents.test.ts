@@ -275,4 +275,18 @@ describe('planCorrelation', () => {
       ['updated', 'critical'],
     ]);
   });
+
+  it('alarms of an incident resolved by hand open nothing new until they clear', () => {
+    const alarms = [uplink1(0, { incidentId: 'inc-r1' })];
+    expect(plan({ alarms, nowMs: 60_000 })).toEqual({
+      annotations: [],
+      changes: [],
+      outagesOpened: [],
+      outagesClosed: [],
+      nextDueMs: undefined,
+    });
+    // A new root that explains it opens a new incident.
+    const step = plan({ alarms: [...alarms, uplink2(1, { raisedAtMs: 0 })], nowMs: 60_000 });
+    expect(step.changes.map((c) => [c.kind, c.incident.id])).toEqual([['opened', 'inc-r2']]);
+  });
 });

@@ -124,7 +124,8 @@ interface Cluster {
  * alarms come and go, and one incident never splits into new pushes when its root clears first).
  * A cluster of groups with no incident opens one once its primary root has been held `holdMs`;
  * a cluster that reaches several incidents keeps the oldest and resolves the others as merged;
- * an incident whose alarms have all cleared is resolved. Outages follow each incident's impacted
+ * an incident whose alarms have all cleared is resolved. A group whose primary root belonged to an
+ * incident resolved by hand opens nothing. Outages follow each incident's impacted
  * services.
  */
 export function planCorrelation(input: CorrelationInput): CorrelationPlan {
@@ -219,13 +220,19 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     const primary =
       keeper !== undefined && rootAlarms.some((a) => a.id === keeper.primaryAlarmId)
         ? alarmsById.get(keeper.primaryAlarmId)
-        : rootAlarms[0];
+        : keeper === undefined
+          ? (rootAlarms.find((a) => a.incidentId === null) ?? rootAlarms[0])
+          : rootAlarms[0];
     if (primary === undefined) continue;
 
     let incidentId: string | null = keeper?.id ?? null;
     if (keeper === undefined) {
       const dueMs = primary.raisedAtMs + input.holdMs;
-      if (dueMs > nowMs) {
+      if (primary.incidentId !== null) {
+        // Its root already belonged to an incident that someone resolved by hand: stay quiet
+        // until the alarm clears (a fault that returns is a new alarm, and a new incident).
+        incidentId = null;
+      } else if (dueMs > nowMs) {
         // Held: annotate symptoms now, open nothing yet.
         nextDueMs = nextDueMs === undefined ? dueMs : Math.min(nextDueMs, dueMs);
         incidentId = null;
@@ -283,6 +290,7 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
         resolvedAt: null,
         resolution: null,
         acknowledgedBy: null,
+        assignee: null,
         version: 1,
       };
       changes.push({ kind: 'opened', incident });

@@ -18,6 +18,7 @@ const incident: Incident = {
   resolvedAt: null,
   resolution: null,
   acknowledgedBy: null,
+  assignee: null,
   version: 1,
 };
 

@@ -7,8 +7,14 @@ export const NOTIFICATIONS_QUEUE = 'notifications';
 
 /** Payload of a `tickets` job: the incident as it stands after one change. */
 export interface TicketJob {
-  readonly kind: IncidentChange['kind'];
+  readonly kind: IncidentChange['kind'] | 'comment';
   readonly incident: Incident;
+  /** Who made the change: `system` for the correlator, else the api user. */
+  readonly actor?: string;
+  /** The text of a comment (kind `comment`) or a note on a manual change. */
+  readonly note?: string;
+  /** When it happened, if not the incident's `updatedAt` (comments). */
+  readonly at?: string;
 }
 
 /** Payload of a `notifications` job: one push to one webhook target. */

@@ -1,3 +1,10 @@
+import pg from 'pg';
+import {
+  acknowledgeIncident,
+  assignIncident,
+  commentOnIncident,
+  resolveIncident,
+} from '@faultline/correlator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IncidentChangeSchema, createValidator, registerStandardFormats } from '@faultline/shared';
 import {
@@ -290,5 +297,78 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     expect((await incidents(h)).map((i) => i.state)).toEqual(['resolved']);
     expect(await h.query('SELECT id FROM tickets')).toHaveLength(1);
     expect(h.pushes).toHaveLength(2);
+  });
+
+  it('acknowledge, assign, comment and resolve by hand, each once on the ticket timeline', async () => {
+    h = await createIncidentHarness({ holdS: 0.2 });
+    await h.startCorrelator();
+    await h.waitForJob(await h.addBatch([linkDownEvent('agg-2', 'ge-0/0/1')]));
+    const [incident] = await waitForIncidents(h, 1);
+    const id = incident?.id ?? '';
+    const pool = new pg.Pool({ connectionString: h.settings.databaseUrl, max: 2 });
+    try {
+      expect(await acknowledgeIncident(pool, { incidentId: id, actor: 'alice' })).toMatchObject({
+        ok: true,
+        change: {
+          kind: 'acknowledged',
+          incident: { state: 'acknowledged', acknowledgedBy: 'alice' },
+        },
+      });
+      // Twice is once.
+      expect(await acknowledgeIncident(pool, { incidentId: id, actor: 'alice' })).toEqual({
+        ok: true,
+        change: undefined,
+      });
+      await assignIncident(pool, { incidentId: id, actor: 'alice', assignee: 'bob' });
+      for (let n = 0; n < 2; n++) {
+        await commentOnIncident(pool, {
+          incidentId: id,
+          actor: 'bob',
+          text: 'splicing crew on site',
+          requestId: 'req-1',
+        });
+      }
+      expect(await acknowledgeIncident(pool, { incidentId: 'inc-nope', actor: 'alice' })).toEqual({
+        ok: false,
+        error: 'not-found',
+      });
+      await resolveIncident(pool, {
+        incidentId: id,
+        actor: 'bob',
+        note: 'fibre spliced',
+        webhookTargets: ['pager'],
+      });
+      expect(
+        await resolveIncident(pool, { incidentId: id, actor: 'bob', webhookTargets: [] }),
+      ).toEqual({ ok: false, error: 'resolved' });
+    } finally {
+      await pool.end();
+    }
+    await vi.waitFor(async () => {
+      const timeline = await h.query<{ kind: string; actor: string; body: string }>(
+        'SELECT kind, actor, body FROM ticket_events ORDER BY id',
+      );
+      expect(timeline.map((e) => [e.kind, e.actor])).toEqual([
+        ['opened', 'system'],
+        ['acknowledged', 'alice'],
+        ['updated', 'alice'],
+        ['comment', 'bob'],
+        ['resolved', 'bob'],
+      ]);
+      expect(timeline[4]?.body).toBe('Resolved: resolved by bob: fibre spliced');
+    }, WAIT);
+    await vi.waitFor(() => {
+      expect(h.pushes.map((p) => p.body.kind)).toEqual(['opened', 'resolved']);
+    }, WAIT);
+    // The link is still down, but someone resolved it: no new incident, no new push.
+    await settle(1000);
+    expect(await incidents(h)).toHaveLength(1);
+    expect(h.pushes).toHaveLength(2);
+    expect(await h.query('SELECT state, assignee FROM tickets')).toEqual([
+      { state: 'resolved', assignee: 'bob' },
+    ]);
+    expect(
+      await h.query('SELECT count(*)::int AS open FROM outages WHERE ended_at IS NULL'),
+    ).toEqual([{ open: 0 }]);
   });
 });
