@@ -359,6 +359,13 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = 2;
     return;
   }
-  console.error(error);
+  // Expected failures (no broker, no simulator, InfluxDB refusing) read as one line and a cause;
+  // set LOG_LEVEL=debug for the stack.
+  if (error instanceof Error && process.env.LOG_LEVEL !== 'debug') {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    console.error(`error: ${error.message}${cause}`);
+  } else {
+    console.error(error);
+  }
   process.exitCode = 1;
 });

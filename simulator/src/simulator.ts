@@ -6,6 +6,7 @@ import {
   type Logger,
 } from '@faultline/shared';
 import { createDeviceAgent, type DeviceAgent } from './adapters/agent.js';
+import { agentIdentity } from './agent-identity.js';
 import { createMqttLink, type MqttLink } from './adapters/mqtt-link.js';
 import {
   DEFAULT_SCENARIOS_DIR,
@@ -84,8 +85,6 @@ export interface Simulator extends Component {
   isReachable(device: string): boolean;
 }
 
-/** Enterprise OID net-snmp uses for Linux agents; good enough for a simulated box. */
-const SIMULATED_OBJECT_ID = '1.3.6.1.4.1.8072.3.2.10';
 const IF_ADMIN_UP = 1;
 /** How long start waits for the broker before going on without it (it keeps reconnecting). */
 const MQTT_READY_WAIT_MS = 5_000;
@@ -315,28 +314,9 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
   const runner = createScenarioRunner({ perform, logger });
 
-  const agentFor = (device: Device): DeviceAgent => {
-    const target = device.snmp;
-    return createDeviceAgent({
-      address: device.address,
-      port: target.port ?? 161,
-      credentials:
-        target.version === '3'
-          ? { community: undefined, user: config.snmp.users.find((u) => u.name === target.user) }
-          : { community: target.community, user: undefined },
-      system: {
-        name: device.name,
-        descr: `Faultline simulated ${device.kind ?? 'other'} device ${device.name}`,
-        objectId: SIMULATED_OBJECT_ID,
-        location: device.site ?? '',
-        contact: '',
-      },
-      interfaces: device.interfaces.map((i) => ({
-        ifIndex: i.ifIndex,
-        name: i.name,
-        description: i.description ?? '',
-        speedMbps: i.speedMbps,
-      })),
+  const agentFor = (device: Device): DeviceAgent =>
+    createDeviceAgent({
+      ...agentIdentity(config, device),
       reader: {
         upTimeTicks: () => sysUpTimeTicks(stateOf(device.name), clock()),
         engineBoots: () => stateOf(device.name).boots,
@@ -350,7 +330,6 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       isAnswering: () => reachable.has(device.name),
       logger: logger.child({ device: device.name }),
     });
-  };
 
   const flappable = flappablePorts(config);
 
@@ -447,7 +426,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       for (const device of config.devices) {
         states.set(device.name, createDeviceState(device.name, device.interfaces, now));
       }
-      updateReachability();
+      reachable = reachableDevices(config, isUp, poweredOff);
       try {
         for (const device of config.devices) {
           const agent = agentFor(device);

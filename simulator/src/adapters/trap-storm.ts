@@ -72,18 +72,44 @@ export async function sendTrapStorm(options: TrapStormOptions): Promise<TrapStor
   }
 }
 
+/** Buffers in rotation; at most half of them are in flight, so none is patched while queued. */
+const POOL_SIZE = 4 * STORM_MAX_BURST;
+const MAX_IN_FLIGHT = POOL_SIZE / 2;
+
 async function storm(
   options: TrapStormOptions,
   sockets: readonly Socket[],
 ): Promise<TrapStormResult> {
   const plan: StormPlan = { ratePerS: options.ratePerS, count: options.count };
   const packet = encodeTrapPacket(options.packet);
-  // One buffer per trap in flight: a patched packet must not change before the kernel copied it.
-  const pool = Array.from({ length: STORM_MAX_BURST }, () => Buffer.from(packet.bytes));
+  // Node hands a datagram's buffer to the kernel asynchronously: a buffer is patched again only
+  // after its send completed, which the in-flight bound guarantees.
+  const pool = Array.from({ length: POOL_SIZE }, () => Buffer.from(packet.bytes));
   const startMs = performance.now();
   const deadlineMs = stormDeadlineMs(plan);
   let sent = 0;
   let failed = 0;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const onSent = (error: Error | null): void => {
+    inFlight--;
+    if (error) failed++;
+    if (drained !== undefined && inFlight <= MAX_IN_FLIGHT / 2) {
+      const resume = drained;
+      drained = undefined;
+      resume();
+    }
+  };
+  const result = async (ended: TrapStormResult['ended']): Promise<TrapStormResult> => {
+    if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+    while (inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
+    return {
+      sent: sent - failed,
+      failed,
+      elapsedMs: Math.round(performance.now() - startMs),
+      ended,
+    };
+  };
   for (;;) {
     if (options.signal?.aborted === true) return result('aborted');
     const elapsed = performance.now() - startMs;
@@ -95,31 +121,16 @@ async function storm(
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
       continue;
     }
-    const burst: Promise<void>[] = [];
     for (let k = 0; k < due; k++) {
-      const buffer = pool[k] ?? Buffer.from(packet.bytes);
-      const view = { bytes: buffer, requestIdOffset: packet.requestIdOffset };
-      setRequestId(view, sent + k);
-      const socket = sockets[(sent + k) % sockets.length];
-      burst.push(
-        new Promise<void>((resolve) => {
-          socket?.send(buffer, (error) => {
-            if (error) failed++;
-            resolve();
-          });
-        }),
-      );
+      const n = sent + k;
+      const buffer = pool[n % POOL_SIZE] ?? Buffer.from(packet.bytes);
+      setRequestId({ bytes: buffer, requestIdOffset: packet.requestIdOffset }, n);
+      inFlight++;
+      sockets[n % sockets.length]?.send(buffer, onSent);
     }
     sent += due;
-    await Promise.all(burst);
-  }
-
-  function result(ended: TrapStormResult['ended']): TrapStormResult {
-    return {
-      sent: sent - failed,
-      failed,
-      elapsedMs: Math.round(performance.now() - startMs),
-      ended,
-    };
+    // Yield so completions (and a receiver in this process) run; wait when the kernel lags.
+    if (inFlight > MAX_IN_FLIGHT) await new Promise<void>((resolve) => (drained = resolve));
+    else await new Promise((resolve) => setImmediate(resolve));
   }
 }

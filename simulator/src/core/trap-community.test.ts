@@ -25,8 +25,6 @@ describe('trapCommunity', () => {
     ['the first accepted one for a v3 device', ['traps'], { version: '3', user: 'ops' }, 'traps'],
     ['the device community when none is configured', [], { version: '1', community: 'c' }, 'c'],
   ])('uses %s', (_label, communities, snmp, expected) => {
-    expect(trapCommunity({ snmp: { communities, users: [], mibDirs: [] } }, { snmp })).toBe(
-      expected,
-    );
+    expect(trapCommunity({ snmp: { communities } }, { snmp })).toBe(expected);
   });
 });

@@ -6,7 +6,7 @@ import type { Config } from '@faultline/shared';
  * first accepted community otherwise (a v3-only device still needs one for its v2c traps).
  */
 export function trapCommunity(
-  config: Pick<Config, 'snmp'>,
+  config: { readonly snmp: Pick<Config['snmp'], 'communities'> },
   device: Pick<Config['devices'][number], 'snmp'>,
 ): string {
   const accepted = config.snmp.communities;
