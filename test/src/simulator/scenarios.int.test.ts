@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Config } from '@faultline/shared';
 import { createSimulator, sendControlCommand, type Simulator } from '@faultline/simulator';
@@ -5,6 +9,9 @@ import { testSettings, uniqueName } from '../support/services.js';
 import { agentTarget, isolatedExampleConfig } from './example-network.js';
 import { berOid, isV2cTrap, listenForTraps, snmpTool, type TrapListener } from './snmp-peers.js';
 
+const execFileAsync = promisify(execFile);
+/** The built CLI that `npm run sim` runs; `npm test` builds it first. */
+const CLI = fileURLToPath(new URL('../../../simulator/dist/cli.js', import.meta.url));
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
 const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
@@ -149,4 +156,29 @@ describe('scenarios', () => {
       ),
     ).rejects.toThrow(/no simulator answered/);
   });
+
+  it.skipIf(!existsSync(CLI))(
+    'acts on the running simulator from the command line (npm run sim -- scenario)',
+    async () => {
+      const env = { ...process.env, FAULTLINE_PREFIX: prefix, MQTT_URL: settings.mqttUrl };
+      const { stdout } = await execFileAsync(
+        'node',
+        [CLI, 'scenario', 'flapping-port', '--speedup', '100'],
+        { env },
+      );
+      expect(stdout).toMatch(/^started flapping-port: 12 steps over 600ms/);
+      await vi.waitFor(() => {
+        expect(linkTraps().filter((t) => t === 'access-1 linkUp 2')).toHaveLength(6);
+      });
+
+      const nobody = { ...env, FAULTLINE_PREFIX: uniqueName('nobody') };
+      const failed = execFileAsync('node', [CLI, 'scenario', 'fibre-cut', '--timeout', '0.5'], {
+        env: nobody,
+      });
+      await expect(failed).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^error: no simulator answered/) as unknown,
+      });
+    },
+  );
 });
