@@ -4,6 +4,7 @@ import type { InfluxWriter } from './adapters/influx-writer.js';
 import type { MqttSubscriber } from './adapters/mqtt-subscriber.js';
 import type { SnmpPoller } from './adapters/snmp-poller.js';
 import type { TrapReceiver } from './adapters/trap-receiver.js';
+import type { AuthFailurePipeline } from './app/auth-failure-pipeline.js';
 import type { PollPipeline } from './app/poll-pipeline.js';
 import type { ReachabilityPipeline } from './app/reachability-pipeline.js';
 import type { TelemetryPipeline } from './app/telemetry-pipeline.js';
@@ -21,6 +22,7 @@ export interface MetricSources {
   readonly subscriber: MqttSubscriber;
   readonly thresholds: ThresholdPipeline;
   readonly reachability: ReachabilityPipeline;
+  readonly authFailures: AuthFailurePipeline;
 }
 
 const metric = (
@@ -59,8 +61,13 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
     ),
     metric(
       'traps_unauthorized_total',
-      'Notifications with an unknown community or user.',
+      'Notifications that failed authorization: unknown community or user, wrong key.',
       traps?.unauthorized,
+    ),
+    metric(
+      'trap_auth_failure_events_total',
+      'Security events sent for refused notifications (at most one per source per 15 min).',
+      parts?.authFailures.counters.events,
     ),
     metric(
       'traps_dropped_total',

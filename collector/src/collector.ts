@@ -6,6 +6,7 @@ import { createDeadLetterStore, telemetryDeadLetterKey } from './adapters/dead-l
 import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
 import { createInfluxWriter, type InfluxWriter } from './adapters/influx-writer.js';
 import { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
+import { usersWithoutCipher } from './adapters/snmp-users.js';
 import { createTrapReceiver, type TrapReceiver } from './adapters/trap-receiver.js';
 import {
   createMqttSubscriber,
@@ -16,6 +17,10 @@ import type { ComponentMetric } from '@faultline/shared';
 import { collectorMetrics } from './collector-metrics.js';
 import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './app/telemetry-pipeline.js';
+import {
+  createAuthFailurePipeline,
+  type AuthFailurePipeline,
+} from './app/auth-failure-pipeline.js';
 import {
   createReachabilityPipeline,
   type ReachabilityPipeline,
@@ -71,6 +76,7 @@ interface Running {
   readonly subscriber: MqttSubscriber;
   readonly thresholds: ThresholdPipeline;
   readonly reachability: ReachabilityPipeline;
+  readonly authFailures: AuthFailurePipeline;
 }
 
 /**
@@ -104,6 +110,12 @@ export function createCollector(deps: CollectorDeps): Collector {
     name: 'collector',
     async start() {
       if (running) throw new Error('collector already started');
+      const noCipher = usersWithoutCipher(config.snmp.users);
+      if (noCipher.length > 0) {
+        throw new Error(
+          `SNMPv3 users ${noCipher.join(', ')} use DES, which this Node.js cannot run without --openssl-legacy-provider`,
+        );
+      }
       const queue = createEventQueue({
         redisUrl: settings.redisUrl,
         prefix: settings.prefix,
@@ -145,15 +157,27 @@ export function createCollector(deps: CollectorDeps): Collector {
         sink: queue,
         logger: logger.child({ part: 'traps' }),
       });
+      const authFailures = createAuthFailurePipeline({
+        inventory,
+        sink: queue,
+        clock: Date.now,
+        newId: randomUUID,
+        logger: logger.child({ part: 'trap-auth' }),
+      });
       const receiver = createTrapReceiver({
         host: settings.trapHost,
         port: settings.trapPort,
         communities: config.snmp.communities,
+        users: config.snmp.users,
+        onUnauthorized: (source, reason) => {
+          authFailures.handle(source, reason);
+        },
         onNotification: (notification) => traps.handle(notification),
         logger: logger.child({ part: 'trap-receiver' }),
       });
       const poller = createSnmpPoller({
         devices: config.devices,
+        users: config.snmp.users,
         onPoll: (poll) => {
           try {
             reachability.handle(poll.device, { kind: 'answered', poll });
@@ -221,6 +245,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         subscriber,
         thresholds,
         reachability,
+        authFailures,
       };
     },
     async stop() {

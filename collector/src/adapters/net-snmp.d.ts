@@ -54,7 +54,18 @@ declare module 'net-snmp' {
       status?: number;
     }
 
+    /** An SNMPv3 user as the library takes it: protocols and level are its numeric constants. */
+    interface User {
+      name: string;
+      level: number;
+      authProtocol?: number;
+      authKey?: string;
+      privProtocol?: number;
+      privKey?: string;
+    }
+
     interface Authorizer {
+      addUser(user: User): void;
       addCommunity(community: string): void;
       getCommunities(): string[];
     }
@@ -91,6 +102,15 @@ declare module 'net-snmp' {
       on(event: 'close', listener: () => void): this;
     }
 
+    const SecurityLevel: {
+      readonly noAuthNoPriv: number;
+      readonly authNoPriv: number;
+      readonly authPriv: number;
+    };
+    const AuthProtocols: Readonly<
+      Record<'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512', number>
+    >;
+    const PrivProtocols: Readonly<Record<'des' | 'aes' | 'aes256b' | 'aes256r', number>>;
     const Version1: number;
     const Version2c: number;
     const Version3: number;
@@ -105,6 +125,7 @@ declare module 'net-snmp' {
       callback: (error: SnmpError | null, notification: ReceivedNotification | null) => void,
     ): Receiver;
     function createSession(target: string, community: string, options?: SessionOptions): Session;
+    function createV3Session(target: string, user: User, options?: SessionOptions): Session;
     function isVarbindError(varbind: Varbind): boolean;
     function varbindError(varbind: Varbind): string;
   }

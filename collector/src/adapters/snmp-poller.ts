@@ -1,9 +1,10 @@
 import snmp from 'net-snmp';
-import type { Device, Logger } from '@faultline/shared';
+import type { Device, Logger, SnmpUser } from '@faultline/shared';
 import type { DevicePoll, PolledInterface } from '../core/interface-points.js';
 import { firstPollDelayMs, nextPollDelayMs } from '../core/poll-schedule.js';
 import { counterValue } from '../core/varbind.js';
 import { createCounters, type Clock, type Counters } from '../ports.js';
+import { toSnmpUser } from './snmp-users.js';
 
 /** The OIDs polled: SNMPv2-MIB sysUpTime and IF-MIB columns, each followed by `.ifIndex`. */
 export const POLL_OIDS = {
@@ -33,6 +34,8 @@ export type PollerCounterName = (typeof POLLER_COUNTER_NAMES)[number];
 
 export interface SnmpPollerOptions {
   readonly devices: readonly Device[];
+  /** SNMPv3 users, for devices polled with `snmp.version: '3'`. */
+  readonly users?: readonly SnmpUser[];
   /** Receives each answered poll. Must not throw (a throw is caught and logged). */
   readonly onPoll: (poll: DevicePoll) => void;
   /** Told of each failed scheduled poll (timeout, error), with why. Must not throw. */
@@ -132,7 +135,7 @@ function ifSpeedBps(varbind: snmp.Varbind | undefined): number | undefined {
 interface DeviceSession {
   readonly device: Device;
   readonly session: snmp.Session;
-  readonly version: '1' | '2c';
+  readonly version: '1' | '2c' | '3';
   readonly only32Bit: Set<number>;
 }
 
@@ -316,7 +319,7 @@ export async function pollDevice(target: DeviceSession, clock: Clock): Promise<D
 }
 
 /**
- * The SNMP poller: one session per device (v1/v2c; v3 polling comes with v3 credentials), each
+ * The SNMP poller: one session per device (v1, v2c, or v3 with a configured user), each
  * device on its own interval with jitter, and at most `concurrency` device polls at once. A device
  * whose previous poll still runs when its time comes is skipped, not queued twice.
  */
@@ -354,14 +357,24 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
     const existing = targets.get(device.name);
     if (existing) return existing;
     const snmpTarget = device.snmp;
-    if (snmpTarget.version === '3') return undefined;
-    const session = snmp.createSession(device.address, snmpTarget.community, {
+    const sessionOptions: snmp.SessionOptions = {
       port: snmpTarget.port ?? 161,
-      version: snmpTarget.version === '1' ? snmp.Version1 : snmp.Version2c,
       timeout: options.timeoutMs ?? 3000,
       retries: options.retries ?? 1,
       transport: device.address.includes(':') ? 'udp6' : 'udp4',
-    });
+    };
+    let session: snmp.Session;
+    if (snmpTarget.version === '3') {
+      // The config check guarantees the user exists; a missing one leaves the device unpolled.
+      const user = options.users?.find((u) => u.name === snmpTarget.user);
+      if (user === undefined) return undefined;
+      session = snmp.createV3Session(device.address, toSnmpUser(user), sessionOptions);
+    } else {
+      session = snmp.createSession(device.address, snmpTarget.community, {
+        ...sessionOptions,
+        version: snmpTarget.version === '1' ? snmp.Version1 : snmp.Version2c,
+      });
+    }
     session.on('error', (error) => {
       logger.error({ err: error, device: device.name }, 'snmp session error');
     });
@@ -378,7 +391,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
   const pollOnce = async (device: Device): Promise<DevicePoll> => {
     const target = targetOf(device);
     if (target === undefined)
-      throw new Error(`device ${device.name} uses SNMPv3, which the poller does not speak yet`);
+      throw new Error(`device ${device.name} names an SNMPv3 user that is not configured`);
     counters.polls += 1;
     try {
       const poll = await pollDevice(target, clock);
@@ -440,13 +453,6 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
     counters,
     start() {
       for (const device of options.devices) {
-        if (device.snmp.version === '3') {
-          logger.warn(
-            { device: device.name },
-            'SNMPv3 polling is not supported yet; device not polled',
-          );
-          continue;
-        }
         schedule(device, firstPollDelayMs(device.pollIntervalS * 1000, random()));
       }
     },

@@ -1,7 +1,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import snmp from 'net-snmp';
 import { describe, expect, it } from 'vitest';
-import { classifyReceiverError, toNotification } from './trap-receiver.js';
+import { authFailureReason, classifyReceiverError, toNotification } from './trap-receiver.js';
 
 const rinfo: RemoteInfo = { address: '127.0.0.9', family: 'IPv4', port: 40128, size: 100 };
 
@@ -20,6 +20,24 @@ describe('classifyReceiverError', () => {
     [error('Error'), 'socket'],
   ])('%s is %s', (e, expected) => {
     expect(classifyReceiverError(e)).toBe(expected);
+  });
+});
+
+describe('authFailureReason', () => {
+  const failed = (message: string) =>
+    Object.assign(new Error(message), { name: 'RequestFailedError', rinfo });
+  it.each([
+    [failed('Local community not found for message with community s3cret'), 'unknown community'],
+    [failed('Local user not found for message with user eve'), 'unknown user'],
+    [
+      failed('Local user bob requires privacy but message does not provide it'),
+      'security level too low',
+    ],
+    [error('ResponseInvalidError', { rinfo, code: 5 }), 'wrong authentication key'],
+    [error('ResponseInvalidError', { rinfo, code: 4 }), 'cannot decrypt (wrong privacy key)'],
+    [error('ResponseInvalidError', { rinfo, code: 14 }), 'outside time window'],
+  ])('%s → %s', (e, expected) => {
+    expect(authFailureReason(e)).toBe(expected);
   });
 });
 

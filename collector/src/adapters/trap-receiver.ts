@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import dgram, { type Socket, type SocketType } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import snmp from 'net-snmp';
-import type { Logger } from '@faultline/shared';
+import type { Logger, SnmpUser } from '@faultline/shared';
 import type { Notification } from '../core/trap-to-event.js';
+import { toSnmpUser } from './snmp-users.js';
 import { createCounters, type Clock, type Counters } from '../ports.js';
 
 /** What the receiver counts. Every datagram is `received`; each then lands in exactly one other. */
@@ -29,7 +30,14 @@ export interface TrapReceiverOptions {
   readonly port: number;
   /** Communities accepted on v1/v2c notifications; anything else is counted unauthorized. */
   readonly communities: readonly string[];
+  /** SNMPv3 users accepted on v3 notifications (their keys are secrets: never logged). */
+  readonly users?: readonly SnmpUser[];
   readonly recvBufferBytes?: number;
+  /**
+   * Told of each notification that failed authorization, with the sender and why, in words that
+   * carry no secret (never the community tried). Must not throw.
+   */
+  readonly onUnauthorized?: (sourceAddress: string, reason: AuthFailureReason) => void;
   /**
    * Called once per decoded notification; returns false when it could not take it (counted as
    * dropped). A throw is caught and counted too: an escaping throw would crash the process.
@@ -52,6 +60,30 @@ export interface TrapReceiver {
 
 /** How a receiver error is counted: a packet that failed the community/user check, a packet that is not a usable notification, or trouble with the socket itself. */
 export type ReceiverErrorKind = 'unauthorized' | 'malformed' | 'socket';
+
+/** Why a notification failed authorization, without the secret it tried. */
+export type AuthFailureReason =
+  | 'unknown community'
+  | 'unknown user'
+  | 'security level too low'
+  | 'wrong authentication key'
+  | 'cannot decrypt (wrong privacy key)'
+  | 'outside time window';
+
+/**
+ * The reason of an `unauthorized` receiver error. The library's messages name the community that
+ * was tried, which may be a near-miss of the real one, so they are never passed on.
+ */
+export function authFailureReason(error: snmp.SnmpError): AuthFailureReason {
+  if (error.name === 'ResponseInvalidError') {
+    if (error.code === 4) return 'cannot decrypt (wrong privacy key)';
+    if (error.code === 14) return 'outside time window';
+    return 'wrong authentication key';
+  }
+  if (error.message.startsWith('Local community')) return 'unknown community';
+  if (error.message.startsWith('Local user not found')) return 'unknown user';
+  return 'security level too low';
+}
 
 /** net-snmp's ResponseInvalidCode values that mean "credentials did not check out" (v3). */
 const AUTH_FAILURE_CODES = new Set([
@@ -118,7 +150,7 @@ export function toNotification(
 }
 
 /**
- * The SNMP notification receiver (v1, v2c; informs are acknowledged by the library before the
+ * The SNMP notification receiver (v1, v2c, v3 with the configured users; informs are acknowledged by the library before the
  * callback runs). Its socket gets a multi-MiB receive buffer through the library's `dgramModule`
  * hook, and the socket is watched directly to count every datagram and to know when it listens.
  */
@@ -143,10 +175,14 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
           return;
         }
         counters[kind] += 1;
-        logger.debug(
-          { kind, source: error.rinfo?.address, reason: error.message },
-          'trap rejected',
-        );
+        const source = error.rinfo?.address ?? 'unknown';
+        if (kind === 'unauthorized') {
+          const reason = authFailureReason(error);
+          logger.debug({ kind, source, reason }, 'trap rejected');
+          options.onUnauthorized?.(source, reason);
+        } else {
+          logger.debug({ kind, source, reason: error.message }, 'trap rejected');
+        }
         return;
       }
       if (received === null) return;
@@ -208,7 +244,9 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
         handle,
       );
       receiver = created;
-      for (const community of options.communities) created.getAuthorizer().addCommunity(community);
+      const authorizer = created.getAuthorizer();
+      for (const community of options.communities) authorizer.addCommunity(community);
+      for (const user of options.users ?? []) authorizer.addUser(toSnmpUser(user));
       const listening = socket;
       if (listening === undefined)
         throw new Error('net-snmp did not open its socket through dgramModule');

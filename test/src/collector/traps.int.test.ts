@@ -176,7 +176,11 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
     // A trap sent after it arrives; the rejected one never does.
     await snmptrap(['-v', '2c', '-c', 'public', '--clientaddr=127.0.0.79', target, '', LINK_DOWN]);
     await eventWhere((e) => e.device === '127.0.0.79');
-    expect((await queuedEvents()).some((e) => e.device === '127.0.0.78')).toBe(false);
+    // The rejected trap became no event of its own, only the security event about its source.
+    const fromRejected = (await queuedEvents()).filter((e) => e.device === '127.0.0.78');
+    expect(fromRejected.map((e) => [e.type, e.details.reason])).toEqual([
+      ['trapAuthenticationFailure', 'unknown community'],
+    ]);
   });
 
   it('counts garbage datagrams as malformed and keeps receiving', async () => {
@@ -236,6 +240,8 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
         counter('traps_unauthorized_total'),
     );
     expect(counter('traps_dropped_total')).toBe(0);
-    expect(counter('events_enqueued_total')).toBe(counter('traps_decoded_total'));
+    expect(counter('events_enqueued_total')).toBe(
+      counter('traps_decoded_total') + counter('trap_auth_failure_events_total'),
+    );
   });
 });
