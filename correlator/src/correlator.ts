@@ -111,6 +111,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           topology: topologyFromConfig(config),
           holdMs: config.correlation.holdS * 1000,
           webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
+          maintenance: config.maintenance,
         });
         const loop = createCorrelationLoop({
           step: () => correlation.step(),

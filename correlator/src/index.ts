@@ -11,5 +11,6 @@ export { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 export * from './core/topology.js';
 export * from './core/incidents.js';
 export * from './core/jobs.js';
+export * from './core/maintenance.js';
 // Incident actions for the api: functions taking a pg pool.
 export * from './use-cases/incident-actions.js';

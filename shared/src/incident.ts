@@ -53,6 +53,10 @@ export const IncidentSchema = Type.Object(
     acknowledgedBy: NullableString,
     /** Who works on it, when someone was assigned. */
     assignee: NullableString,
+    /** Every root alarm is inside a maintenance window: recorded, not ticketed nor pushed. */
+    inMaintenance: Type.Boolean(),
+    /** Ticketed and pushed (it was out of maintenance at some point): its resolve is pushed too. */
+    announced: Type.Boolean(),
     /** Grows by one with every change; ticket updates carry it so replays never go backwards. */
     version: Type.Integer({ minimum: 1 }),
   },

@@ -6,6 +6,7 @@ import {
   type Incident,
   type IncidentChange,
   type IncidentState,
+  type MaintenanceWindow,
   type Severity,
 } from '@faultline/shared';
 import {
@@ -16,6 +17,7 @@ import {
   type OpenOutage,
 } from '../core/incidents.js';
 import { jobsForChanges, type OutboxJob } from '../core/jobs.js';
+import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
 import { rowToRecord, type AlarmRow } from './alarm-rows.js';
 
@@ -26,6 +28,8 @@ export interface CorrelationPgDeps {
   readonly holdMs: number;
   /** Names of the configured webhook targets: each gets a push per opened and resolved incident. */
   readonly webhookTargets: readonly string[];
+  /** The configured maintenance windows. */
+  readonly maintenance: readonly MaintenanceWindow[];
 }
 
 /** The outcome of one correlation step. */
@@ -43,7 +47,7 @@ export const CORRELATION_LOCK = 7_310_425_002;
 
 const LOAD_ALARMS = `
   SELECT id, type, device, component, severity, description, first_seen, raised_at, caused_by,
-         explanation, incident_id
+         explanation, incident_id, maintenance
   FROM alarms WHERE state <> 'cleared'`;
 
 interface CorrelationAlarmRow {
@@ -58,6 +62,7 @@ interface CorrelationAlarmRow {
   caused_by: string | null;
   explanation: string | null;
   incident_id: string | null;
+  maintenance: string | null;
 }
 
 /** One row of `incidents`. */
@@ -78,6 +83,8 @@ export interface IncidentRow {
   resolution: string | null;
   acknowledged_by: string | null;
   assignee: string | null;
+  in_maintenance: boolean;
+  announced: boolean;
   version: number;
 }
 
@@ -117,6 +124,8 @@ export function rowToIncident(row: IncidentRow): Incident {
     resolution: row.resolution,
     acknowledgedBy: row.acknowledged_by,
     assignee: row.assignee,
+    inMaintenance: row.in_maintenance,
+    announced: row.announced,
     version: row.version,
   };
 }
@@ -124,16 +133,17 @@ export function rowToIncident(row: IncidentRow): Incident {
 const UPSERT_INCIDENT = `
   INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
     cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
-    acknowledged_by, assignee, version)
+    acknowledged_by, assignee, in_maintenance, announced, version)
   VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
-    $14, $15, $16, $17)
+    $14, $15, $16, $17, $18, $19)
   ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
     severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
     root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
     cut_off_devices = EXCLUDED.cut_off_devices, impacted_services = EXCLUDED.impacted_services,
     updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
     resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
-    assignee = EXCLUDED.assignee, version = EXCLUDED.version
+    assignee = EXCLUDED.assignee, in_maintenance = EXCLUDED.in_maintenance,
+    announced = EXCLUDED.announced, version = EXCLUDED.version
   WHERE incidents.version < EXCLUDED.version`;
 
 /** Parameters of `UPSERT_INCIDENT`. */
@@ -155,6 +165,8 @@ export function incidentParams(incident: Incident): unknown[] {
     incident.resolution,
     incident.acknowledgedBy,
     incident.assignee,
+    incident.inMaintenance,
+    incident.announced,
     incident.version,
   ];
 }
@@ -163,9 +175,9 @@ export { UPSERT_INCIDENT };
 
 const ANNOTATE = `
   UPDATE alarms AS a SET caused_by = u.caused_by, explanation = u.explanation,
-    incident_id = u.incident_id, ticket_id = u.ticket_id
-  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
-    AS u(id, caused_by, explanation, incident_id, ticket_id)
+    incident_id = u.incident_id, ticket_id = u.ticket_id, maintenance = u.maintenance
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+    AS u(id, caused_by, explanation, incident_id, ticket_id, maintenance)
   WHERE a.id = u.id`;
 
 const CLOSE_OUTAGE = `
@@ -175,7 +187,7 @@ const CLOSE_OUTAGE = `
 const OPEN_OUTAGE = `
   INSERT INTO outages (customer_id, service_id, incident_id, ticket_id, root_alarm_id, root_cause,
     started_at, in_maintenance)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, false)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   ON CONFLICT DO NOTHING`;
 
 const ADD_OUTBOX = `
@@ -213,9 +225,10 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         o.rootAlarmId,
         o.rootCause,
         new Date(o.startedAtMs).toISOString(),
+        o.inMaintenance,
       ]);
     }
-    const jobs = jobsForChanges(plan.changes, deps.webhookTargets);
+    const jobs = jobsForChanges(plan.announcements, deps.webhookTargets);
     if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
   }
 
@@ -255,6 +268,7 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           })),
           nowMs,
           holdMs: deps.holdMs,
+          maintenance: maintenanceAt(deps.maintenance, nowMs),
         });
         await writePlan(client, plan, new Date(nowMs).toISOString());
         let annotatedAlarms: Alarm[] = [];
@@ -294,6 +308,7 @@ function rowToCorrelationAlarm(row: CorrelationAlarmRow): CorrelationAlarm {
     causedBy: row.caused_by,
     explanation: row.explanation,
     incidentId: row.incident_id,
+    maintenance: row.maintenance,
   };
 }
 
@@ -304,6 +319,7 @@ function annotationParams(annotations: readonly AlarmAnnotation[]): unknown[][] 
     annotations.map((a) => a.explanation),
     annotations.map((a) => a.incidentId),
     annotations.map((a) => a.ticketId),
+    annotations.map((a) => a.maintenance),
   ];
 }
 

@@ -6,6 +6,7 @@ import {
   type CorrelationInput,
   type CorrelationPlan,
 } from './incidents.js';
+import { maintenanceAt } from './maintenance.js';
 import { EXAMPLE_TOPOLOGY } from './testing/example-topology.js';
 
 const HOLD = 2000;
@@ -108,6 +109,7 @@ describe('planCorrelation', () => {
         explanation: null,
         incidentId: 'inc-r1',
         ticketId: 'tkt-r1',
+        maintenance: null,
       },
     ]);
     // Applied, the next step decides nothing.
@@ -116,6 +118,7 @@ describe('planCorrelation', () => {
     expect(again).toEqual({
       annotations: [],
       changes: [],
+      announcements: [],
       outagesOpened: [],
       outagesClosed: [],
       nextDueMs: undefined,
@@ -139,6 +142,7 @@ describe('planCorrelation', () => {
         'agg-2 unreachable: its only uplinks, core-1:xe-0/0/2 and core-2:xe-0/0/3, are down',
       incidentId: null,
       ticketId: null,
+      maintenance: null,
     });
     state = apply(state, step);
     // The incident opens when the primary root's hold ends, not the symptom's.
@@ -164,6 +168,7 @@ describe('planCorrelation', () => {
         rootAlarmId: 'r1',
         rootCause: incident?.title,
         startedAtMs: 1000,
+        inMaintenance: false,
       },
     ]);
     state = apply({ ...state, nowMs: 3000 }, step);
@@ -281,6 +286,7 @@ describe('planCorrelation', () => {
     expect(plan({ alarms, nowMs: 60_000 })).toEqual({
       annotations: [],
       changes: [],
+      announcements: [],
       outagesOpened: [],
       outagesClosed: [],
       nextDueMs: undefined,
@@ -288,5 +294,45 @@ describe('planCorrelation', () => {
     // A new root that explains it opens a new incident.
     const step = plan({ alarms: [...alarms, uplink2(1, { raisedAtMs: 0 })], nowMs: 60_000 });
     expect(step.changes.map((c) => [c.kind, c.incident.id])).toEqual([['opened', 'inc-r2']]);
+  });
+
+  it('maintenance: recorded and flagged, neither ticketed nor pushed; announced when it ends', () => {
+    const windows = [
+      {
+        name: 'agg-2-works',
+        devices: [],
+        interfaces: ['core-1:xe-0/0/2', 'core-2:xe-0/0/3'],
+        services: [],
+        start: new Date(0).toISOString(),
+        end: new Date(60_000).toISOString(),
+      },
+    ];
+    const inWindow = (nowMs: number) => maintenanceAt(windows, nowMs);
+    let state: Partial<CorrelationInput> = {
+      alarms: [uplink1(0), uplink2(0)],
+      nowMs: 5000,
+      maintenance: inWindow(5000),
+    };
+    let step = plan(state);
+    expect(
+      step.changes.map((c) => [c.kind, c.incident.inMaintenance, c.incident.announced]),
+    ).toEqual([['opened', true, false]]);
+    expect(step.announcements).toEqual([]);
+    expect(step.outagesOpened.map((o) => [o.serviceId, o.inMaintenance])).toEqual([
+      ['initech-office', true],
+    ]);
+    expect(step.annotations.map((a) => a.maintenance)).toEqual(['agg-2-works', 'agg-2-works']);
+    state = apply(state, step);
+    // Still broken when the window ends: now it is news.
+    step = plan({ ...state, nowMs: 60_000, maintenance: inWindow(60_000) });
+    expect(step.announcements.map((c) => [c.kind, c.incident.announced])).toEqual([
+      ['opened', true],
+    ]);
+
+    // Repaired inside the window: resolved, and nobody hears of it.
+    const quiet = apply(state, { ...plan(state) });
+    step = plan({ ...quiet, alarms: [], nowMs: 10_000, maintenance: inWindow(10_000) });
+    expect(step.changes.map((c) => c.kind)).toEqual(['resolved']);
+    expect(step.announcements).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
   type Topology,
   type TopologyAlarm,
 } from './topology.js';
+import type { MaintenanceNow } from './maintenance.js';
 
 /** An open alarm as correlation sees it. */
 export interface CorrelationAlarm extends TopologyAlarm {
@@ -24,6 +25,8 @@ export interface CorrelationAlarm extends TopologyAlarm {
   readonly causedBy: string | null;
   readonly explanation: string | null;
   readonly incidentId: string | null;
+  /** Maintenance windows it fell in when last correlated (comma-separated names), or null. */
+  readonly maintenance?: string | null;
 }
 
 /** An open outage of a customer service. */
@@ -44,6 +47,8 @@ export interface CorrelationInput {
   readonly nowMs: number;
   /** How long a new alarm is held before it may open an incident. */
   readonly holdMs: number;
+  /** The maintenance windows on now; none when absent. */
+  readonly maintenance?: MaintenanceNow;
 }
 
 /** New root cause annotations of one alarm. */
@@ -53,6 +58,7 @@ export interface AlarmAnnotation {
   readonly explanation: string | null;
   readonly incidentId: string | null;
   readonly ticketId: string | null;
+  readonly maintenance: string | null;
 }
 
 /** An outage to open. */
@@ -61,6 +67,7 @@ export interface OutageOpening extends OpenOutage {
   readonly rootAlarmId: string;
   readonly rootCause: string;
   readonly startedAtMs: number;
+  readonly inMaintenance: boolean;
 }
 
 /** What one correlation step decided. Applying it makes the next step decide nothing new. */
@@ -69,6 +76,12 @@ export interface CorrelationPlan {
   readonly annotations: readonly AlarmAnnotation[];
   /** Incidents created, changed or resolved, in their new state, with what happened. */
   readonly changes: readonly IncidentChange[];
+  /**
+   * The changes tickets and pushes must hear about: none while an incident is in maintenance;
+   * `opened` when it is first announced (when it opens, or when its maintenance ends); a resolve
+   * only for an incident that was announced.
+   */
+  readonly announcements: readonly IncidentChange[];
   readonly outagesOpened: readonly OutageOpening[];
   readonly outagesClosed: readonly OpenOutage[];
   /** When a held group becomes due, if any is waiting: the next step should run by then. */
@@ -168,8 +181,24 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     if (incident !== undefined) clusters.get(find(index))?.incidents.push(incident);
   }
 
+  const serviceById = new Map(input.topology.services.map((s) => [serviceKey(s), s]));
+  const serviceInMaintenance = (service: ImpactedService): boolean => {
+    const ref = serviceById.get(serviceKey(service));
+    if (ref === undefined || input.maintenance === undefined) return false;
+    return input.maintenance.service(ref.serviceId, ref.device, ref.interface).length > 0;
+  };
+  const resolveInto = (incident: Incident, resolution: string): void => {
+    const change = resolve(incident, resolution, now);
+    changes.push(change);
+    if (incident.announced) announcements.push(change);
+  };
+  const windowsOf = (alarm: CorrelationAlarm): string | null => {
+    const names = input.maintenance?.alarm(alarm.device, alarm.component) ?? [];
+    return names.length === 0 ? null : names.join(',');
+  };
   const annotations: AlarmAnnotation[] = [];
   const changes: IncidentChange[] = [];
+  const announcements: IncidentChange[] = [];
   const outagesOpened: OutageOpening[] = [];
   const outagesClosed: OpenOutage[] = [];
   const claimedIncidents = new Set<string>();
@@ -187,10 +216,12 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     if (alarm === undefined) return;
     // An alarm keeps the incident it belonged to, even while it waits in a held group.
     const kept = incidentId ?? alarm.incidentId;
+    const maintenance = windowsOf(alarm);
     if (
       alarm.causedBy === causedBy &&
       alarm.explanation === explanation &&
-      alarm.incidentId === kept
+      alarm.incidentId === kept &&
+      (alarm.maintenance ?? null) === maintenance
     )
       return;
     annotations.push({
@@ -199,6 +230,7 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
       explanation,
       incidentId: kept,
       ticketId: kept === null ? null : ticketIdFor(kept),
+      maintenance,
     });
   };
 
@@ -272,6 +304,7 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
       ...rootAlarms.map((a) => a.id).filter((id) => id !== primary.id),
     ];
     const ticketId = ticketIdFor(incidentId);
+    const inMaintenance = rootAlarms.length > 0 && rootAlarms.every((a) => windowsOf(a) !== null);
 
     if (keeper === undefined) {
       const incident: Incident = {
@@ -291,9 +324,12 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
         resolution: null,
         acknowledgedBy: null,
         assignee: null,
+        inMaintenance,
+        announced: !inMaintenance,
         version: 1,
       };
       changes.push({ kind: 'opened', incident });
+      if (incident.announced) announcements.push({ kind: 'opened', incident });
     } else {
       const alarmIds = [...new Set([...keeper.alarmIds, ...memberIds])].sort();
       const changed =
@@ -302,26 +338,30 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
         !sameList(keeper.rootAlarmIds, rootAlarmIds) ||
         !sameList(keeper.alarmIds, alarmIds) ||
         !sameList(keeper.cutOffDevices, cutOff) ||
+        keeper.inMaintenance !== inMaintenance ||
         !sameList(keeper.impactedServices.map(serviceKey), impactedServices.map(serviceKey));
       if (changed) {
         // A worse severity needs a fresh look even if someone acknowledged the milder fault.
         const escalated = severityRank(severity) > severityRank(keeper.severity);
-        changes.push({
-          kind: 'updated',
-          incident: {
-            ...keeper,
-            ...(escalated ? { state: 'open' as const, acknowledgedBy: null } : {}),
-            title,
-            severity,
-            primaryAlarmId: primary.id,
-            rootAlarmIds,
-            alarmIds,
-            cutOffDevices: cutOff,
-            impactedServices,
-            updatedAt: now,
-            version: keeper.version + 1,
-          },
-        });
+        const incident: Incident = {
+          ...keeper,
+          ...(escalated ? { state: 'open' as const, acknowledgedBy: null } : {}),
+          title,
+          severity,
+          primaryAlarmId: primary.id,
+          rootAlarmIds,
+          alarmIds,
+          cutOffDevices: cutOff,
+          impactedServices,
+          inMaintenance,
+          announced: keeper.announced || !inMaintenance,
+          updatedAt: now,
+          version: keeper.version + 1,
+        };
+        changes.push({ kind: 'updated', incident });
+        // Out of maintenance for the first time: now it is news.
+        if (keeper.announced) announcements.push({ kind: 'updated', incident });
+        else if (incident.announced) announcements.push({ kind: 'opened', incident });
       }
     }
 
@@ -341,12 +381,13 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
         rootAlarmId: primary.id,
         rootCause: title,
         startedAtMs: keeper === undefined ? startedAtMs : nowMs,
+        inMaintenance: inMaintenance || serviceInMaintenance(service),
       });
     }
 
     for (const other of merged) {
       claimedIncidents.add(other.id);
-      changes.push(resolve(other, `merged into ${incidentId}`, now));
+      resolveInto(other, `merged into ${incidentId}`);
       outagesClosed.push(...openOutagesOf(other.id));
     }
   }
@@ -354,10 +395,10 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
   // Incidents none of whose alarms is open any more.
   for (const incident of openIncidents) {
     if (claimedIncidents.has(incident.id)) continue;
-    changes.push(resolve(incident, 'all alarms cleared', now));
+    resolveInto(incident, 'all alarms cleared');
     outagesClosed.push(...openOutagesOf(incident.id));
   }
-  return { annotations, changes, outagesOpened, outagesClosed, nextDueMs };
+  return { annotations, changes, announcements, outagesOpened, outagesClosed, nextDueMs };
 }
 
 function resolve(incident: Incident, resolution: string, now: string): IncidentChange {

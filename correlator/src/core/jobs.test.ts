@@ -19,6 +19,8 @@ const incident: Incident = {
   resolution: null,
   acknowledgedBy: null,
   assignee: null,
+  inMaintenance: false,
+  announced: true,
   version: 1,
 };
 

@@ -89,7 +89,9 @@ async function change(
     const next: Incident = { ...edited.incident, updatedAt: now, version: current.version + 1 };
     await client.query(UPSERT_INCIDENT, incidentParams(next));
     const changeMade: IncidentChange = { kind: edited.kind, incident: next };
-    const jobs = jobsForChanges([changeMade], options.webhookTargets ?? []).map((job) =>
+    // An incident never announced (in maintenance throughout) has no ticket and no push to answer.
+    const announced = next.announced ? [changeMade] : [];
+    const jobs = jobsForChanges(announced, options.webhookTargets ?? []).map((job) =>
       job.queue === TICKETS_QUEUE
         ? {
             ...job,

@@ -239,6 +239,41 @@ export const NotifySchema = Type.Object(
   strict,
 );
 
+/** A weekly recurring maintenance slot, in a time zone. */
+export const RecurrenceSchema = Type.Object(
+  {
+    days: Type.Array(
+      Type.Union(
+        (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => Type.Literal(d)),
+      ),
+      { minItems: 1 },
+    ),
+    /** Local start time, HH:MM (24 h). */
+    at: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+    durationMin: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
+    timeZone: Type.String({ minLength: 1, default: 'UTC' }),
+  },
+  strict,
+);
+
+/**
+ * A maintenance window: alarms of the devices, interfaces (`device:interface`) and services it
+ * names are recorded but neither ticketed nor pushed while it is on, and outages then are flagged
+ * `in_maintenance`. One-off (`start`, `end`, RFC 3339) or weekly (`recurring`).
+ */
+export const MaintenanceWindowSchema = Type.Object(
+  {
+    name: Name,
+    devices: list(Name),
+    interfaces: list(Type.String({ pattern: '^[^:]+:.+$' })),
+    services: list(Name),
+    start: Type.Optional(Type.String({ format: 'date-time' })),
+    end: Type.Optional(Type.String({ format: 'date-time' })),
+    recurring: Type.Optional(RecurrenceSchema),
+  },
+  strict,
+);
+
 /** Correlation tuning. */
 export const CorrelationSchema = Type.Object(
   {
@@ -332,6 +367,7 @@ export const ConfigSchema = Type.Object(
     api: Type.Object({ tokens: list(ApiTokenSchema) }, { ...strict, default: {} }),
     correlation: Type.Object(CorrelationSchema.properties, { ...strict, default: {} }),
     notify: Type.Optional(NotifySchema),
+    maintenance: list(MaintenanceWindowSchema),
     telemetry: Type.Object(TelemetrySchema.properties, { ...strict, default: {} }),
     thresholds: list(ThresholdSchema),
   },
@@ -366,3 +402,5 @@ export type ThresholdRule = Static<typeof ThresholdSchema>;
 export type TelemetryConfig = Static<typeof TelemetrySchema>;
 /** The notify section. */
 export type NotifyConfig = Static<typeof NotifySchema>;
+/** A maintenance window. */
+export type MaintenanceWindow = Static<typeof MaintenanceWindowSchema>;

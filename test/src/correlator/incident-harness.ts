@@ -54,6 +54,7 @@ export interface IncidentHarnessOptions {
   readonly holdS?: number;
   /** The webhook answers 503 to this many POSTs first (to exercise retries). */
   readonly failFirst?: number;
+  readonly maintenance?: Config['maintenance'];
 }
 
 /** Builds the world; the webhook listens on 127.0.0.1 and is the only configured target. */
@@ -90,6 +91,7 @@ export async function createIncidentHarness(
   const config: Config = {
     ...loaded.value,
     correlation: { holdS: options.holdS ?? 1 },
+    maintenance: options.maintenance ?? [],
     notify: {
       webhooks: [{ name: 'pager', url: `http://127.0.0.1:${String(port)}/hook` }],
       attempts: 10,

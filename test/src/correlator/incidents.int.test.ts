@@ -371,4 +371,45 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
       await h.query('SELECT count(*)::int AS open FROM outages WHERE ended_at IS NULL'),
     ).toEqual([{ open: 0 }]);
   });
+
+  it('a fibre cut inside a maintenance window: recorded and flagged, no ticket, no push', async () => {
+    h = await createIncidentHarness({
+      holdS: 0.2,
+      maintenance: [
+        {
+          name: 'splice-works',
+          devices: [],
+          interfaces: ['core-1:xe-0/0/2', 'core-2:xe-0/0/3'],
+          services: [],
+          start: new Date(Date.now() - 60_000).toISOString(),
+          end: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      ],
+    });
+    await h.startCorrelator();
+    await h.waitForJob(
+      await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2'), linkDownEvent('core-2', 'xe-0/0/3')]),
+    );
+    await waitForIncidents(h, 1);
+    await vi.waitFor(async () => {
+      expect(await h.query('SELECT in_maintenance, announced FROM incidents')).toEqual([
+        { in_maintenance: true, announced: false },
+      ]);
+    }, WAIT);
+    expect(await h.query('SELECT service_id, in_maintenance FROM outages')).toEqual([
+      { service_id: 'initech-office', in_maintenance: true },
+    ]);
+    expect(await h.query('SELECT DISTINCT maintenance FROM alarms')).toEqual([
+      { maintenance: 'splice-works' },
+    ]);
+    await h.waitForJob(
+      await h.addBatch([linkUpEvent('core-1', 'xe-0/0/2'), linkUpEvent('core-2', 'xe-0/0/3')]),
+    );
+    await vi.waitFor(async () => {
+      expect(await h.query('SELECT state FROM incidents')).toEqual([{ state: 'resolved' }]);
+    }, WAIT);
+    await settle(500);
+    expect(h.attempts).toEqual([]);
+    expect(await h.query('SELECT id FROM tickets')).toEqual([]);
+  });
 });
