@@ -10,5 +10,7 @@ export function channels(prefix: string) {
     alarms: `${prefix}:alarms`,
     /** Incident changes (`IncidentChange` JSON). */
     incidents: `${prefix}:incidents`,
+    /** Live billing per customer (`BillingLive` JSON). */
+    billing: `${prefix}:billing`,
   } as const;
 }

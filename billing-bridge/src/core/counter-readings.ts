@@ -1,0 +1,97 @@
+/**
+ * From the collector's stored interface readings to the counter samples `bucketUsage` bills.
+ *
+ * The collector (docs/metrics.md) writes the raw counters of every answered poll, and a rate
+ * (`in_bps`/`out_bps`) only when it could vouch for the interval since the previous poll. So:
+ * - A reading with a rate whose counter went down is a **wrap**: the collector took it as one
+ *   (32-bit when the previous value fits in 32 bits, else 64-bit), and so does the bridge. The
+ *   counter is unwrapped (the modulus is added to every later value), so its delta is billed.
+ * - A reading **without any rate** is a **reset**: an agent restart, a counter that changed width,
+ *   a poll with no elapsed uptime, or the first poll after the collector started. Its interval is
+ *   not billed; it becomes the baseline of the next one. Losing one 5-minute interval after a
+ *   collector restart is the price of never billing an interval nobody vouched for.
+ * - A `quarantined` reading (an impossible rate, a counter glitch) is not billed either.
+ * - InfluxDB 1.x has no unsigned integers: a negative stored counter is a Counter64 above 2^63−1,
+ *   read back by adding 2^64.
+ */
+import type { CounterSample } from './usage.js';
+
+/** One stored `interface` reading, as read back from InfluxDB. */
+export interface InterfaceReading {
+  readonly timeMs: number;
+  readonly inOctets: bigint | null;
+  readonly outOctets: bigint | null;
+  /** The collector wrote `in_bps` or `out_bps`: it vouched for the interval. */
+  readonly hasRate: boolean;
+  readonly quarantined: boolean;
+}
+
+/** The samples, with what the conversion decided along the way. */
+export interface CounterReadings {
+  readonly samples: readonly CounterSample[];
+  /** Counter wraps unwrapped (per direction). */
+  readonly wraps: number;
+  /** Readings without both counters, left out. */
+  readonly incomplete: number;
+}
+
+const TWO_POW_32 = 1n << 32n;
+const TWO_POW_64 = 1n << 64n;
+
+function unsigned(value: bigint): bigint {
+  return value < 0n ? value + TWO_POW_64 : value;
+}
+
+/** The modulus of the wrap from `previous`: 2^32 for a value that fits 32 bits, else 2^64. */
+function wrapModulus(previous: bigint): bigint {
+  return previous < TWO_POW_32 ? TWO_POW_32 : TWO_POW_64;
+}
+
+/**
+ * Turns readings into counter samples: sorted by time, one per instant (the last reading of an
+ * instant wins), wraps unwrapped, resets and quarantined readings flagged.
+ */
+export function countersFromReadings(readings: readonly InterfaceReading[]): CounterReadings {
+  const byTime = new Map<number, InterfaceReading>();
+  let incomplete = 0;
+  for (const reading of readings) {
+    if (reading.inOctets === null || reading.outOctets === null) {
+      incomplete++;
+      continue;
+    }
+    byTime.set(reading.timeMs, reading);
+  }
+  const sorted = [...byTime.values()].sort((a, b) => a.timeMs - b.timeMs);
+  const samples: CounterSample[] = [];
+  let wraps = 0;
+  let inOffset = 0n;
+  let outOffset = 0n;
+  let previousIn: bigint | null = null;
+  let previousOut: bigint | null = null;
+  for (const reading of sorted) {
+    const rawIn = unsigned(reading.inOctets ?? 0n);
+    const rawOut = unsigned(reading.outOctets ?? 0n);
+    const first = previousIn === null || previousOut === null;
+    const reset = !first && !reading.hasRate && !reading.quarantined;
+    if (!first && reading.hasRate && !reading.quarantined) {
+      if (previousIn !== null && rawIn < previousIn) {
+        inOffset += wrapModulus(previousIn);
+        wraps++;
+      }
+      if (previousOut !== null && rawOut < previousOut) {
+        outOffset += wrapModulus(previousOut);
+        wraps++;
+      }
+    }
+    samples.push({
+      timeMs: reading.timeMs,
+      inOctets: rawIn + inOffset,
+      outOctets: rawOut + outOffset,
+      reset,
+      quarantined: !first && reading.quarantined,
+    });
+    previousIn = rawIn;
+    previousOut = rawOut;
+  }
+  return { samples, wraps, incomplete };
+}

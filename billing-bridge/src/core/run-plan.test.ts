@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { PricePlan, Sla } from '@faultline/shared';
+import { billCustomer, type ServiceBillInput } from './customer-bill.js';
+import { linesHash, planRun } from './run-plan.js';
+import { bucketUsage, type CounterSample } from './usage.js';
+
+const MIN = 60_000;
+// A 1-hour "period" keeps the tables small: 12 buckets of 5 minutes.
+const PERIOD = { startMs: 0, endMs: 60 * MIN };
+const BURST: PricePlan = {
+  id: 'burst',
+  type: 'percentile95',
+  monthlyCharge: '100.00',
+  commitMbps: 1,
+  overagePerMbps: '10.00',
+  direction: 'in',
+};
+const GOLD: Sla = {
+  id: 'gold',
+  tiers: [
+    { belowPercent: 99.95, creditPercent: 10 },
+    { belowPercent: 90, creditPercent: 25 },
+  ],
+  creditCapPercent: 50,
+};
+
+/** Polls every 5 minutes at `mbps` inbound, for the given minutes of the hour. */
+function polls(mbps: bigint, minutes: readonly number[]): CounterSample[] {
+  const perPoll = (mbps * 1_000_000n * 300n) / 8n;
+  return minutes.map((minute, i) => ({
+    timeMs: minute * MIN,
+    inOctets: BigInt(i) * perPoll,
+    outOctets: 0n,
+    reset: false,
+    quarantined: false,
+  }));
+}
+
+const FULL_HOUR = Array.from({ length: 13 }, (_, i) => i * 5);
+
+function service(samples: CounterSample[], outages: ServiceBillInput['outages'] = []) {
+  return {
+    serviceId: 's1',
+    plan: BURST,
+    sla: GOLD,
+    usage: bucketUsage(PERIOD, samples),
+    outages,
+  };
+}
+
+function bill(services: ServiceBillInput[], minCoveragePercent = 90) {
+  return billCustomer({
+    currency: 'EUR',
+    period: PERIOD,
+    services,
+    minCoveragePercent,
+    nowMs: PERIOD.endMs,
+  });
+}
+
+describe('billCustomer', () => {
+  it('rates usage, credits outages and keys every line', () => {
+    const result = bill([
+      service(polls(3n, FULL_HOUR), [
+        { id: '7', startMs: 0, endMs: 3 * MIN, inMaintenance: false },
+        { id: '8', startMs: 10 * MIN, endMs: 40 * MIN, inMaintenance: true },
+      ]),
+    ]);
+    expect(result.lines.map((l) => [l.key, l.kind, l.status, l.amountMinor])).toEqual([
+      ['s1/charge/burst/0', 'charge', 'billed', 10000n],
+      ['s1/overage/burst/0', 'overage', 'billed', 2000n], // (3 − 1) Mbps × 10.00
+      ['s1/credit/gold', 'credit', 'billed', -1000n], // 95 % < 99.95 → 10 % of 100.00
+    ]);
+    expect(result.services[0]?.availability.maintenanceOutageIds).toEqual(['8']);
+  });
+
+  it.each([
+    { minutes: FULL_HOUR.slice(0, 12), status: 'billed' }, // 11 of 12 buckets: 91.7 %
+    { minutes: FULL_HOUR.slice(0, 11), status: 'held' }, // 10 of 12: 83.3 %
+  ])('holds the overage when coverage is below the threshold ($status)', ({ minutes, status }) => {
+    const result = bill([service(polls(3n, minutes))]);
+    expect(result.lines.find((l) => l.kind === 'overage')?.status).toBe(status);
+    expect(result.lines.find((l) => l.kind === 'charge')?.status).toBe('billed');
+  });
+});
+
+describe('planRun', () => {
+  const first = bill([service(polls(3n, FULL_HOUR))]).lines;
+
+  it('writes the bill on the first run, and nothing when the bill is the same', () => {
+    const plan = planRun(first, null, 're-run');
+    expect(plan).toEqual({ kind: 'first', lines: first, targetHash: linesHash(first) });
+    const again = planRun(
+      bill([service(polls(3n, FULL_HOUR))]).lines,
+      {
+        latestTargetHash: plan.targetHash,
+        billedByKey: new Map(),
+      },
+      're-run',
+    );
+    expect(again.kind).toBe('unchanged');
+  });
+
+  it('adjusts by key when late data changes the bill, and repeats held lines', () => {
+    const billed = new Map(first.map((l) => [l.key, l.amountMinor]));
+    const changed = bill([service(polls(5n, FULL_HOUR))]).lines;
+    const plan = planRun(
+      changed,
+      { latestTargetHash: linesHash(first), billedByKey: billed },
+      'late data',
+    );
+    expect(plan.kind).toBe('adjusted');
+    if (plan.kind !== 'adjusted') return;
+    expect(plan.lines.map((l) => [l.key, l.kind, l.amountMinor])).toEqual([
+      ['s1/overage/burst/0', 'adjustment', 2000n], // 20.00 → 40.00
+    ]);
+    expect(plan.lines[0]?.evidence).toEqual({
+      kind: 'manual',
+      reason: 'late data: s1/overage/burst/0 billed 20.00, recomputed 40.00',
+    });
+
+    const thin = bill([service(polls(5n, FULL_HOUR.slice(0, 8)))]).lines;
+    const held = planRun(
+      thin,
+      { latestTargetHash: linesHash(first), billedByKey: billed },
+      'late data',
+    );
+    if (held.kind !== 'adjusted') throw new Error('expected adjustments');
+    expect(held.lines.map((l) => [l.key, l.kind, l.status, l.amountMinor])).toEqual([
+      ['s1/overage/burst/0', 'adjustment', 'billed', -2000n],
+      ['s1/overage/burst/0', 'overage', 'held', 4000n],
+    ]);
+  });
+
+  it('hashes canonically: key order and bigint do not matter', () => {
+    const [line] = first;
+    if (line === undefined) throw new Error('no line');
+    const reordered = Object.fromEntries(Object.entries(line).reverse()) as typeof line;
+    expect(linesHash([reordered])).toBe(linesHash([line]));
+    expect(linesHash([{ ...line, amountMinor: line.amountMinor + 1n }])).not.toBe(
+      linesHash([line]),
+    );
+  });
+});
