@@ -14,7 +14,6 @@ import {
   loadScenarioFile,
 } from './adapters/scenario-files.js';
 import { createTrapSender, type OutgoingTrap } from './adapters/trap-sender.js';
-import { sendTrapStorm } from './adapters/trap-storm.js';
 import { handleControlMessage } from './control-handler.js';
 import { controlTopic } from './core/control.js';
 import { readInterface, sysUpTimeTicks } from './core/counters.js';
@@ -27,9 +26,9 @@ import {
 import { flappablePorts, planFlap, type FlapPlan } from './core/flaps.js';
 import { linkPeer, reachableDevices } from './core/reachability.js';
 import type { ScenarioAction } from './core/scenario.js';
-import { stormPacket } from './core/storm-traps.js';
 import { trapCommunity } from './core/trap-community.js';
 import { createScenarioRunner, type ScenarioRun } from './scenario-runner.js';
+import { createStormRunner } from './storm-runner.js';
 import { createTelemetrySource } from './telemetry-source.js';
 
 type Device = Config['devices'][number];
@@ -109,7 +108,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const poweredOff = new Set<string>();
   /** Received optical power forced by scenarios, by device and interface. */
   const forcedDbm = new Map<string, number>();
-  const storms = new Set<AbortController>();
+  const storms = createStormRunner({ target: trapTarget, logger });
   let reachable = new Set<string>();
   let mqttLink: MqttLink | undefined;
   let running = false;
@@ -246,32 +245,22 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     }, downForMs);
   };
 
-  const storm = async (action: Extract<ScenarioAction, { action: 'trapStorm' }>): Promise<void> => {
+  const storm = (action: Extract<ScenarioAction, { action: 'trapStorm' }>): void => {
     const device = deviceOf(action.device);
     if (!reachable.has(device.name)) {
       logger.info({ device: device.name }, 'trap storm lost: device cut off');
       return;
     }
-    const controller = new AbortController();
-    storms.add(controller);
-    try {
-      const result = await sendTrapStorm({
-        ratePerS: action.rate,
-        count: action.count,
-        sourceAddress: device.address,
-        target: trapTarget,
-        signal: controller.signal,
-        packet: stormPacket({
-          community: trapCommunity(config, device),
-          upTimeTicks: sysUpTimeTicks(stateOf(device.name), clock()),
-          trap: action.trap,
-          ifIndex: device.interfaces.find((i) => i.name === action.interface)?.ifIndex,
-        }),
-      });
-      logger.info({ device: device.name, ...result }, 'trap storm ended');
-    } finally {
-      storms.delete(controller);
-    }
+    storms.start({
+      device: device.name,
+      sourceAddress: device.address,
+      community: trapCommunity(config, device),
+      upTimeTicks: sysUpTimeTicks(stateOf(device.name), clock()),
+      trap: action.trap,
+      ifIndex: device.interfaces.find((i) => i.name === action.interface)?.ifIndex,
+      ratePerS: action.rate,
+      count: action.count,
+    });
   };
 
   const perform = async (action: ScenarioAction, speedup: number): Promise<void> => {
@@ -287,9 +276,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         return;
       case 'trapStorm':
         // The storm runs beside the timeline: later steps keep their times.
-        storm(action).catch((error: unknown) => {
-          logger.warn({ err: error, device: action.device }, 'trap storm failed');
-        });
+        storm(action);
         return;
       case 'optics': {
         deviceOf(action.device);
@@ -481,7 +468,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       running = false;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const controller of storms) controller.abort();
+      storms.abortAll();
       await runner.cancelAll();
       await mqttLink?.close();
       mqttLink = undefined;

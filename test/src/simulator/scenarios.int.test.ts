@@ -15,6 +15,8 @@ const CLI = fileURLToPath(new URL('../../../simulator/dist/cli.js', import.meta.
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
 const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
+const AUTHENTICATION_FAILURE = '1.3.6.1.6.3.1.1.5.5';
+const COLD_START = '1.3.6.1.6.3.1.1.5.1';
 const IF_INDEX = '1.3.6.1.2.1.2.2.1.1';
 const SHIPPED = [
   'congestion',
@@ -62,7 +64,8 @@ describe('scenarios', () => {
 
   beforeEach(async () => {
     config = await isolatedExampleConfig();
-    traps = await listenForTraps();
+    // Large enough for the trap-storm scenario, sent from this same process.
+    traps = await listenForTraps({ recvBufferSize: 4 * 1024 * 1024 });
     prefix = uniqueName('sim');
     simulator = createSimulator({
       config,
@@ -114,6 +117,43 @@ describe('scenarios', () => {
     });
     expect(await sysName('agg-2')).toBe('agg-2');
     expect(await sysName('access-3')).toBe('access-3');
+  });
+
+  it('silences access-2 in device-reboot, then boots it with a coldStart', async () => {
+    const coldStarts = (): number =>
+      traps.received.filter(
+        (d) =>
+          d.address === config.devices.find((x) => x.name === 'access-2')?.address &&
+          d.buffer.includes(berOid(COLD_START)),
+      ).length;
+    await vi.waitFor(() => {
+      expect(coldStarts()).toBe(1);
+    });
+    // 45 s of silence at 15x: 3 s.
+    await simulator.runScenario('device-reboot', { speedup: 15 });
+    expect(simulator.isReachable('access-2')).toBe(false);
+    await expect(sysName('access-2')).rejects.toThrow(/Timeout/);
+    await vi.waitFor(
+      () => {
+        expect(coldStarts()).toBe(2);
+      },
+      { timeout: 10_000 },
+    );
+    expect(await sysName('access-2')).toBe('access-2');
+  });
+
+  it('storms from access-2 in trap-storm: all 30,000 authenticationFailure traps arrive', async () => {
+    const run = await simulator.runScenario('trap-storm');
+    await run.done;
+    const access2 = config.devices.find((d) => d.name === 'access-2')?.address;
+    const oid = berOid(AUTHENTICATION_FAILURE);
+    await vi.waitFor(
+      () => {
+        const storm = traps.received.filter((d) => d.address === access2 && d.buffer.includes(oid));
+        expect(storm).toHaveLength(30_000);
+      },
+      { timeout: 20_000 },
+    );
   });
 
   it('rejects an unknown scenario by name, listing the known ones', async () => {
