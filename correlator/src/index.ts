@@ -13,4 +13,4 @@ export * from './core/incidents.js';
 export * from './core/jobs.js';
 export * from './core/maintenance.js';
 // Incident actions for the api: functions taking a pg pool.
-export * from './use-cases/incident-actions.js';
+export * from './adapters/incident-actions-pg.js';

@@ -6,7 +6,7 @@ import {
   incidentParams,
   rowToIncident,
   type IncidentRow,
-} from '../adapters/correlation-pg.js';
+} from './correlation-pg.js';
 import { jobsForChanges, TICKETS_QUEUE, type OutboxJob } from '../core/jobs.js';
 
 /**

@@ -5,7 +5,7 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { vi } from 'vitest';
-import { createCorrelator } from '@faultline/correlator';
+import { NOTIFICATIONS_QUEUE, TICKETS_QUEUE, createCorrelator } from '@faultline/correlator';
 import {
   EVENTS_QUEUE,
   EVENT_BATCH_JOB,
@@ -46,6 +46,15 @@ export interface IncidentHarness {
   addBatch(events: FaultEvent[], jobId?: string): Promise<Job>;
   waitForJob(job: Job): Promise<void>;
   query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Waits until everything decided before it has run its course: a marker alarm on a device of its
+   * own goes through the events queue, the hold, a correlation step (which also sees every alarm
+   * before it), the outbox and a push; then the tickets and notifications queues drain. Markers are
+   * titled `barrier N`; `pushes`, `incidents` and `tickets` below leave them out.
+   */
+  barrier(): Promise<void>;
+  /** Pushes other than the barriers'. */
+  realPushes(): Push[];
   close(): Promise<void>;
 }
 
@@ -114,6 +123,13 @@ export async function createIncidentHarness(
   const queue = new Queue(EVENTS_QUEUE, { connection: redis, prefix: settings.prefix });
   queue.on('error', () => undefined);
   const correlators: Component[] = [];
+  const jobQueues = [TICKETS_QUEUE, NOTIFICATIONS_QUEUE].map((name) => {
+    const jobQueue = new Queue(name, { connection: redis, prefix: settings.prefix });
+    jobQueue.on('error', () => undefined);
+    return jobQueue;
+  });
+  let barriers = 0;
+  const isBarrier = (push: Push) => push.body.incident.title.startsWith('barrier ');
 
   return {
     settings,
@@ -156,7 +172,52 @@ export async function createIncidentHarness(
       const result = await db.query<T>(sql, params);
       return result.rows;
     },
+    async barrier() {
+      barriers += 1;
+      const title = `barrier ${String(barriers)}`;
+      await queue.add(EVENT_BATCH_JOB, {
+        events: [
+          {
+            id: eventId('barrier'),
+            source: 'system',
+            device: `barrier-${String(barriers)}`,
+            deviceKnown: false,
+            type: 'barrier',
+            severity: 'warning',
+            timeMs: Date.now(),
+            reductionKey: `barrier:${String(barriers)}`,
+            description: title,
+            details: {},
+          },
+        ],
+      });
+      await vi.waitFor(
+        () => {
+          if (!pushes.some((push) => push.body.incident.title === title))
+            throw new Error(`${title} not pushed yet`);
+        },
+        { timeout: 30_000, interval: 20 },
+      );
+      await vi.waitFor(
+        async () => {
+          for (const jobQueue of jobQueues) {
+            const counts = await jobQueue.getJobCounts(
+              'waiting',
+              'active',
+              'delayed',
+              'prioritized',
+            );
+            const pending = Object.values(counts).reduce((sum, n) => sum + n, 0);
+            if (pending > 0)
+              throw new Error(`${jobQueue.name} has ${String(pending)} jobs pending`);
+          }
+        },
+        { timeout: 30_000, interval: 20 },
+      );
+    },
+    realPushes: () => pushes.filter((push) => !isBarrier(push)),
     async close() {
+      for (const jobQueue of jobQueues) await jobQueue.close();
       for (const correlator of correlators.reverse()) {
         await correlator.stop().catch(() => undefined);
       }
