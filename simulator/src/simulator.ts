@@ -23,11 +23,12 @@ import {
   type DeviceInput,
   type DeviceState,
 } from './core/device-state.js';
-import { flappablePorts, planFlap, type FlapPlan } from './core/flaps.js';
+import { flappablePorts } from './core/flaps.js';
 import { linkPeer, reachableDevices } from './core/reachability.js';
 import type { ScenarioAction } from './core/scenario.js';
 import { trapCommunity } from './core/trap-community.js';
 import { createScenarioRunner, type ScenarioRun } from './scenario-runner.js';
+import { startDemoFlaps } from './demo-flaps.js';
 import { createStormRunner } from './storm-runner.js';
 import { createTelemetrySource } from './telemetry-source.js';
 
@@ -318,39 +319,6 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       logger: logger.child({ device: device.name }),
     });
 
-  const flappable = flappablePorts(config);
-
-  const runFlap = (plan: FlapPlan): void => {
-    const { device, ifName } = plan.port;
-    setCable(device, ifName, false)
-      .then(() => {
-        later(() => {
-          if (!running) return;
-          setCable(device, ifName, true).catch((error: unknown) => {
-            logger.warn({ err: error, device, ifName }, 'flap failed to restore the link');
-          });
-        }, plan.downForMs);
-      })
-      .catch((error: unknown) => {
-        logger.warn({ err: error, device, ifName }, 'flap failed');
-      })
-      .finally(scheduleFlap);
-  };
-
-  function scheduleFlap(): void {
-    const faults = deps.faults;
-    if (faults === undefined || !running) return;
-    const candidates = flappable.filter((p) => isUp(p.device, p.ifName));
-    const plan = planFlap(candidates, faults.meanIntervalMs, [random(), random(), random()]);
-    if (plan === undefined) {
-      later(scheduleFlap, faults.meanIntervalMs);
-      return;
-    }
-    later(() => {
-      if (running) runFlap(plan);
-    }, plan.delayMs);
-  }
-
   const telemetry = createTelemetrySource({
     config,
     stateOf,
@@ -461,7 +429,18 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
           logger.warn({ err: outcome.reason }, 'coldStart trap failed');
         }
       }
-      scheduleFlap();
+      if (deps.faults !== undefined) {
+        startDemoFlaps({
+          ports: flappablePorts(config),
+          meanIntervalMs: deps.faults.meanIntervalMs,
+          random,
+          isUp,
+          setLink: setCable,
+          later,
+          isRunning: () => running,
+          logger,
+        });
+      }
       scheduleTelemetry();
     },
     async stop() {
