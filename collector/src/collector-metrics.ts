@@ -1,6 +1,7 @@
 import type { ComponentMetric } from '@faultline/shared';
 import type { EventQueue } from './adapters/event-queue.js';
 import type { InfluxWriter } from './adapters/influx-writer.js';
+import type { LoadedMibs } from './adapters/mib-loader.js';
 import type { MqttSubscriber } from './adapters/mqtt-subscriber.js';
 import type { SnmpPoller } from './adapters/snmp-poller.js';
 import type { TrapReceiver } from './adapters/trap-receiver.js';
@@ -23,6 +24,7 @@ export interface MetricSources {
   readonly thresholds: ThresholdPipeline;
   readonly reachability: ReachabilityPipeline;
   readonly authFailures: AuthFailurePipeline;
+  readonly mibs: LoadedMibs;
 }
 
 const metric = (
@@ -63,6 +65,18 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       'traps_unauthorized_total',
       'Notifications that failed authorization: unknown community or user, wrong key.',
       traps?.unauthorized,
+    ),
+    metric(
+      'mib_modules_loaded',
+      'Vendor MIB modules loaded from snmp.mibDirs at start.',
+      parts?.mibs.modules.length,
+      'gauge',
+    ),
+    metric(
+      'mib_files_skipped',
+      'Files in snmp.mibDirs skipped at start (not a MIB, missing imports, parse error).',
+      parts?.mibs.skipped.length,
+      'gauge',
     ),
     metric(
       'trap_auth_failure_events_total',

@@ -6,6 +6,7 @@ import { createDeadLetterStore, telemetryDeadLetterKey } from './adapters/dead-l
 import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
 import { createInfluxWriter, type InfluxWriter } from './adapters/influx-writer.js';
 import { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
+import { loadMibs, type LoadedMibs } from './adapters/mib-loader.js';
 import { usersWithoutCipher } from './adapters/snmp-users.js';
 import { createTrapReceiver, type TrapReceiver } from './adapters/trap-receiver.js';
 import {
@@ -77,6 +78,7 @@ interface Running {
   readonly thresholds: ThresholdPipeline;
   readonly reachability: ReachabilityPipeline;
   readonly authFailures: AuthFailurePipeline;
+  readonly mibs: LoadedMibs;
 }
 
 /**
@@ -116,6 +118,8 @@ export function createCollector(deps: CollectorDeps): Collector {
           `SNMPv3 users ${noCipher.join(', ')} use DES, which this Node.js cannot run without --openssl-legacy-provider`,
         );
       }
+      // Before anything connects: an unreadable MIB folder is a start error.
+      const mibs = await loadMibs(config.snmp.mibDirs, logger.child({ part: 'mibs' }));
       const queue = createEventQueue({
         redisUrl: settings.redisUrl,
         prefix: settings.prefix,
@@ -154,6 +158,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       const traps = createTrapPipeline({
         inventory,
         definitions,
+        names: mibs.names,
         sink: queue,
         logger: logger.child({ part: 'traps' }),
       });
@@ -246,6 +251,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         thresholds,
         reachability,
         authFailures,
+        mibs,
       };
     },
     async stop() {

@@ -102,6 +102,23 @@ declare module 'net-snmp' {
       on(event: 'close', listener: () => void): this;
     }
 
+    /** One definition of a parsed MIB module, as the library's parser leaves it. */
+    interface MibEntry {
+      ObjectName?: string;
+      OID?: string;
+      MACRO?: string;
+    }
+
+    /** The library's MIB parser with its translations. */
+    interface ModuleStore {
+      loadFromFile(fileName: string): void;
+      getModule(moduleName: string): Record<string, MibEntry> | undefined;
+      getModules(includeBase: boolean): Record<string, Record<string, MibEntry>>;
+      getModuleNames(includeBase: boolean): string[];
+    }
+
+    function createModuleStore(options?: { baseModules?: string[] }): ModuleStore;
+
     const SecurityLevel: {
       readonly noAuthNoPriv: number;
       readonly authNoPriv: number;

@@ -1,6 +1,7 @@
 import type { Logger } from '@faultline/shared';
 import type { EventDefinitionTable } from '../core/event-definitions.js';
 import type { Inventory } from '../core/inventory.js';
+import type { OidNames } from '../core/oid-names.js';
 import { trapToEvent, type Notification } from '../core/trap-to-event.js';
 import type { EventSink } from '../ports.js';
 
@@ -13,12 +14,14 @@ export interface TrapPipeline {
 export function createTrapPipeline(deps: {
   readonly inventory: Inventory;
   readonly definitions: EventDefinitionTable;
+  /** MIB names for the event details (built-in and vendor MIBs). */
+  readonly names?: OidNames;
   readonly sink: EventSink;
   readonly logger: Logger;
 }): TrapPipeline {
   return {
     handle(notification) {
-      const event = trapToEvent(notification, deps.inventory, deps.definitions);
+      const event = trapToEvent(notification, deps.inventory, deps.definitions, deps.names);
       deps.logger.debug(
         {
           eventId: event.id,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERIC_TRAP_OIDS, mergeEventDefinitions } from './event-definitions.js';
 import { createInventory } from './inventory.js';
 import { testInventoryConfig } from './testing/fixtures.js';
+import { createOidNames } from './oid-names.js';
 import { trapToEvent, v1TrapOid, v2Varbinds, type Notification } from './trap-to-event.js';
 import { SnmpType, type RawVarbind } from './varbind.js';
 
@@ -313,5 +314,33 @@ describe('trapToEvent', () => {
       expect(varbinds[1]?.value).toBe(GENERIC_TRAP_OIDS.linkUp);
       expect(varbinds[0]?.value).toBe(999);
     });
+  });
+});
+
+describe('trapToEvent with MIB names', () => {
+  const names = createOidNames([
+    ['1.3.6.1.4.1.8072.9.9', 'ACME-MIB::acmeFanFailure'],
+    ['1.3.6.1.2.1.2.2.1.1', 'IF-MIB::ifIndex'],
+    ['1.3.6.1.2.1.1.3', 'SNMPv2-MIB::sysUpTime'],
+  ]);
+
+  it('names the trap and its varbinds in the details, and an unknown trap in its description', () => {
+    const event = trapToEvent(
+      v2('1.3.6.1.4.1.8072.9.9', [ifIndex(3)]),
+      inventory,
+      definitions,
+      names,
+    );
+    expect(event.description).toBe(
+      'Unknown trap ACME-MIB::acmeFanFailure (1.3.6.1.4.1.8072.9.9) from core-1',
+    );
+    expect(event.type).toBe('1.3.6.1.4.1.8072.9.9');
+    expect(event.details).toMatchObject({ trapName: 'ACME-MIB::acmeFanFailure' });
+    expect((event.details.varbinds as { name?: string }[]).map((v) => v.name)).toEqual([
+      'SNMPv2-MIB::sysUpTime.0',
+      undefined,
+      'IF-MIB::ifIndex.3',
+    ]);
+    expect(validator.check(event).ok).toBe(true);
   });
 });

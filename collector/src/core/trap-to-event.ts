@@ -7,6 +7,7 @@ import {
 } from './event-definitions.js';
 import { normalizeAddress, type Inventory } from './inventory.js';
 import { normalizeOid } from './oid.js';
+import { NO_OID_NAMES, type OidNames } from './oid-names.js';
 import { SnmpType, varbindDetail, varbindText, type RawVarbind } from './varbind.js';
 
 /** SNMPv2-MIB sysUpTime.0, the first varbind of every v2 notification. */
@@ -109,12 +110,14 @@ function clip(text: string, max: number): string {
  * Turns a received notification into an event. The device is the configured one whose address is
  * the packet's source, else the v1 agent-addr or snmpTrapAddress.0; an unknown sender becomes an
  * event with the source address as device and `deviceKnown: false`. A trap no definition covers
- * still becomes an event: type = the trap OID, severity indeterminate.
+ * still becomes an event: type = the trap OID, severity indeterminate, described by its MIB name
+ * when one is loaded. The trap OID and every varbind carry their MIB name in the details.
  */
 export function trapToEvent(
   notification: Notification,
   inventory: Inventory,
   definitions: EventDefinitionTable,
+  names: OidNames = NO_OID_NAMES,
 ): FaultEvent {
   const varbinds = v2Varbinds(notification);
   const trapOid = trapOidOf(varbinds);
@@ -141,17 +144,26 @@ export function trapToEvent(
     : clip(`trap:${oid}:${device}`, LIMITS.key);
   const clearKey = render(compiled?.clearKey, LIMITS.key);
   const component = render(compiled?.component, LIMITS.component);
+  const trapName = trapOid === undefined ? undefined : names.nameOf(oid);
   const description = compiled
     ? render(compiled.description, LIMITS.description)
-    : clip(`Unknown trap ${oid} from ${device}`, LIMITS.description);
+    : clip(
+        `Unknown trap ${trapName === undefined ? oid : `${trapName} (${oid})`} from ${device}`,
+        LIMITS.description,
+      );
 
   const details: Record<string, unknown> = {
     snmpVersion: notification.version,
     pdu: notification.pdu,
     trapOid: oid,
+    ...(trapName === undefined ? {} : { trapName }),
     sourceAddress: normalizeAddress(notification.sourceAddress),
     sourcePort: notification.sourcePort,
-    varbinds: varbinds.map(varbindDetail),
+    varbinds: varbinds.map((varbind) => {
+      const detail = varbindDetail(varbind);
+      const name = names.nameOf(varbind.oid);
+      return name === undefined ? detail : { ...detail, name };
+    }),
   };
   if (trapOid === undefined) details.trapOidMissing = true;
   if (notification.requestId !== undefined) details.requestId = notification.requestId;

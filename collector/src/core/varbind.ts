@@ -13,6 +13,8 @@ export interface RawVarbind {
 /** A varbind as carried in event details: JSON-safe, with the type by name. */
 export interface VarbindDetail {
   readonly oid: string;
+  /** The MIB name (`IF-MIB::ifOperStatus.3`), when a loaded MIB defines the OID. */
+  readonly name?: string;
   readonly type: string;
   readonly value: string | number | boolean | null;
 }
