@@ -1,1 +1,8 @@
 export * from './core/index.js';
+export { createBillingBridge, DEFAULT_MIN_COVERAGE_PERCENT } from './billing-bridge.js';
+export type { BillingBridge, BillingBridgeDeps } from './billing-bridge.js';
+export { createBillingRuns } from './app/billing-runs.js';
+export type { BillingRuns, BillingRunsDeps, RunOutcome } from './app/billing-runs.js';
+export { createBillingStore } from './adapters/billing-store-pg.js';
+export type { BillingStore, StoredRun } from './adapters/billing-store-pg.js';
+export { createInfluxReadings } from './adapters/influx-readings.js';

@@ -1,0 +1,275 @@
+/**
+ * Billing runs and lines in PostgreSQL (tables of migration billing_001), and the outages the
+ * correlator records (migration 002).
+ */
+import type pg from 'pg';
+import type { BillingExportLine, BillingExportRun } from '@faultline/shared';
+import {
+  formatMinor,
+  formatPriceMinor,
+  linesHash,
+  parseExact,
+  type BillLine,
+  type OutageRecord,
+  type PreviousRuns,
+  type PreviousUsage,
+  type Reconciliation,
+  type RunPlan,
+} from '../core/index.js';
+
+/** The identity of a customer's period. */
+export interface RunScope {
+  readonly customerId: string;
+  readonly period: string;
+  readonly periodStartMs: number;
+  readonly periodEndMs: number;
+  readonly currency: string;
+}
+
+/** What was written (or found) for a run. */
+export interface StoredRun {
+  readonly run: BillingExportRun;
+  readonly lines: readonly BillingExportLine[];
+  /** False when the bill was unchanged and the latest run stands. */
+  readonly created: boolean;
+}
+
+/** The store of billing runs. */
+export interface BillingStore {
+  readOutages(customerId: string, fromMs: number, toMs: number): Promise<OutageRecord[]>;
+  /** The usage the latest run of a period reported, by service (empty without a run). */
+  readUsage(customerId: string, period: string): Promise<Map<string, PreviousUsage>>;
+  /**
+   * Under a per-customer-period lock: reads what earlier runs billed, asks `decide` for the plan
+   * and writes it as a new run version, or returns the latest run when the bill is unchanged.
+   */
+  commitRun(
+    scope: RunScope,
+    requestedBy: string,
+    decide: (previous: PreviousRuns | null) => { plan: RunPlan; reconciliation: Reconciliation },
+  ): Promise<StoredRun>;
+  readRun(runId: string): Promise<StoredRun | null>;
+}
+
+const OUTAGES = `
+  SELECT id::text AS id, service_id, ticket_id, started_at, ended_at, in_maintenance
+  FROM outages
+  WHERE customer_id = $1 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $2)
+  ORDER BY id`;
+
+const LATEST_RUN = `
+  SELECT id, version, target_hash, reconciliation FROM billing_runs
+  WHERE customer_id = $1 AND period = $2 ORDER BY version DESC LIMIT 1`;
+
+const BILLED_BY_KEY = `
+  SELECT l.line_key, sum(l.amount_minor)::text AS billed
+  FROM billing_lines l JOIN billing_runs r ON r.id = l.run_id
+  WHERE r.customer_id = $1 AND r.period = $2 AND l.status = 'billed'
+  GROUP BY l.line_key`;
+
+const INSERT_RUN = `
+  INSERT INTO billing_runs (id, customer_id, period, period_start, period_end, version, currency,
+    content_hash, target_hash, total_billed_minor, total_billed, total_held, line_count,
+    held_count, requested_by, reconciliation, created_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17)`;
+
+const INSERT_LINE = `
+  INSERT INTO billing_lines (run_id, line_no, line_key, customer_id, service_id, kind, status,
+    description, quantity, unit_price_minor, unit_price, period_fraction, amount_minor, amount,
+    currency, evidence, coverage)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb)`;
+
+const SELECT_RUN = `
+  SELECT id, customer_id, period, period_start, period_end, version, currency, content_hash,
+    total_billed::text AS total_billed, total_held::text AS total_held, created_at
+  FROM billing_runs WHERE id = $1`;
+
+const SELECT_LINES = `
+  SELECT line_no, line_key, service_id, kind, status, description, quantity,
+    unit_price::text AS unit_price, period_fraction, amount::text AS amount, currency
+  FROM billing_lines WHERE run_id = $1 ORDER BY line_no`;
+
+function bigintJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? item.toString() : item,
+  );
+}
+
+/** The unit price of a stored line in major units ("4.50", "0.0125"). */
+function unitPrice(line: BillLine): string {
+  const minor = parseExact(line.unitPriceMinor);
+  if (minor === null) throw new Error(`unreadable unit price ${line.unitPriceMinor}`);
+  return formatPriceMinor(minor, line.currency);
+}
+
+function runFromRow(row: Record<string, unknown>): BillingExportRun {
+  return {
+    id: String(row.id),
+    customerId: String(row.customer_id),
+    period: String(row.period),
+    periodStart: (row.period_start as Date).toISOString(),
+    periodEnd: (row.period_end as Date).toISOString(),
+    version: Number(row.version),
+    currency: String(row.currency),
+    contentHash: String(row.content_hash),
+    totalBilled: String(row.total_billed),
+    totalHeld: String(row.total_held),
+    createdAt: (row.created_at as Date).toISOString(),
+  };
+}
+
+function lineFromRow(row: Record<string, unknown>): BillingExportLine {
+  return {
+    lineNo: Number(row.line_no),
+    lineKey: String(row.line_key),
+    serviceId: String(row.service_id),
+    kind: String(row.kind) as BillingExportLine['kind'],
+    status: String(row.status) as BillingExportLine['status'],
+    description: String(row.description),
+    quantity: String(row.quantity),
+    unitPrice: String(row.unit_price),
+    periodFraction: String(row.period_fraction),
+    amount: String(row.amount),
+    currency: String(row.currency),
+  };
+}
+
+/** Creates the store on a pool. */
+export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): BillingStore {
+  const { pool } = deps;
+
+  async function readRun(runId: string, client: pg.ClientBase | pg.Pool = pool) {
+    const runs = await client.query(SELECT_RUN, [runId]);
+    const row = runs.rows[0] as Record<string, unknown> | undefined;
+    if (row === undefined) return null;
+    const lines = await client.query(SELECT_LINES, [runId]);
+    return {
+      run: runFromRow(row),
+      lines: lines.rows.map((line) => lineFromRow(line as Record<string, unknown>)),
+      created: false,
+    };
+  }
+
+  return {
+    async readOutages(customerId, fromMs, toMs) {
+      const { rows } = await pool.query(OUTAGES, [customerId, new Date(fromMs), new Date(toMs)]);
+      return rows.map((row: Record<string, unknown>) => ({
+        id: String(row.id),
+        serviceId: String(row.service_id),
+        ticketId: String(row.ticket_id),
+        startMs: (row.started_at as Date).getTime(),
+        endMs: row.ended_at === null ? null : (row.ended_at as Date).getTime(),
+        inMaintenance: row.in_maintenance === true,
+      }));
+    },
+
+    async readUsage(customerId, period) {
+      const { rows } = await pool.query(LATEST_RUN, [customerId, period]);
+      const usage = new Map<string, PreviousUsage>();
+      const report = (rows[0] as { reconciliation?: Reconciliation } | undefined)?.reconciliation;
+      for (const service of report?.usage ?? []) {
+        usage.set(service.serviceId, {
+          period,
+          inOctets: service.inOctets,
+          outOctets: service.outOctets,
+        });
+      }
+      return usage;
+    },
+
+    async commitRun(scope, requestedBy, decide) {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        // One writer per customer and period: concurrent runs see each other's result.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `billing:${scope.customerId}:${scope.period}`,
+        ]);
+        const latest = (await client.query(LATEST_RUN, [scope.customerId, scope.period]))
+          .rows[0] as { id: string; version: number; target_hash: string } | undefined;
+        let previous: PreviousRuns | null = null;
+        if (latest !== undefined) {
+          const billed = await client.query(BILLED_BY_KEY, [scope.customerId, scope.period]);
+          previous = {
+            latestTargetHash: latest.target_hash,
+            billedByKey: new Map(
+              billed.rows.map((row: Record<string, unknown>) => [
+                String(row.line_key),
+                BigInt(String(row.billed)),
+              ]),
+            ),
+          };
+        }
+        const { plan, reconciliation } = decide(previous);
+        if (plan.kind === 'unchanged' && latest !== undefined) {
+          const stored = await readRun(latest.id, client);
+          await client.query('COMMIT');
+          if (stored === null) throw new Error(`billing run ${latest.id} vanished`);
+          return stored;
+        }
+        const lines = plan.kind === 'unchanged' ? [] : plan.lines;
+        const version = (latest?.version ?? 0) + 1;
+        const runId = `${scope.customerId}/${scope.period}/v${String(version)}`;
+        const billed = lines
+          .filter((line) => line.status === 'billed')
+          .reduce((total, line) => total + line.amountMinor, 0n);
+        const held = lines
+          .filter((line) => line.status === 'held')
+          .reduce((total, line) => total + line.amountMinor, 0n);
+        await client.query(INSERT_RUN, [
+          runId,
+          scope.customerId,
+          scope.period,
+          new Date(scope.periodStartMs),
+          new Date(scope.periodEndMs),
+          version,
+          scope.currency,
+          linesHash(lines),
+          plan.targetHash,
+          billed.toString(),
+          formatMinor(billed, scope.currency),
+          formatMinor(held, scope.currency),
+          lines.length,
+          lines.filter((line) => line.status === 'held').length,
+          requestedBy,
+          bigintJson(reconciliation),
+          new Date(deps.now()),
+        ]);
+        for (const [index, line] of lines.entries()) {
+          await client.query(INSERT_LINE, [
+            runId,
+            index + 1,
+            line.key,
+            scope.customerId,
+            line.serviceId,
+            line.kind,
+            line.status,
+            line.description,
+            line.quantity,
+            line.unitPriceMinor,
+            unitPrice(line),
+            line.periodFraction,
+            line.amountMinor.toString(),
+            formatMinor(line.amountMinor, line.currency),
+            line.currency,
+            bigintJson(line.evidence),
+            line.coverage === null ? null : bigintJson(line.coverage),
+          ]);
+        }
+        const stored = await readRun(runId, client);
+        await client.query('COMMIT');
+        if (stored === null) throw new Error(`billing run ${runId} was not written`);
+        return { ...stored, created: true };
+      } catch (error) {
+        failure = new Error('billing run could not be committed', { cause: error });
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw failure;
+      } finally {
+        client.release(failure);
+      }
+    },
+
+    readRun: (runId) => readRun(runId),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The `billing` queue: a BullMQ worker that runs what the api (or a schedule) asks for, and the
+ * job schedulers that ask for each customer's run once their period has closed.
+ */
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  BILLING_QUEUE,
+  BILLING_RUN_JOB,
+  BillingRunRequestSchema,
+  createValidator,
+  type BillingRunRequest,
+  type Customer,
+  type Logger,
+} from '@faultline/shared';
+
+const validator = createValidator(BillingRunRequestSchema);
+
+/** Ids of the job schedulers this bridge owns start with this. */
+export const SCHEDULER_PREFIX = 'billing-close-';
+
+/**
+ * The cron pattern (in the customer's time zone) of a customer's scheduled run: 01:00 local on
+ * the anchor day, one hour after the period closed, so the collector's last polls and late
+ * writes are in.
+ */
+export function closePattern(customer: Customer): string {
+  return `0 1 ${String(customer.billingAnchorDay)} * *`;
+}
+
+/** Makes the schedulers match the customers: one per customer, stale ones removed. */
+export async function syncSchedulers(
+  queue: Queue,
+  customers: readonly Customer[],
+): Promise<string[]> {
+  const wanted = new Map(customers.map((c) => [`${SCHEDULER_PREFIX}${c.id}`, c]));
+  const existing = await queue.getJobSchedulers();
+  for (const scheduler of existing) {
+    if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(scheduler.key)) {
+      await queue.removeJobScheduler(scheduler.key);
+    }
+  }
+  for (const [id, customer] of wanted) {
+    const request: BillingRunRequest = { customerId: customer.id, requestedBy: 'schedule' };
+    await queue.upsertJobScheduler(
+      id,
+      { pattern: closePattern(customer), tz: customer.timeZone },
+      {
+        name: BILLING_RUN_JOB,
+        data: request,
+        opts: {
+          removeOnComplete: 100,
+          removeOnFail: 1000,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 60_000 },
+        },
+      },
+    );
+  }
+  return [...wanted.keys()];
+}
+
+/** Creates the queue the schedulers live on. */
+export function createBillingQueue(deps: {
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+}): Queue {
+  const queue = new Queue(BILLING_QUEUE, { connection: deps.connection, prefix: deps.prefix });
+  queue.on('error', (error) => {
+    deps.logger.warn({ err: error }, 'billing queue error');
+  });
+  return queue;
+}
+
+/** Creates the worker; `handle` runs one validated request. */
+export function createBillingWorker(deps: {
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  handle: (request: BillingRunRequest) => Promise<unknown>;
+}): Worker {
+  const worker = new Worker(
+    BILLING_QUEUE,
+    async (job) => {
+      if (job.name !== BILLING_RUN_JOB) throw new UnrecoverableError(`unknown job ${job.name}`);
+      const checked = validator.check(job.data);
+      if (!checked.ok) {
+        throw new UnrecoverableError(
+          `invalid billing request: ${JSON.stringify(checked.problems)}`,
+        );
+      }
+      return deps.handle(checked.value);
+    },
+    // One run at a time per process: a run reads a month of samples per service.
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
+  );
+  worker.on('error', (error) => {
+    deps.logger.warn({ err: error }, 'billing worker error');
+  });
+  worker.on('failed', (job, error) => {
+    deps.logger.error({ err: error, jobId: job?.id }, 'billing job failed');
+  });
+  return worker;
+}

@@ -1,0 +1,28 @@
+import pg from 'pg';
+import { migrate, type Logger } from '@faultline/shared';
+
+/**
+ * Creates the bridge's pool. An idle client that loses its server emits 'error' on the pool;
+ * without a listener that would crash the process, so it is logged and the pool replaces it.
+ */
+export function createPostgresPool(deps: { databaseUrl: string; logger: Logger }): pg.Pool {
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 4 });
+  pool.on('error', (error) => {
+    deps.logger.error({ err: error }, 'idle PostgreSQL connection failed');
+  });
+  return pool;
+}
+
+/** Applies pending migrations on one connection (their advisory lock is per session). */
+export async function migrateWithPool(pool: pg.Pool): Promise<string[]> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    return await migrate(client);
+  } catch (error) {
+    failure = new Error('database migration failed', { cause: error });
+    throw failure;
+  } finally {
+    client.release(failure);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The billing-run use-case: for each customer asked for, bill one closed period from InfluxDB
+ * usage and PostgreSQL outages, and commit it as a run (or find the bill unchanged).
+ */
+import type { BillingRunRequest, Config, Customer, Logger } from '@faultline/shared';
+import {
+  billCustomer,
+  periodContaining,
+  periodFromLabel,
+  periodLabel,
+  planRun,
+  previousPeriod,
+  reconcile,
+  type BillingPeriod,
+  type ServiceBillInput,
+} from '../core/index.js';
+import type { BillingStore, StoredRun } from '../adapters/billing-store-pg.js';
+import type { InterfaceReadings } from '../adapters/influx-readings.js';
+import { readServiceUsage } from './service-usage.js';
+
+/** What the use-case needs. */
+export interface BillingRunsDeps {
+  readonly config: Config;
+  readonly readings: InterfaceReadings;
+  readonly store: BillingStore;
+  readonly now: () => number;
+  /** Usage lines of services below this coverage (percent of buckets observed) are held. */
+  readonly minCoveragePercent: number;
+  readonly logger: Logger;
+}
+
+/** What happened for one customer. */
+export type RunOutcome =
+  | { readonly kind: 'run'; readonly customerId: string; readonly stored: StoredRun }
+  | {
+      readonly kind: 'skipped';
+      readonly customerId: string;
+      readonly reason: 'unknown-customer' | 'not-a-period-of-the-customer' | 'period-not-closed';
+    };
+
+/** Billing runs on demand. */
+export interface BillingRuns {
+  run(request: BillingRunRequest): Promise<RunOutcome[]>;
+}
+
+/** Creates the use-case. */
+export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
+  const { config, store } = deps;
+
+  function periodOf(customer: Customer, label: string | undefined): BillingPeriod | null {
+    if (label === undefined) {
+      return previousPeriod(
+        periodContaining(deps.now(), customer.billingAnchorDay, customer.timeZone),
+      );
+    }
+    return periodFromLabel(label, customer.billingAnchorDay, customer.timeZone);
+  }
+
+  async function runCustomer(
+    customer: Customer,
+    period: BillingPeriod,
+    requestedBy: string,
+  ): Promise<StoredRun> {
+    const label = periodLabel(period);
+    const outages = await store.readOutages(customer.id, period.startMs, period.endMs);
+    const services: ServiceBillInput[] = [];
+    for (const service of customer.services) {
+      const plan = config.pricePlans.find((candidate) => candidate.id === service.plan);
+      // Config validation checks these references; a service without its plan is not billable.
+      if (plan === undefined) continue;
+      const sla = config.slas.find((candidate) => candidate.id === service.sla) ?? null;
+      const { usage } = await readServiceUsage(
+        deps.readings,
+        service.device,
+        service.interface,
+        period,
+      );
+      services.push({
+        serviceId: service.id,
+        plan,
+        sla,
+        usage,
+        outages: outages.filter((outage) => outage.serviceId === service.id),
+      });
+    }
+    const bill = billCustomer({
+      currency: customer.currency,
+      period,
+      services,
+      minCoveragePercent: deps.minCoveragePercent,
+      nowMs: deps.now(),
+    });
+    const previousUsage = await store.readUsage(customer.id, periodLabel(previousPeriod(period)));
+    return store.commitRun(
+      {
+        customerId: customer.id,
+        period: label,
+        periodStartMs: period.startMs,
+        periodEndMs: period.endMs,
+        currency: customer.currency,
+      },
+      requestedBy,
+      (previous) => {
+        const plan = planRun(bill.lines, previous, `re-run of ${label}`);
+        const lines = plan.kind === 'unchanged' ? [] : plan.lines;
+        return {
+          plan,
+          reconciliation: reconcile({
+            currency: customer.currency,
+            lines,
+            services: bill.services,
+            outages,
+            previousUsage,
+          }),
+        };
+      },
+    );
+  }
+
+  return {
+    async run(request) {
+      const customers =
+        request.customerId === undefined
+          ? config.customers
+          : config.customers.filter((customer) => customer.id === request.customerId);
+      if (request.customerId !== undefined && customers.length === 0) {
+        return [{ kind: 'skipped', customerId: request.customerId, reason: 'unknown-customer' }];
+      }
+      const outcomes: RunOutcome[] = [];
+      for (const customer of customers) {
+        const period = periodOf(customer, request.period);
+        if (period === null) {
+          outcomes.push({
+            kind: 'skipped',
+            customerId: customer.id,
+            reason: 'not-a-period-of-the-customer',
+          });
+          continue;
+        }
+        // An open period's usage and outages are still moving: it is shown live, never billed.
+        if (period.endMs > deps.now()) {
+          outcomes.push({ kind: 'skipped', customerId: customer.id, reason: 'period-not-closed' });
+          continue;
+        }
+        const stored = await runCustomer(customer, period, request.requestedBy ?? 'request');
+        deps.logger.info(
+          {
+            runId: stored.run.id,
+            created: stored.created,
+            lines: stored.lines.length,
+            contentHash: stored.run.contentHash,
+          },
+          stored.created ? 'billing run written' : 'billing run unchanged',
+        );
+        outcomes.push({ kind: 'run', customerId: customer.id, stored });
+      }
+      return outcomes;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * One service's usage over an interval, from the stored readings: the readings inside, plus the
+ * last one before (the baseline of the first interval) and the first one at or after the end
+ * (which closes the last interval), within `LOOKAROUND_MS` either side.
+ */
+import {
+  bucketUsage,
+  countersFromReadings,
+  type Interval,
+  type InterfaceReading,
+  type PeriodUsage,
+} from '../core/index.js';
+import type { InterfaceReadings } from '../adapters/influx-readings.js';
+
+/** How far outside the interval the baseline and closing readings are looked for. */
+export const LOOKAROUND_MS = 3_600_000;
+
+/** The readings that bill `interval`: inside, plus the nearest one either side. */
+export function readingsFor(
+  interval: Interval,
+  readings: readonly InterfaceReading[],
+): InterfaceReading[] {
+  const sorted = [...readings].sort((a, b) => a.timeMs - b.timeMs);
+  const before = sorted.filter((r) => r.timeMs < interval.startMs).at(-1);
+  const after = sorted.find((r) => r.timeMs >= interval.endMs);
+  const inside = sorted.filter((r) => r.timeMs >= interval.startMs && r.timeMs < interval.endMs);
+  return [...(before ? [before] : []), ...inside, ...(after ? [after] : [])];
+}
+
+/** Reads and buckets one device interface over `interval`, with the wraps found. */
+export async function readServiceUsage(
+  source: InterfaceReadings,
+  device: string,
+  iface: string,
+  interval: Interval,
+): Promise<{ usage: PeriodUsage; wraps: number }> {
+  const readings = await source.read(
+    device,
+    iface,
+    interval.startMs - LOOKAROUND_MS,
+    interval.endMs + LOOKAROUND_MS,
+  );
+  const counters = countersFromReadings(readingsFor(interval, readings));
+  return { usage: bucketUsage(interval, counters.samples), wraps: counters.wraps };
+}
