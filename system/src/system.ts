@@ -3,6 +3,7 @@ import { createCollector } from '@faultline/collector';
 import { createCorrelator } from '@faultline/correlator';
 import type { Component, Runtime } from '@faultline/shared';
 import { createSimulator } from '@faultline/simulator';
+import { createDemoHistory } from './demo-history.js';
 
 /** What runs in the one-process system besides the always-present parts. */
 export interface SystemOptions {
@@ -24,14 +25,17 @@ export function createSystem(runtime: Runtime, options: SystemOptions): Componen
     createApi({ runtime }),
   ];
   if (options.simulate) {
-    const { trapHost, trapPort } = runtime.settings;
+    const { trapHost, trapPort, mqttUrl, prefix } = runtime.settings;
     components.push(
+      createDemoHistory(runtime),
       createSimulator({
         config: runtime.config,
         // A collector listening on every address is reached on loopback by the local simulator.
         trapTarget: { host: trapHost === '0.0.0.0' ? '127.0.0.1' : trapHost, port: trapPort },
         logger: runtime.logger,
         faults: { meanIntervalMs: options.faultIntervalMs },
+        // Telemetry every 10 s, and `npm run sim -- scenario …` reaches it on the control topic.
+        mqtt: { url: mqttUrl, intervalMs: 10_000, controlPrefix: prefix },
       }),
     );
   }
