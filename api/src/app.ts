@@ -6,19 +6,36 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { channels, type Config, type Logger, type Settings } from '@faultline/shared';
+import {
+  AlarmChangeSchema,
+  IncidentChangeSchema,
+  channels,
+  type Config,
+  type Logger,
+  type Settings,
+} from '@faultline/shared';
+import { createRedisAuthFailureGuard } from './adapters/auth-failures-redis.js';
+import { createCommandQueue } from './adapters/command-queue.js';
 import { createPostgresAlarmReader, createPostgresProbe } from './adapters/postgres-alarms.js';
-import { createRedisAlarmFeed, createRedisProbe } from './adapters/redis-alarm-feed.js';
-import { createLiveAlarms } from './adapters/live-alarms.js';
+import { createPostgresBillingRunReader } from './adapters/postgres-billing.js';
+import { createPostgresIncidentReader } from './adapters/postgres-incidents.js';
+import { createRedisFeed, createRedisProbe } from './adapters/redis-feed.js';
+import { createLiveUpdates } from './adapters/live-updates.js';
 import { createApiMetrics } from './app/api-metrics.js';
 import { createTokenVerifier } from './app/token-verifier.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { alarmRoutes } from './routes/alarms.js';
+import { billingRoutes } from './routes/billing.js';
+import { commandRoutes } from './routes/commands.js';
 import { deviceRoutes } from './routes/devices.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { sessionRoutes } from './routes/session.js';
 import { systemRoutes } from './routes/system.js';
+import { topologyRoutes } from './routes/topology.js';
 
 /** Everything the api app needs; the caller owns (and closes) the pool and the Redis client. */
 export interface AppDeps {
@@ -34,6 +51,10 @@ export interface AppDeps {
   readonly dashboardDir?: string | null | undefined;
   /** How often live alarm changes are pushed to browsers (default 200 ms). */
   readonly liveFlushIntervalMs?: number | undefined;
+  /** How long a command waits for a correlator before answering 503 (default 10 s). */
+  readonly commandTimeoutMs?: number | undefined;
+  /** Refused tokens one address may present per minute before it gets 429s (default 20). */
+  readonly maxAuthFailuresPerMinute?: number | undefined;
 }
 
 /** The default location of the built dashboard, the same from api/src and api/dist. */
@@ -47,7 +68,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 /**
  * The api as a fastify plugin, apart from the process that listens: external plugins first
  * (security headers, rate limit, OpenAPI), then the app's own (errors, auth, dashboard, live
- * alarms), then the routes.
+ * alarms and incidents, the commands queue), then the routes.
  */
 export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { settings, config, logger } = deps;
@@ -57,6 +78,14 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
     adminToken: settings.adminToken,
   });
   const alarms = createPostgresAlarmReader({ pool: deps.pool });
+  const incidents = createPostgresIncidentReader({ pool: deps.pool });
+  const guard = createRedisAuthFailureGuard({
+    redis: deps.redis,
+    prefix: settings.prefix,
+    maxFailures: deps.maxAuthFailuresPerMinute ?? 20,
+    windowMs: 60_000,
+    logger: logger.child({ part: 'auth-failures' }),
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -100,7 +129,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   });
 
   registerErrorHandler(app);
-  registerAuth(app, { verify });
+  registerAuth(app, { verify, guard });
   await registerDashboard(app, {
     root: deps.dashboardDir === null ? undefined : (deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
   });
@@ -120,16 +149,25 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
     else request.log.debug(fields, 'request completed');
   });
 
-  const live = createLiveAlarms({
+  const live = createLiveUpdates({
     server: app.server,
     redis: deps.redis,
     prefix: settings.prefix,
     verify,
+    guard,
     alarms,
-    feed: createRedisAlarmFeed({
+    incidents,
+    alarmFeed: createRedisFeed({
       redis: deps.redis,
       channel: channels(settings.prefix).alarms,
+      schema: AlarmChangeSchema,
       logger: logger.child({ part: 'alarm-feed' }),
+    }),
+    incidentFeed: createRedisFeed({
+      redis: deps.redis,
+      channel: channels(settings.prefix).incidents,
+      schema: IncidentChangeSchema,
+      logger: logger.child({ part: 'incident-feed' }),
     }),
     metrics,
     logger: logger.child({ part: 'live' }),
@@ -143,6 +181,15 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   app.addHook('preClose', async () => {
     await live.close();
   });
+  const commands = createCommandQueue({
+    redis: deps.redis,
+    prefix: settings.prefix,
+    timeoutMs: deps.commandTimeoutMs ?? 10_000,
+    logger: logger.child({ part: 'commands' }),
+  });
+  app.addHook('onClose', async () => {
+    await commands.close();
+  });
 
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   await typed.register(healthRoutes, {
@@ -153,7 +200,15 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
     probeTimeoutMs: 2000,
   });
   await typed.register(alarmRoutes, { alarms });
+  await typed.register(incidentRoutes, { incidents, customers: () => config.customers });
+  await typed.register(commandRoutes, { commands });
   await typed.register(deviceRoutes, { devices: () => config.devices });
+  await typed.register(topologyRoutes, { config: () => config, alarms });
+  await typed.register(sessionRoutes);
+  await typed.register(billingRoutes, {
+    runs: createPostgresBillingRunReader({ pool: deps.pool }),
+  });
+  await typed.register(docsRoutes);
   await typed.register(systemRoutes, {
     renderMetrics: () => metrics.render() + (deps.metrics?.() ?? ''),
   });

@@ -3,6 +3,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Component, Runtime } from '@faultline/shared';
 import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
+import { createCommandWorker } from './adapters/command-worker.js';
 import { createEventWorker } from './adapters/event-worker.js';
 import { createHotStateRedis } from './adapters/hot-state-redis.js';
 import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
@@ -112,6 +113,8 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           holdMs: config.correlation.holdS * 1000,
           webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
           maintenance: config.maintenance,
+          flapCount: config.correlation.flapCount,
+          flapWindowMs: config.correlation.flapWindowS * 1000,
         });
         const loop = createCorrelationLoop({
           step: () => correlation.step(),
@@ -136,6 +139,30 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           logger,
         });
         teardown.push({ name: 'notifications worker', run: () => notifyWorker.close() });
+        // People's commands from the api (acknowledge, assign, comment, resolve).
+        const publishIncident = createIncidentPublisher({
+          redis: stateRedis,
+          prefix: settings.prefix,
+        });
+        const commandWorker = createCommandWorker({
+          connection: redisConnection('correlator-commands', { maxRetriesPerRequest: null }),
+          prefix: settings.prefix,
+          pool,
+          webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
+          hotState: createHotStateRedis({ redis: stateRedis, prefix: settings.prefix }),
+          publishIncident: (change) =>
+            publishIncident({
+              skipped: false,
+              plan: undefined,
+              annotatedAlarms: [],
+              changes: [change],
+            }),
+          afterChange: () => {
+            loop.kick();
+          },
+          logger,
+        });
+        teardown.push({ name: 'commands worker', run: () => commandWorker.close() });
         const processBatch = createProcessBatch({
           store: createAlarmStorePg({ pool, newAlarmId: randomUUID }),
           hotState: createHotStateRedis({ redis: stateRedis, prefix: settings.prefix }),
@@ -160,6 +187,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           worker.waitUntilReady(),
           ticketWorker.waitUntilReady(),
           notifyWorker.waitUntilReady(),
+          commandWorker.waitUntilReady(),
         ]);
       } catch (error) {
         await stopAll().catch(() => undefined);

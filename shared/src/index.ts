@@ -16,5 +16,8 @@ export * from './formats.js';
 export * from './telemetry.js';
 export * from './metrics.js';
 export * from './incident.js';
+export * from './commands.js';
+export * from './topology-view.js';
 export * from './billing.js';
 export * from './billing-export.js';
+export * from './incident-detail.js';

@@ -1,18 +1,24 @@
 import type { Alarm, AlarmChange } from './alarm.js';
+import type { Incident, IncidentChange } from './incident.js';
 
 /**
  * Events the api pushes to dashboards over socket.io. After a successful handshake the server
- * sends one `alarms:snapshot` (every alarm that is not cleared), then `alarms:changed` batches in
- * publication order; a client applies the snapshot first and each batch after it.
+ * sends one `alarms:snapshot` (every alarm that is not cleared) and one `incidents:snapshot`
+ * (every incident that is not resolved), then `alarms:changed` and `incidents:changed` batches in
+ * publication order; a client applies each snapshot first and each batch after it.
  */
 export interface ServerToClientEvents {
   /** Every alarm that is not cleared, newest `lastSeen` first, sent once per connection. */
   'alarms:snapshot': (alarms: Alarm[]) => void;
   /** Alarm changes since the previous batch, oldest first; at most one entry per alarm id. */
   'alarms:changed': (changes: AlarmChange[]) => void;
+  /** Every incident that is not resolved, newest first, sent once per connection. */
+  'incidents:snapshot': (incidents: Incident[]) => void;
+  /** Incident changes since the previous batch, oldest first; at most one entry per incident id. */
+  'incidents:changed': (changes: IncidentChange[]) => void;
 }
 
-/** Events dashboards send to the api. None yet: commands go through the REST API. */
+/** Events dashboards send to the api. None: commands go through the REST API. */
 export type ClientToServerEvents = Record<string, never>;
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
@@ -27,4 +33,6 @@ export const SOCKET_ERRORS = {
   unauthorized: 'unauthorized',
   /** The token is valid but its role may not receive live alarms. */
   forbidden: 'forbidden',
+  /** Too many failed sign-ins from this address; wait a minute. */
+  rateLimited: 'rate-limited',
 } as const;

@@ -7,62 +7,77 @@ import {
   SOCKET_ERRORS,
   type AlarmChange,
   type ClientToServerEvents,
+  type IncidentChange,
   type Logger,
   type ServerToClientEvents,
 } from '@faultline/shared';
 import { authorize } from '../core/authorize.js';
-import { coalesceChanges } from '../core/coalesce-changes.js';
 import type { ApiMetrics } from '../app/api-metrics.js';
+import { createChangeRelay } from '../app/change-relay.js';
+import type { AuthFailureGuard } from '../app/auth-failure-guard.js';
 import type { Principal, TokenVerifier } from '../app/token-verifier.js';
-import type { AlarmChangeFeed, AlarmReader } from '../ports.js';
+import type { AlarmReader, ChangeFeed, IncidentReader } from '../ports.js';
 
 /** Per-connection data kept by socket.io. */
 interface SocketData {
   principal: Principal;
 }
 
-/** The socket.io room of connections that have their snapshot and receive live changes. */
-const LIVE_ROOM = 'alarms:live';
+/** The socket.io room of connections that have their snapshots and receive live changes. */
+const LIVE_ROOM = 'live';
 
-/** Live alarm pushes over socket.io, attached to the api's HTTP server. */
-export interface LiveAlarms {
-  /** Subscribes to the alarm feed; connections are accepted from attachment on. */
+/** Live alarm and incident pushes over socket.io, attached to the api's HTTP server. */
+export interface LiveUpdates {
+  /** Subscribes to the feeds; connections are accepted from attachment on. */
   start(): Promise<void>;
-  /** Disconnects every client and stops the feed; the HTTP server itself is left to its owner. */
+  /** Disconnects every client and stops the feeds; the HTTP server itself is left to its owner. */
   close(): Promise<void>;
 }
 
-/** What live alarm pushes need. */
-export interface LiveAlarmsDeps {
+/** What live pushes need. */
+export interface LiveUpdatesDeps {
   readonly server: HttpServer;
   /** A command connection; the adapter's publisher and subscriber are duplicated from it. */
   readonly redis: Redis;
   readonly prefix: string;
   readonly verify: TokenVerifier;
+  readonly guard: AuthFailureGuard;
   readonly alarms: AlarmReader;
-  readonly feed: AlarmChangeFeed;
+  readonly incidents: IncidentReader;
+  readonly alarmFeed: ChangeFeed<AlarmChange>;
+  readonly incidentFeed: ChangeFeed<IncidentChange>;
   readonly metrics: ApiMetrics;
   readonly logger: Logger;
   /** How often buffered changes are pushed; bounds the message rate a storm can cause. */
   readonly flushIntervalMs?: number | undefined;
-  /** The most alarms one snapshot carries, newest first. */
+  /** The most alarms (and incidents) one snapshot carries, newest first. */
   readonly snapshotLimit?: number | undefined;
 }
 
 /** Beyond this many buffered changes the buffer is coalesced early, then its oldest dropped. */
 const MAX_BUFFERED = 10_000;
 
+function tokenOf(auth: unknown): string | undefined {
+  return typeof auth === 'object' &&
+    auth !== null &&
+    'token' in auth &&
+    typeof auth.token === 'string'
+    ? auth.token
+    : undefined;
+}
+
 /**
  * Attaches socket.io to the HTTP server: connections authenticate with `auth: { token }`, get one
- * `alarms:snapshot` from PostgreSQL, then `alarms:changed` batches relayed from the Redis alarm
- * channel, coalesced and flushed at most every `flushIntervalMs`.
+ * `alarms:snapshot` and one `incidents:snapshot` from PostgreSQL, then `alarms:changed` and
+ * `incidents:changed` batches relayed from the Redis channels, coalesced and flushed at most
+ * every `flushIntervalMs`.
  *
- * Every api node subscribes to the alarm channel itself, so each node pushes changes only to its
- * own sockets (`io.local`); the Redis adapter is there for rooms and emits that must span nodes.
- * A connection does not join the live room until its snapshot is sent; changes that arrive while
- * its snapshot is being read are kept for it and sent right after, so nothing falls in the gap.
+ * Every api node subscribes to the channels itself, so each node pushes changes only to its own
+ * sockets (`io.local`); the Redis adapter is there for rooms and emits that must span nodes. A
+ * connection does not join the live room until its snapshots are sent; changes that arrive while
+ * they are being read are kept for it and sent right after, so nothing falls in the gap.
  */
-export function createLiveAlarms(deps: LiveAlarmsDeps): LiveAlarms {
+export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
   const { logger, metrics } = deps;
   const flushIntervalMs = deps.flushIntervalMs ?? 200;
   const snapshotLimit = deps.snapshotLimit ?? 5000;
@@ -100,86 +115,106 @@ export function createLiveAlarms(deps: LiveAlarmsDeps): LiveAlarms {
   deps.server.on('upgrade', onUpgrade);
 
   io.use((socket, next) => {
-    const auth: unknown = socket.handshake.auth;
-    const token =
-      typeof auth === 'object' && auth !== null && 'token' in auth && typeof auth.token === 'string'
-        ? auth.token
-        : undefined;
-    const principal = deps.verify(token);
-    if (principal === undefined) {
-      next(new Error(SOCKET_ERRORS.unauthorized));
-      return;
-    }
-    if (!authorize(principal.role, 'live:subscribe').allowed) {
-      next(new Error(SOCKET_ERRORS.forbidden));
-      return;
-    }
-    socket.data.principal = principal;
-    next();
+    const address = socket.handshake.address;
+    deps.guard
+      .isBlocked(address)
+      .then(async (blocked) => {
+        if (blocked) {
+          next(new Error(SOCKET_ERRORS.rateLimited));
+          return;
+        }
+        const token = tokenOf(socket.handshake.auth);
+        const principal = deps.verify(token);
+        if (principal === undefined) {
+          if (token !== undefined) await deps.guard.recordFailure(address);
+          next(new Error(SOCKET_ERRORS.unauthorized));
+          return;
+        }
+        if (!authorize(principal.role, 'live:subscribe').allowed) {
+          next(new Error(SOCKET_ERRORS.forbidden));
+          return;
+        }
+        socket.data.principal = principal;
+        next();
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'socket.io handshake check failed');
+        next(new Error('internal error'));
+      });
   });
 
-  let buffer: AlarmChange[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  /** Changes kept for connections whose snapshot is being read, by socket id. */
-  const awaitingSnapshot = new Map<string, AlarmChange[]>();
-
-  const flush = (): void => {
-    timer = undefined;
-    if (buffer.length === 0) return;
-    const batch = coalesceChanges(buffer);
-    buffer = [];
-    io.local.to(LIVE_ROOM).emit('alarms:changed', batch);
-    metrics.countRelayed(batch.length);
-  };
-
-  const onChange = (change: AlarmChange): void => {
-    buffer.push(change);
-    if (buffer.length > MAX_BUFFERED) {
-      buffer = coalesceChanges(buffer);
-      while (buffer.length > MAX_BUFFERED) {
-        buffer.shift();
-        metrics.countDropped();
-      }
-    }
-    for (const kept of awaitingSnapshot.values()) kept.push(change);
-    timer ??= setTimeout(flush, flushIntervalMs);
-  };
+  const alarmRelay = createChangeRelay<AlarmChange>({
+    keyOf: (change) => change.alarm.id,
+    emit: (batch) => {
+      io.local.to(LIVE_ROOM).emit('alarms:changed', batch);
+      metrics.countRelayed(batch.length);
+    },
+    flushIntervalMs,
+    maxBuffered: MAX_BUFFERED,
+    onDropped: () => {
+      metrics.countDropped();
+    },
+  });
+  const incidentRelay = createChangeRelay<IncidentChange>({
+    keyOf: (change) => change.incident.id,
+    emit: (batch) => {
+      io.local.to(LIVE_ROOM).emit('incidents:changed', batch);
+      metrics.countRelayed(batch.length);
+    },
+    flushIntervalMs,
+    maxBuffered: MAX_BUFFERED,
+    onDropped: () => {
+      metrics.countDropped();
+    },
+  });
 
   io.on('connection', (socket) => {
     metrics.socketConnected();
     const log = logger.child({ socket: socket.id, principal: socket.data.principal.name });
     log.debug('live client connected');
-    awaitingSnapshot.set(socket.id, []);
+    alarmRelay.hold(socket.id);
+    incidentRelay.hold(socket.id);
     socket.on('disconnect', (reason) => {
-      awaitingSnapshot.delete(socket.id);
+      alarmRelay.forget(socket.id);
+      incidentRelay.forget(socket.id);
       metrics.socketDisconnected();
       log.debug({ reason }, 'live client disconnected');
     });
-    deps.alarms
-      .list({ states: ['active', 'acknowledged'], limit: snapshotLimit })
-      .then((alarms) => {
-        const kept = awaitingSnapshot.get(socket.id);
-        if (kept === undefined) return; // Disconnected while the snapshot was being read.
-        awaitingSnapshot.delete(socket.id);
+    Promise.all([
+      deps.alarms.list({ states: ['active', 'acknowledged'], limit: snapshotLimit }),
+      deps.incidents.list({ states: ['open', 'acknowledged'], limit: snapshotLimit }),
+    ])
+      .then(([alarms, incidents]) => {
+        const keptAlarms = alarmRelay.release(socket.id);
+        const keptIncidents = incidentRelay.release(socket.id);
+        // Disconnected while the snapshots were being read.
+        if (keptAlarms === undefined || keptIncidents === undefined) return;
         socket.emit('alarms:snapshot', alarms);
-        if (kept.length > 0) socket.emit('alarms:changed', coalesceChanges(kept));
+        socket.emit('incidents:snapshot', incidents);
+        if (keptAlarms.length > 0) socket.emit('alarms:changed', keptAlarms);
+        if (keptIncidents.length > 0) socket.emit('incidents:changed', keptIncidents);
         void socket.join(LIVE_ROOM);
       })
       .catch((error: unknown) => {
         // The client reconnects and asks again; a partial view would be worse than none.
-        log.error({ err: error }, 'alarm snapshot failed; disconnecting client');
+        log.error({ err: error }, 'live snapshot failed; disconnecting client');
         socket.disconnect(true);
       });
   });
 
   return {
     async start() {
-      await deps.feed.start(onChange);
+      await deps.alarmFeed.start((change) => {
+        alarmRelay.push(change);
+      });
+      await deps.incidentFeed.start((change) => {
+        incidentRelay.push(change);
+      });
     },
     async close() {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      await deps.feed.stop();
+      alarmRelay.close();
+      incidentRelay.close();
+      await Promise.allSettled([deps.alarmFeed.stop(), deps.incidentFeed.stop()]);
       // Closing the engine ends every client connection (long-polling and WebSocket alike), so
       // the HTTP server's own close is not held open by upgraded sockets. io.close() is avoided
       // because it also closes the HTTP server, which fastify owns.

@@ -3,11 +3,11 @@ import type { Alarm } from '@faultline/shared';
 import type { AlarmQuery, AlarmReader, HealthProbe } from '../ports.js';
 
 /** The columns of `alarms` that make an `Alarm`; `details` (raw evidence) stays in the database. */
-const COLUMNS = `id, reduction_key, device, device_known, component, type, source, severity, state,
+export const ALARM_COLUMNS = `id, reduction_key, device, device_known, component, type, source, severity, state,
   count, first_seen, last_seen, cleared_at, description, last_event_id, caused_by, explanation,
   ticket_id, acknowledged_by`;
 
-interface AlarmRow {
+export interface AlarmRow {
   id: string;
   reduction_key: string;
   device: string;
@@ -33,7 +33,7 @@ interface AlarmRow {
  * Maps a row to an alarm. The correlator is the only writer and its CHECK constraints and
  * schemas keep `source`, `severity` and `state` in range, so they are taken as typed here.
  */
-function toAlarm(row: AlarmRow): Alarm {
+export function toAlarm(row: AlarmRow): Alarm {
   return {
     id: row.id,
     reductionKey: row.reduction_key,
@@ -69,15 +69,16 @@ export function createPostgresAlarmReader(deps: { pool: pg.Pool }): AlarmReader 
         where += ` AND device = $${String(params.length)}`;
       }
       const result = await pool.query<AlarmRow>(
-        `SELECT ${COLUMNS} FROM alarms WHERE ${where} ORDER BY last_seen DESC, id LIMIT $2`,
+        `SELECT ${ALARM_COLUMNS} FROM alarms WHERE ${where} ORDER BY last_seen DESC, id LIMIT $2`,
         params,
       );
       return result.rows.map(toAlarm);
     },
     async get(id: string) {
-      const result = await pool.query<AlarmRow>(`SELECT ${COLUMNS} FROM alarms WHERE id = $1`, [
-        id,
-      ]);
+      const result = await pool.query<AlarmRow>(
+        `SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = $1`,
+        [id],
+      );
       const row = result.rows[0];
       return row === undefined ? undefined : toAlarm(row);
     },

@@ -1,26 +1,29 @@
 import type { Redis } from 'ioredis';
-import { AlarmChangeSchema, createValidator, type Logger } from '@faultline/shared';
-import type { AlarmChangeFeed, HealthProbe } from '../ports.js';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { createValidator, type Logger } from '@faultline/shared';
+import type { ChangeFeed, HealthProbe } from '../ports.js';
 
 /**
- * Subscribes to the alarm channel on its own connection (a subscribed ioredis connection can run
- * nothing else) and hands each valid `AlarmChange` to the callback. Malformed messages are
- * logged and dropped: one bad publisher must not break every dashboard.
+ * Subscribes to one pub/sub channel on its own connection (a subscribed ioredis connection can
+ * run nothing else) and hands each message valid against `schema` to the callback (alarm changes,
+ * incident changes). Malformed messages are logged and dropped: one bad publisher must not break
+ * every dashboard.
  */
-export function createRedisAlarmFeed(deps: {
+export function createRedisFeed<S extends TSchema>(deps: {
   redis: Redis;
   channel: string;
+  schema: S;
   logger: Logger;
-}): AlarmChangeFeed {
+}): ChangeFeed<Static<S>> {
   const { channel, logger } = deps;
-  const validator = createValidator(AlarmChangeSchema);
+  const validator = createValidator(deps.schema);
   let subscriber: Redis | undefined;
   return {
     async start(onChange) {
       const connection = deps.redis.duplicate();
       subscriber = connection;
       connection.on('error', (error: unknown) => {
-        logger.warn({ err: error }, 'alarm feed redis connection error');
+        logger.warn({ err: error }, 'change feed redis connection error');
       });
       connection.on('message', (received: string, message: string) => {
         if (received !== channel) return;
@@ -28,21 +31,21 @@ export function createRedisAlarmFeed(deps: {
         try {
           parsed = JSON.parse(message);
         } catch {
-          logger.warn({ channel }, 'alarm change is not JSON; dropped');
+          logger.warn({ channel }, 'change is not JSON; dropped');
           return;
         }
         const checked = validator.check(parsed);
         if (!checked.ok) {
           logger.warn(
             { channel, problems: checked.problems.slice(0, 5) },
-            'invalid alarm change; dropped',
+            'invalid change; dropped',
           );
           return;
         }
         try {
           onChange(checked.value);
         } catch (error) {
-          logger.error({ err: error }, 'alarm change handler failed');
+          logger.error({ err: error }, 'change handler failed');
         }
       });
       await connection.subscribe(channel);

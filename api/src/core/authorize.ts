@@ -6,31 +6,40 @@ import type { Role } from '@faultline/shared';
  */
 export type Permission =
   | 'alarms:read'
+  | 'incidents:read'
   | 'inventory:read'
   | 'live:subscribe'
   | 'alarms:acknowledge'
+  | 'incidents:act'
   | 'billing:read'
   | 'admin';
 
 /** Every permission, for tables and documentation. */
 export const PERMISSIONS: readonly Permission[] = [
   'alarms:read',
+  'incidents:read',
   'inventory:read',
   'live:subscribe',
   'alarms:acknowledge',
+  'incidents:act',
   'billing:read',
   'admin',
 ];
 
-const VIEWER: readonly Permission[] = ['alarms:read', 'inventory:read', 'live:subscribe'];
+const VIEWER: readonly Permission[] = [
+  'alarms:read',
+  'incidents:read',
+  'inventory:read',
+  'live:subscribe',
+];
 
 /**
  * Roles form a small lattice: viewer < engineer, viewer < billing, and admin above both.
- * Engineers act on alarms, billing reads money; neither gets the other's rights.
+ * Engineers act on alarms and incidents, billing reads money; neither gets the other's rights.
  */
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: VIEWER,
-  engineer: [...VIEWER, 'alarms:acknowledge'],
+  engineer: [...VIEWER, 'alarms:acknowledge', 'incidents:act'],
   billing: [...VIEWER, 'billing:read'],
   admin: PERMISSIONS,
 };

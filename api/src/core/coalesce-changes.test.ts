@@ -28,6 +28,8 @@ function change(id: string, kind: AlarmChangeKind, count = 1): AlarmChange {
   return { kind, alarm };
 }
 
+const byAlarm = (c: AlarmChange) => c.alarm.id;
+
 const summary = (changes: AlarmChange[]) =>
   changes.map((c) => `${c.alarm.id}:${c.kind}:${String(c.alarm.count)}`);
 
@@ -46,14 +48,14 @@ describe('coalesceChanges', () => {
       ['b:raised:1', 'a:cleared:2'],
     ],
   ])('%s', (_name, input, expected) => {
-    expect(summary(coalesceChanges(input))).toEqual(expected);
+    expect(summary(coalesceChanges(input, byAlarm))).toEqual(expected);
   });
 
   it('keeps exactly the last change of every alarm', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.nat(50))), (items) => {
         const input = items.map(([id, count]) => change(id, 'repeated', count + 1));
-        const output = coalesceChanges(input);
+        const output = coalesceChanges(input, byAlarm);
         expect(new Set(output.map((c) => c.alarm.id)).size).toBe(output.length);
         for (const id of new Set(input.map((c) => c.alarm.id))) {
           const last = input.filter((c) => c.alarm.id === id).at(-1);

@@ -1,0 +1,171 @@
+import type pg from 'pg';
+import type { Incident, IncidentAlarm, IncidentDetail, TimelineEntry } from '@faultline/shared';
+import type { IncidentQuery, IncidentReader } from '../ports.js';
+import { ALARM_COLUMNS, toAlarm, type AlarmRow } from './postgres-alarms.js';
+
+interface IncidentRow {
+  id: string;
+  state: string;
+  title: string;
+  severity: string;
+  primary_alarm_id: string;
+  root_alarm_ids: string[];
+  alarm_ids: string[];
+  cut_off_devices: string[];
+  impacted_services: { customerId: string; serviceId: string }[];
+  ticket_id: string;
+  opened_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  resolution: string | null;
+  acknowledged_by: string | null;
+  assignee: string | null;
+  in_maintenance: boolean;
+  announced: boolean;
+  version: number;
+}
+
+/** The correlator is the only writer, and its CHECK constraints keep state and severity in range. */
+function toIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    state: row.state as Incident['state'],
+    title: row.title,
+    severity: row.severity as Incident['severity'],
+    primaryAlarmId: row.primary_alarm_id,
+    rootAlarmIds: row.root_alarm_ids,
+    alarmIds: row.alarm_ids,
+    cutOffDevices: row.cut_off_devices,
+    impactedServices: row.impacted_services.map((s) => ({
+      customerId: s.customerId,
+      serviceId: s.serviceId,
+    })),
+    ticketId: row.ticket_id,
+    openedAt: row.opened_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    resolvedAt: row.resolved_at?.toISOString() ?? null,
+    resolution: row.resolution,
+    acknowledgedBy: row.acknowledged_by,
+    assignee: row.assignee,
+    inMaintenance: row.in_maintenance,
+    announced: row.announced,
+    version: row.version,
+  };
+}
+
+/** `%`, `_` and `\` match literally in a LIKE pattern once escaped. */
+function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const FIND_ALARMS = `SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ANY($1::uuid[])`;
+
+/**
+ * Reads incidents, their alarms, tickets, timelines and outages from PostgreSQL. A search matches
+ * the incident's id, title, ticket id, assignee and acknowledger, and the device names it cuts
+ * off, case-insensitively.
+ */
+export function createPostgresIncidentReader(deps: { pool: pg.Pool }): IncidentReader {
+  const { pool } = deps;
+  return {
+    async list(query: IncidentQuery) {
+      const params: unknown[] = [query.states, query.limit];
+      let where = 'state = ANY($1::text[])';
+      if (query.search !== undefined) {
+        params.push(likePattern(query.search));
+        const p = `$${String(params.length)}`;
+        where += ` AND (id ILIKE ${p} OR title ILIKE ${p} OR ticket_id ILIKE ${p}
+          OR assignee ILIKE ${p} OR acknowledged_by ILIKE ${p}
+          OR EXISTS (SELECT 1 FROM unnest(cut_off_devices) AS d WHERE d ILIKE ${p}))`;
+      }
+      const result = await pool.query<IncidentRow>(
+        `SELECT * FROM incidents WHERE ${where}
+         ORDER BY (state = 'resolved'), opened_at DESC, id LIMIT $2`,
+        params,
+      );
+      return result.rows.map(toIncident);
+    },
+
+    async detail(id: string) {
+      const found = await pool.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
+      const row = found.rows[0];
+      if (row === undefined) return undefined;
+      const incident = toIncident(row);
+      const [alarms, ticket, timeline, outages] = await Promise.all([
+        pool.query<AlarmRow>(FIND_ALARMS, [incident.alarmIds]),
+        pool.query<{
+          id: string;
+          state: string;
+          title: string;
+          severity: string;
+          assignee: string | null;
+          version: number;
+          created_at: Date;
+          updated_at: Date;
+          resolved_at: Date | null;
+        }>(
+          `SELECT id, state, title, severity, assignee, version, created_at, updated_at, resolved_at
+           FROM tickets WHERE incident_id = $1`,
+          [id],
+        ),
+        pool.query<{ at: Date; kind: string; actor: string; body: string }>(
+          `SELECT at, kind, actor, body FROM ticket_events WHERE ticket_id = $1 ORDER BY at, id`,
+          [incident.ticketId],
+        ),
+        pool.query<{
+          customer_id: string;
+          service_id: string;
+          root_cause: string;
+          started_at: Date;
+          ended_at: Date | null;
+          in_maintenance: boolean;
+        }>(
+          `SELECT customer_id, service_id, root_cause, started_at, ended_at, in_maintenance
+           FROM outages WHERE incident_id = $1 ORDER BY started_at, id`,
+          [id],
+        ),
+      ]);
+      const roots = new Set(incident.rootAlarmIds);
+      const order = new Map(incident.alarmIds.map((alarmId, index) => [alarmId, index]));
+      const incidentAlarms: IncidentAlarm[] = alarms.rows
+        .map(toAlarm)
+        .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+        .map((alarm) => ({ role: roots.has(alarm.id) ? 'root' : 'symptom', alarm }));
+      const ticketRow = ticket.rows[0];
+      const entries: TimelineEntry[] = timeline.rows.map((entry) => ({
+        at: entry.at.toISOString(),
+        kind: entry.kind,
+        actor: entry.actor,
+        body: entry.body,
+      }));
+      const result: Omit<IncidentDetail, 'impactedServices'> = {
+        incident,
+        alarms: incidentAlarms,
+        ticket:
+          ticketRow === undefined
+            ? null
+            : {
+                id: ticketRow.id,
+                state: ticketRow.state as Incident['state'],
+                title: ticketRow.title,
+                severity: ticketRow.severity,
+                assignee: ticketRow.assignee,
+                version: ticketRow.version,
+                createdAt: ticketRow.created_at.toISOString(),
+                updatedAt: ticketRow.updated_at.toISOString(),
+                resolvedAt: ticketRow.resolved_at?.toISOString() ?? null,
+              },
+        timeline: entries,
+        outages: outages.rows.map((outage) => ({
+          customerId: outage.customer_id,
+          serviceId: outage.service_id,
+          rootCause: outage.root_cause,
+          startedAt: outage.started_at.toISOString(),
+          endedAt: outage.ended_at?.toISOString() ?? null,
+          inMaintenance: outage.in_maintenance,
+        })),
+      };
+      return result;
+    },
+  };
+}
