@@ -30,6 +30,9 @@ export interface CorrelationPgDeps {
   readonly webhookTargets: readonly string[];
   /** The configured maintenance windows. */
   readonly maintenance: readonly MaintenanceWindow[];
+  /** Raises of one key within `flapWindowMs` that make it flapping. */
+  readonly flapCount: number;
+  readonly flapWindowMs: number;
 }
 
 /** The outcome of one correlation step. */
@@ -47,7 +50,7 @@ export const CORRELATION_LOCK = 7_310_425_002;
 
 const LOAD_ALARMS = `
   SELECT id, type, device, component, severity, description, first_seen, raised_at, caused_by,
-         explanation, incident_id, maintenance
+         explanation, incident_id, maintenance, reduction_key
   FROM alarms WHERE state <> 'cleared'`;
 
 interface CorrelationAlarmRow {
@@ -63,6 +66,7 @@ interface CorrelationAlarmRow {
   explanation: string | null;
   incident_id: string | null;
   maintenance: string | null;
+  reduction_key: string;
 }
 
 /** One row of `incidents`. */
@@ -180,6 +184,18 @@ const ANNOTATE = `
     AS u(id, caused_by, explanation, incident_id, ticket_id, maintenance)
   WHERE a.id = u.id`;
 
+// Keys raised often lately, by the correlator's clock.
+const FLAPPING_KEYS = `
+  SELECT reduction_key FROM alarms
+  WHERE raised_at > $1::timestamptz
+  GROUP BY reduction_key HAVING count(*) >= $2`;
+
+const INCIDENT_ROOT_KEYS = `
+  SELECT i.id, array_agg(DISTINCT a.reduction_key) AS keys
+  FROM incidents i JOIN alarms a ON a.id = ANY (i.root_alarm_ids)
+  WHERE i.state <> 'resolved'
+  GROUP BY i.id`;
+
 const CLOSE_OUTAGE = `
   UPDATE outages SET ended_at = greatest($3::timestamptz, started_at)
   WHERE incident_id = $1 AND service_id = $2 AND ended_at IS NULL`;
@@ -257,6 +273,11 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           customer_id: string;
           service_id: string;
         }>('SELECT incident_id, customer_id, service_id FROM outages WHERE ended_at IS NULL');
+        const flapping = await client.query<{ reduction_key: string }>(FLAPPING_KEYS, [
+          new Date(nowMs - deps.flapWindowMs).toISOString(),
+          deps.flapCount,
+        ]);
+        const rootKeys = await client.query<{ id: string; keys: string[] }>(INCIDENT_ROOT_KEYS);
         const plan = planCorrelation({
           topology: deps.topology,
           alarms: alarms.rows.map(rowToCorrelationAlarm),
@@ -269,6 +290,8 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           nowMs,
           holdMs: deps.holdMs,
           maintenance: maintenanceAt(deps.maintenance, nowMs),
+          flappingKeys: new Set(flapping.rows.map((row) => row.reduction_key)),
+          incidentRootKeys: new Map(rootKeys.rows.map((row) => [row.id, row.keys])),
         });
         await writePlan(client, plan, new Date(nowMs).toISOString());
         let annotatedAlarms: Alarm[] = [];
@@ -309,6 +332,7 @@ function rowToCorrelationAlarm(row: CorrelationAlarmRow): CorrelationAlarm {
     explanation: row.explanation,
     incidentId: row.incident_id,
     maintenance: row.maintenance,
+    reductionKey: row.reduction_key,
   };
 }
 

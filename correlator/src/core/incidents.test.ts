@@ -335,4 +335,39 @@ describe('planCorrelation', () => {
     expect(step.changes.map((c) => c.kind)).toEqual(['resolved']);
     expect(step.announcements).toEqual([]);
   });
+
+  it('flapping: one incident while the key flaps, no ticket churn, resolved after a quiet window', () => {
+    const K = 'linkDown:core-1:ifIndex=3';
+    const flap = (id: string, at: number) => ({ ...uplink1(at), id, reductionKey: K });
+    let state: Partial<CorrelationInput> = { alarms: [flap('f1', 0)], nowMs: 5000 };
+    state = apply(state, plan(state));
+    const rootKeys = new Map([['inc-f1', [K]]]);
+    // Cleared, raised again, and now counted as flapping: the new alarm rejoins the incident.
+    state = {
+      ...state,
+      alarms: [flap('f2', 10)],
+      nowMs: 10_000,
+      flappingKeys: new Set([K]),
+      incidentRootKeys: rootKeys,
+    };
+    let step = plan(state);
+    expect(step.changes.map((c) => [c.kind, c.incident.id, c.incident.title])).toEqual([
+      ['updated', 'inc-f1', 'core-1:xe-0/0/2 down (flapping)'],
+    ]);
+    state = apply(state, step);
+    // More flaps: annotations only, no version bump.
+    for (const [n, id] of ['f3', 'f4', 'f5'].entries()) {
+      state = { ...state, alarms: [], nowMs: 20_000 + n * 2000 };
+      step = plan(state);
+      expect(step.changes).toEqual([]);
+      state = { ...state, alarms: [flap(id, 21 + n * 2)], nowMs: 21_000 + n * 2000 };
+      step = plan(state);
+      expect(step.changes).toEqual([]);
+      expect(step.annotations.map((a) => [a.alarmId, a.incidentId])).toEqual([[id, 'inc-f1']]);
+      state = apply(state, step);
+    }
+    // Quiet for the flap window: the key is no longer flapping, the incident resolves.
+    step = plan({ ...state, alarms: [], nowMs: 400_000, flappingKeys: new Set() });
+    expect(step.changes.map((c) => c.kind)).toEqual(['resolved']);
+  });
 });

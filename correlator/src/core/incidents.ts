@@ -27,6 +27,8 @@ export interface CorrelationAlarm extends TopologyAlarm {
   readonly incidentId: string | null;
   /** Maintenance windows it fell in when last correlated (comma-separated names), or null. */
   readonly maintenance?: string | null;
+  /** Its reduction key (for flapping); the alarm id stands in when absent. */
+  readonly reductionKey?: string;
 }
 
 /** An open outage of a customer service. */
@@ -49,6 +51,10 @@ export interface CorrelationInput {
   readonly holdMs: number;
   /** The maintenance windows on now; none when absent. */
   readonly maintenance?: MaintenanceNow;
+  /** Reduction keys raised `correlation.flapCount` times or more within the flap window. */
+  readonly flappingKeys?: ReadonlySet<string>;
+  /** The reduction keys of each unresolved incident's root alarms, cleared ones included. */
+  readonly incidentRootKeys?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** New root cause annotations of one alarm. */
@@ -158,12 +164,21 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     while (parent[root] !== root) root = parent[root] ?? root;
     return root;
   };
+  // A flapping key's new alarm rejoins the incident its earlier alarms opened.
+  const flapping = input.flappingKeys ?? new Set<string>();
+  const keyOf = (id: string) => alarmsById.get(id)?.reductionKey ?? id;
+  const incidentOfFlappingKey = new Map<string, string>();
+  for (const [incidentId, keys] of input.incidentRootKeys ?? new Map<string, string[]>()) {
+    if (!incidentById.has(incidentId)) continue;
+    for (const key of keys) if (flapping.has(key)) incidentOfFlappingKey.set(key, incidentId);
+  }
+  const isFlappingIncident = (incidentId: string) =>
+    (input.incidentRootKeys?.get(incidentId) ?? []).some((key) => flapping.has(key));
   const groupsOfIncident = new Map<string, number>();
   groups.forEach((group, index) => {
     for (const id of [...group.rootAlarmIds, ...group.symptoms.keys()]) {
-      const incidentId = alarmsById.get(id)?.incidentId;
-      if (incidentId === null || incidentId === undefined || !incidentById.has(incidentId))
-        continue;
+      const incidentId = alarmsById.get(id)?.incidentId ?? incidentOfFlappingKey.get(keyOf(id));
+      if (incidentId === undefined || !incidentById.has(incidentId)) continue;
       const seen = groupsOfIncident.get(incidentId);
       if (seen === undefined) groupsOfIncident.set(incidentId, index);
       else parent[find(index)] = find(seen);
@@ -298,7 +313,8 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
         (worst, s) => (s === undefined ? worst : worseSeverity(worst, s)),
         'normal',
       );
-    const title = incidentTitle(rootAlarms, rootElements, cutOff);
+    const flaps = rootAlarms.some((a) => flapping.has(a.reductionKey ?? a.id));
+    const title = `${incidentTitle(rootAlarms, rootElements, cutOff)}${flaps ? ' (flapping)' : ''}`;
     const rootAlarmIds = [
       primary.id,
       ...rootAlarms.map((a) => a.id).filter((id) => id !== primary.id),
@@ -332,11 +348,24 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
       if (incident.announced) announcements.push({ kind: 'opened', incident });
     } else {
       const alarmIds = [...new Set([...keeper.alarmIds, ...memberIds])].sort();
+      // Each flap is a new alarm of the same key: that alone is no news for the ticket.
+      // (Cleared root alarms are no longer loaded: their keys come with the incident.)
+      const sameRootKeys = sameList(
+        [
+          ...new Set(input.incidentRootKeys?.get(keeper.id) ?? keeper.rootAlarmIds.map(keyOf)),
+        ].sort(),
+        [...new Set(rootAlarmIds.map(keyOf))].sort(),
+      );
+      const onlyFlaps = (before: readonly string[], after: readonly string[]) =>
+        after.filter((id) => !before.includes(id)).every((id) => flapping.has(keyOf(id)));
       const changed =
         keeper.title !== title ||
         keeper.severity !== severity ||
-        !sameList(keeper.rootAlarmIds, rootAlarmIds) ||
-        !sameList(keeper.alarmIds, alarmIds) ||
+        !(
+          sameList(keeper.rootAlarmIds, rootAlarmIds) ||
+          (sameRootKeys && onlyFlaps(keeper.rootAlarmIds, rootAlarmIds))
+        ) ||
+        !(sameList(keeper.alarmIds, alarmIds) || onlyFlaps(keeper.alarmIds, alarmIds)) ||
         !sameList(keeper.cutOffDevices, cutOff) ||
         keeper.inMaintenance !== inMaintenance ||
         !sameList(keeper.impactedServices.map(serviceKey), impactedServices.map(serviceKey));
@@ -395,6 +424,8 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
   // Incidents none of whose alarms is open any more.
   for (const incident of openIncidents) {
     if (claimedIncidents.has(incident.id)) continue;
+    // A flapping fault stays one open incident until its key has been quiet for the flap window.
+    if (isFlappingIncident(incident.id)) continue;
     resolveInto(incident, 'all alarms cleared');
     outagesClosed.push(...openOutagesOf(incident.id));
   }

@@ -213,6 +213,10 @@ export const InfluxSchema = Type.Object(
     retentionPolicy: Type.Optional(Type.String()),
     org: Type.Optional(Type.String()),
     bucket: Type.Optional(Type.String()),
+    /** Lines held for retry while InfluxDB does not take them; beyond it the oldest are dropped. */
+    maxBufferLines: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000 }),
+    /** Seconds a batch is retried before it is given up. */
+    maxRetryS: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }),
   },
   strict,
 );
@@ -279,6 +283,10 @@ export const CorrelationSchema = Type.Object(
   {
     /** Seconds a new alarm is held before it is pushed or ticketed, so its root can claim it. */
     holdS: Type.Number({ minimum: 0, maximum: 600, default: 2 }),
+    /** Raises of one reduction key within `flapWindowS` that make it flapping. */
+    flapCount: Type.Integer({ minimum: 2, maximum: 1000, default: 3 }),
+    /** The flap window, seconds; a flapping key is quiet again after one window without a raise. */
+    flapWindowS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
   },
   strict,
 );

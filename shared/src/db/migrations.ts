@@ -225,63 +225,10 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    id: 'billing_001',
+    id: '004_flapping',
     sql: `
-      -- One billing run per customer, period and version. Version 1 holds the period's lines;
-      -- a later version exists only when a re-run found different data, and holds adjustments.
-      CREATE TABLE billing_runs (
-        id text PRIMARY KEY,
-        customer_id text NOT NULL,
-        period text NOT NULL,
-        period_start timestamptz NOT NULL,
-        period_end timestamptz NOT NULL,
-        version integer NOT NULL CHECK (version >= 1),
-        currency text NOT NULL,
-        -- SHA-256 of this run's lines; and of the full recomputed period it was decided from.
-        content_hash text NOT NULL,
-        target_hash text NOT NULL,
-        total_billed_minor bigint NOT NULL,
-        total_billed numeric NOT NULL,
-        total_held numeric NOT NULL,
-        line_count integer NOT NULL,
-        held_count integer NOT NULL,
-        requested_by text NOT NULL,
-        reconciliation jsonb NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (customer_id, period, version)
-      );
-      CREATE INDEX billing_runs_period ON billing_runs (period, customer_id);
-
-      -- The lines of a run. Money: amount_minor (integer minor units) and amount (the same as
-      -- an exact decimal in major units); unit prices may be finer than the minor unit.
-      CREATE TABLE billing_lines (
-        run_id text NOT NULL REFERENCES billing_runs (id),
-        line_no integer NOT NULL CHECK (line_no >= 1),
-        line_key text NOT NULL,
-        customer_id text NOT NULL,
-        service_id text NOT NULL,
-        kind text NOT NULL CHECK (kind IN ('charge', 'overage', 'credit', 'adjustment')),
-        status text NOT NULL CHECK (status IN ('billed', 'held')),
-        description text NOT NULL,
-        quantity text NOT NULL,
-        unit_price_minor text NOT NULL,
-        unit_price numeric NOT NULL,
-        period_fraction text NOT NULL,
-        amount_minor bigint NOT NULL,
-        amount numeric NOT NULL,
-        currency text NOT NULL,
-        evidence jsonb NOT NULL,
-        coverage jsonb,
-        PRIMARY KEY (run_id, line_no)
-      );
-      CREATE INDEX billing_lines_key ON billing_lines (customer_id, line_key);
-
-      -- Runs delivered to the BSS webhook, by run id (the idempotency key).
-      CREATE TABLE billing_pushes (
-        run_id text PRIMARY KEY REFERENCES billing_runs (id),
-        status integer NOT NULL,
-        pushed_at timestamptz NOT NULL DEFAULT now()
-      );
+      -- Flapping counts the raises of each key over a recent window.
+      CREATE INDEX alarms_key_raised ON alarms (reduction_key, raised_at);
     `,
   },
 ];

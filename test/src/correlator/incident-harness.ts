@@ -64,6 +64,8 @@ export interface IncidentHarnessOptions {
   /** The webhook answers 503 to this many POSTs first (to exercise retries). */
   readonly failFirst?: number;
   readonly maintenance?: Config['maintenance'];
+  readonly flapCount?: number;
+  readonly flapWindowS?: number;
 }
 
 /** Builds the world; the webhook listens on 127.0.0.1 and is the only configured target. */
@@ -99,7 +101,11 @@ export async function createIncidentHarness(
   if (!loaded.ok) throw new Error(`example config invalid: ${JSON.stringify(loaded.problems)}`);
   const config: Config = {
     ...loaded.value,
-    correlation: { holdS: options.holdS ?? 1 },
+    correlation: {
+      holdS: options.holdS ?? 1,
+      flapCount: options.flapCount ?? 3,
+      flapWindowS: options.flapWindowS ?? 300,
+    },
     maintenance: options.maintenance ?? [],
     notify: {
       webhooks: [{ name: 'pager', url: `http://127.0.0.1:${String(port)}/hook` }],
