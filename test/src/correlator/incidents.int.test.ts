@@ -420,4 +420,44 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     expect(h.attempts.filter((a) => !a.body.incident.title.startsWith('barrier '))).toEqual([]);
     expect(await h.query("SELECT id FROM tickets WHERE title NOT LIKE 'barrier %'")).toEqual([]);
   });
+
+  it('a flapping link: one incident marked flapping, one push, resolved after a quiet window', async () => {
+    h = await createIncidentHarness({ holdS: 0.5, flapCount: 3, flapWindowS: 10 });
+    await h.startCorrelator();
+    // Five quick down/up flaps, each over before the hold ends, then down for good.
+    for (let n = 0; n < 5; n++) {
+      const now = Date.now();
+      await h.waitForJob(
+        await h.addBatch([
+          { ...linkDownEvent('core-1', 'xe-0/0/2'), timeMs: now },
+          { ...linkUpEvent('core-1', 'xe-0/0/2'), timeMs: now + 1 },
+        ]),
+      );
+    }
+    await h.waitForJob(await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]));
+    const [incident] = await waitForIncidents(h, 1);
+    expect(incident?.title).toBe('core-1:xe-0/0/2 down (flapping)');
+    // It comes back: still flapping, the incident stays open; more flaps change nothing.
+    for (let n = 0; n < 2; n++) {
+      await h.waitForJob(await h.addBatch([linkUpEvent('core-1', 'xe-0/0/2')]));
+      await h.waitForJob(await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]));
+    }
+    await h.waitForJob(await h.addBatch([linkUpEvent('core-1', 'xe-0/0/2')]));
+    await h.barrier();
+    expect((await incidents(h)).map((i) => i.state)).toEqual(['open']);
+    expect(h.realPushes().map((p) => p.body.kind)).toEqual(['opened']);
+    expect(
+      await h.query(
+        "SELECT kind FROM ticket_events WHERE ticket_id IN (SELECT id FROM tickets WHERE title NOT LIKE 'barrier %')",
+      ),
+    ).toEqual([{ kind: 'opened' }]);
+    // Quiet for the flap window: resolved, and the resolve is pushed.
+    await vi.waitFor(
+      () => {
+        expect(h.realPushes().map((p) => p.body.kind)).toEqual(['opened', 'resolved']);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    expect(await incidents(h)).toHaveLength(1);
+  });
 });
