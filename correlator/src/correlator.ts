@@ -115,6 +115,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           maintenance: config.maintenance,
           flapCount: config.correlation.flapCount,
           flapWindowMs: config.correlation.flapWindowS * 1000,
+          ...(notify?.ackTimeoutS === undefined ? {} : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
         });
         const loop = createCorrelationLoop({
           step: () => correlation.step(),

@@ -16,7 +16,8 @@ import {
   type CorrelationPlan,
   type OpenOutage,
 } from '../core/incidents.js';
-import { jobsForChanges, type OutboxJob } from '../core/jobs.js';
+import { jobsForChanges, reminderJobs, type OutboxJob } from '../core/jobs.js';
+import { remindersDue } from '../core/reminders.js';
 import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
 import { rowToRecord, type AlarmRow } from './alarm-rows.js';
@@ -33,6 +34,8 @@ export interface CorrelationPgDeps {
   /** Raises of one key within `flapWindowMs` that make it flapping. */
   readonly flapCount: number;
   readonly flapWindowMs: number;
+  /** Reminders for open, unacknowledged incidents after this long (doubling); none if absent. */
+  readonly ackTimeoutMs?: number;
 }
 
 /** The outcome of one correlation step. */
@@ -245,6 +248,46 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
       ]);
     }
     const jobs = jobsForChanges(plan.announcements, deps.webhookTargets);
+    const announcedIds = plan.announcements
+      .filter((change) => change.kind === 'opened')
+      .map((change) => change.incident.id);
+    if (announcedIds.length > 0) {
+      await client.query(
+        'UPDATE incidents SET announced_at = coalesce(announced_at, $2) WHERE id = ANY($1::text[])',
+        [announcedIds, nowIso],
+      );
+    }
+    if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
+  }
+
+  async function remind(client: pg.PoolClient, nowMs: number): Promise<void> {
+    if (deps.ackTimeoutMs === undefined || deps.webhookTargets.length === 0) return;
+    const rows = await client.query<
+      IncidentRow & { announced_at: Date; reminders_sent: number; last_reminder_at: Date | null }
+    >("SELECT * FROM incidents WHERE state = 'open' AND announced AND announced_at IS NOT NULL");
+    const byId = new Map(rows.rows.map((row) => [row.id, row]));
+    const due = remindersDue(
+      rows.rows.map((row) => ({
+        incidentId: row.id,
+        state: 'open',
+        announced: row.announced,
+        announcedAtMs: row.announced_at.getTime(),
+        remindersSent: row.reminders_sent,
+        lastReminderAtMs: row.last_reminder_at?.getTime(),
+      })),
+      nowMs,
+      deps.ackTimeoutMs,
+    );
+    const jobs: OutboxJob[] = [];
+    for (const { incidentId, reminder } of due) {
+      const row = byId.get(incidentId);
+      if (row === undefined) continue;
+      await client.query(
+        'UPDATE incidents SET reminders_sent = $2, last_reminder_at = $3 WHERE id = $1',
+        [incidentId, reminder, new Date(nowMs).toISOString()],
+      );
+      jobs.push(...reminderJobs(rowToIncident(row), reminder, deps.webhookTargets));
+    }
     if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
   }
 
@@ -294,6 +337,7 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           incidentRootKeys: new Map(rootKeys.rows.map((row) => [row.id, row.keys])),
         });
         await writePlan(client, plan, new Date(nowMs).toISOString());
+        await remind(client, nowMs);
         let annotatedAlarms: Alarm[] = [];
         if (plan.annotations.length > 0) {
           const rows = await client.query<AlarmRow>(

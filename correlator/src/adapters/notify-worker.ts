@@ -23,7 +23,7 @@ export interface NotifyWorkerDeps {
 export async function deliverPush(
   deps: Pick<NotifyWorkerDeps, 'pool' | 'webhooks' | 'timeoutMs'>,
   job: NotifyJob,
-): Promise<'sent' | 'already sent'> {
+): Promise<'sent' | 'already sent' | 'no longer needed'> {
   const target = deps.webhooks.find((w) => w.name === job.target);
   if (target === undefined)
     throw new UnrecoverableError(`webhook target "${job.target}" is not configured`);
@@ -31,12 +31,19 @@ export async function deliverPush(
     job.idempotencyKey,
   ]);
   if (sent.rowCount !== null && sent.rowCount > 0) return 'already sent';
-  if (job.kind === 'resolved') {
+  if (job.kind === 'reminder') {
+    const state = await deps.pool.query<{ state: string }>(
+      'SELECT state FROM incidents WHERE id = $1',
+      [job.incident.id],
+    );
+    // Acknowledged or resolved since: the reminder has nothing left to say.
+    if (state.rows[0]?.state !== 'open') return 'no longer needed';
+  }
+  if (job.kind !== 'opened') {
     const opened = await deps.pool.query('SELECT 1 FROM notifications WHERE idempotency_key = $1', [
       notifyKey(job.target, job.incident.id, 'opened'),
     ]);
-    if (opened.rowCount === 0)
-      throw new Error('the push this resolve answers is not delivered yet');
+    if (opened.rowCount === 0) throw new Error('the push this one follows is not delivered yet');
   }
   const response = await fetch(target.url, {
     method: 'POST',

@@ -20,7 +20,8 @@ export interface TicketJob {
 /** Payload of a `notifications` job: one push to one webhook target. */
 export interface NotifyJob {
   readonly target: string;
-  readonly kind: 'opened' | 'resolved';
+  /** `reminder`: the incident is still open and nobody acknowledged it. */
+  readonly kind: 'opened' | 'resolved' | 'reminder';
   /** Sent as the `Idempotency-Key` header and in the body; the receiver dedups on it. */
   readonly idempotencyKey: string;
   readonly incident: Incident;
@@ -41,8 +42,29 @@ function safe(id: string): string {
 }
 
 /** The idempotency key of one push of one incident to one target. */
-export function notifyKey(target: string, incidentId: string, kind: NotifyJob['kind']): string {
+export function notifyKey(
+  target: string,
+  incidentId: string,
+  kind: 'opened' | 'resolved' | `reminder-${number}`,
+): string {
   return safe(`notify-${target}-${incidentId}-${kind}`);
+}
+
+/** The pushes of reminder number `reminder` of an incident, one per target. */
+export function reminderJobs(
+  incident: Incident,
+  reminder: number,
+  webhookTargets: readonly string[],
+): OutboxJob[] {
+  return webhookTargets.map((target) => {
+    const key = notifyKey(target, incident.id, `reminder-${reminder}`);
+    return {
+      jobId: key,
+      queue: NOTIFICATIONS_QUEUE,
+      name: 'reminder',
+      payload: { target, kind: 'reminder', idempotencyKey: key, incident },
+    };
+  });
 }
 
 /**

@@ -231,6 +231,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alarms_key_raised ON alarms (reduction_key, raised_at);
     `,
   },
+  {
+    id: '005_reminders',
+    sql: `
+      -- Reminder pushes for incidents nobody acknowledged: when the incident was first pushed,
+      -- how many reminders went out, and when the last one did.
+      ALTER TABLE incidents ADD COLUMN announced_at timestamptz;
+      ALTER TABLE incidents ADD COLUMN reminders_sent integer NOT NULL DEFAULT 0;
+      ALTER TABLE incidents ADD COLUMN last_reminder_at timestamptz;
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */

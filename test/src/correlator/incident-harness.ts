@@ -66,6 +66,7 @@ export interface IncidentHarnessOptions {
   readonly maintenance?: Config['maintenance'];
   readonly flapCount?: number;
   readonly flapWindowS?: number;
+  readonly ackTimeoutS?: number;
 }
 
 /** Builds the world; the webhook listens on 127.0.0.1 and is the only configured target. */
@@ -112,6 +113,7 @@ export async function createIncidentHarness(
       attempts: 10,
       backoffS: 0.1,
       timeoutS: 5,
+      ...(options.ackTimeoutS === undefined ? {} : { ackTimeoutS: options.ackTimeoutS }),
     },
   };
   const runtime: Runtime = { settings, config, logger: createLogger({ level: 'silent' }) };

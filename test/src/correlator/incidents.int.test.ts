@@ -460,4 +460,21 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     );
     expect(await incidents(h)).toHaveLength(1);
   });
+
+  it('reminds the webhooks of an incident nobody acknowledged, once per backoff step', async () => {
+    h = await createIncidentHarness({ holdS: 0.2, ackTimeoutS: 10 });
+    await h.startCorrelator();
+    await h.waitForJob(await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]));
+    const [incident] = await waitForIncidents(h, 1);
+    await vi.waitFor(
+      () => {
+        expect(h.realPushes().map((p) => [p.body.kind, p.idempotencyKey])).toEqual([
+          ['opened', `notify-pager-${incident?.id ?? ''}-opened`],
+          ['reminder', `notify-pager-${incident?.id ?? ''}-reminder-1`],
+        ]);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    expect(await h.query('SELECT reminders_sent FROM incidents')).toEqual([{ reminders_sent: 1 }]);
+  });
 });
