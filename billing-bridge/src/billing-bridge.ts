@@ -1,27 +1,32 @@
 /**
  * The billing bridge: a worker on the `billing` queue that bills closed periods (on request from
- * the api, and on each customer's schedule), writing runs and lines to PostgreSQL.
+ * the api, and on each customer's schedule), writes runs and lines to PostgreSQL, pushes new runs
+ * to the BSS webhook, and publishes each customer's open period live on the `billing` channel.
  */
 import { Redis } from 'ioredis';
-import type { BillingRunRequest, Component, ComponentMetric, Runtime } from '@faultline/shared';
+import {
+  channels,
+  type BillingRunRequest,
+  type Component,
+  type ComponentMetric,
+  type Runtime,
+} from '@faultline/shared';
 import { createBillingStore } from './adapters/billing-store-pg.js';
 import {
   createBillingQueue,
   createBillingWorker,
+  enqueuePush,
   syncSchedulers,
 } from './adapters/billing-worker.js';
+import { pushRun } from './adapters/bss-webhook.js';
 import { createInfluxReadings } from './adapters/influx-readings.js';
 import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 import { createBillingRuns, type RunOutcome } from './app/billing-runs.js';
-
-/** The default coverage below which usage lines are held for review, percent of buckets. */
-export const DEFAULT_MIN_COVERAGE_PERCENT = 99;
+import { createLiveBilling } from './app/live-billing.js';
 
 /** What the bridge is built from. */
 export interface BillingBridgeDeps {
   readonly runtime: Runtime;
-  /** Usage lines of services below this coverage are held (default 99 %). */
-  readonly minCoveragePercent?: number;
   /** The clock (tests inject one). */
   readonly now?: () => number;
 }
@@ -36,7 +41,16 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
   const { settings, config } = deps.runtime;
   const logger = deps.runtime.logger.child({ component: 'billing-bridge' });
   const now = deps.now ?? Date.now;
-  const counts = { written: 0, unchanged: 0, skipped: 0, failed: 0, linesHeld: 0 };
+  const counts = {
+    written: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+    linesHeld: 0,
+    pushed: 0,
+    liveViews: 0,
+  };
+  let liveTimer: NodeJS.Timeout | undefined;
   const teardown: { name: string; run: () => Promise<unknown> }[] = [];
 
   async function stopAll(): Promise<void> {
@@ -86,21 +100,24 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
         teardown.push({ name: 'postgres pool', run: () => pool.end() });
         const applied = await migrateWithPool(pool);
         if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+        const readings = createInfluxReadings({
+          influxUrl: settings.influxUrl,
+          database:
+            config.influx.api === 'v2'
+              ? (config.influx.bucket ?? config.influx.database)
+              : config.influx.database,
+          token: settings.influxToken,
+        });
+        const store = createBillingStore({ pool, now });
         const runs = createBillingRuns({
           config,
-          readings: createInfluxReadings({
-            influxUrl: settings.influxUrl,
-            database:
-              config.influx.api === 'v2'
-                ? (config.influx.bucket ?? config.influx.database)
-                : config.influx.database,
-            token: settings.influxToken,
-          }),
-          store: createBillingStore({ pool, now }),
+          readings,
+          store,
           now,
-          minCoveragePercent: deps.minCoveragePercent ?? DEFAULT_MIN_COVERAGE_PERCENT,
+          minCoveragePercent: config.billing.minCoveragePercent,
           logger,
         });
+        const webhook = config.billing.webhook;
         const queue = createBillingQueue({
           connection: redisConnection('billing-queue', 20),
           prefix: settings.prefix,
@@ -117,6 +134,16 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
             try {
               const outcomes = await runs.run(request);
               count(outcomes);
+              // Every run is (re)offered to the push, not only new ones: a job retried after its run
+              // was committed finds it unchanged, and its push must not be lost. The job id and
+              // billing_pushes make repeats no-ops.
+              if (webhook !== undefined) {
+                for (const outcome of outcomes) {
+                  if (outcome.kind === 'run') {
+                    await enqueuePush(queue, outcome.stored.run.id, webhook.attempts);
+                  }
+                }
+              }
               return outcomes.map((outcome) =>
                 outcome.kind === 'run'
                   ? { customerId: outcome.customerId, runId: outcome.stored.run.id }
@@ -127,10 +154,49 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
               throw error;
             }
           },
+          push: async (runId: string) => {
+            if (webhook === undefined) return 'no-webhook';
+            const result = await pushRun({ url: webhook.url, store }, runId);
+            if (result === 'sent') counts.pushed++;
+            return result;
+          },
         });
         // close() waits for the run in flight.
         teardown.push({ name: 'billing worker', run: () => worker.close() });
         await worker.waitUntilReady();
+
+        if (config.billing.liveIntervalS > 0) {
+          const publisher = redisConnection('billing-live', 20);
+          const live = createLiveBilling({
+            config,
+            readings,
+            store,
+            now,
+            logger,
+            publish: async (view) => {
+              await publisher.publish(channels(settings.prefix).billing, JSON.stringify(view));
+              counts.liveViews++;
+            },
+          });
+          let busy: Promise<unknown> = Promise.resolve();
+          const tick = (): void => {
+            // One view at a time; a failure is logged inside and never escapes the timer.
+            busy = busy
+              .then(() => live.publishAll())
+              .catch((error: unknown) => {
+                logger.warn({ err: error }, 'live billing failed');
+              });
+          };
+          tick();
+          liveTimer = setInterval(tick, config.billing.liveIntervalS * 1000);
+          teardown.push({
+            name: 'live billing',
+            run: async () => {
+              clearInterval(liveTimer);
+              await busy;
+            },
+          });
+        }
       } catch (error) {
         await stopAll().catch(() => undefined);
         throw new Error('billing bridge failed to start', { cause: error });
@@ -155,6 +221,18 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
           help: 'Lines written as held for review (usage coverage below the threshold).',
           type: 'counter',
           value: counts.linesHeld,
+        },
+        {
+          name: 'faultline_billing_pushes_total',
+          help: 'Billing runs delivered to the BSS webhook.',
+          type: 'counter',
+          value: counts.pushed,
+        },
+        {
+          name: 'faultline_billing_live_views_total',
+          help: 'Live billing views published on the billing channel.',
+          type: 'counter',
+          value: counts.liveViews,
         },
       ];
     },

@@ -1,5 +1,5 @@
 export * from './core/index.js';
-export { createBillingBridge, DEFAULT_MIN_COVERAGE_PERCENT } from './billing-bridge.js';
+export { createBillingBridge } from './billing-bridge.js';
 export type { BillingBridge, BillingBridgeDeps } from './billing-bridge.js';
 export { createBillingRuns } from './app/billing-runs.js';
 export type { BillingRuns, BillingRunsDeps, RunOutcome } from './app/billing-runs.js';

@@ -21,3 +21,4 @@ export * from './topology-view.js';
 export * from './billing.js';
 export * from './billing-export.js';
 export * from './incident-detail.js';
+export * from './config/billing-schema.js';

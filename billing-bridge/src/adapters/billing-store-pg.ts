@@ -49,6 +49,10 @@ export interface BillingStore {
     decide: (previous: PreviousRuns | null) => { plan: RunPlan; reconciliation: Reconciliation },
   ): Promise<StoredRun>;
   readRun(runId: string): Promise<StoredRun | null>;
+  /** True once the run was delivered to the BSS webhook. */
+  wasPushed(runId: string): Promise<boolean>;
+  /** Records a delivery (idempotent). */
+  recordPush(runId: string, status: number): Promise<void>;
 }
 
 const OUTAGES = `
@@ -271,5 +275,17 @@ export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): 
     },
 
     readRun: (runId) => readRun(runId),
+
+    async wasPushed(runId) {
+      const { rows } = await pool.query('SELECT 1 FROM billing_pushes WHERE run_id = $1', [runId]);
+      return rows.length > 0;
+    },
+
+    async recordPush(runId, status) {
+      await pool.query(
+        'INSERT INTO billing_pushes (run_id, status, pushed_at) VALUES ($1, $2, $3) ON CONFLICT (run_id) DO NOTHING',
+        [runId, status, new Date(deps.now())],
+      );
+    },
   };
 }

@@ -16,6 +16,24 @@ import {
 
 const validator = createValidator(BillingRunRequestSchema);
 
+/** The bridge's own job: push one run to the BSS webhook (`{ runId }`). */
+export const BILLING_PUSH_JOB = 'push';
+
+/** Asks for the push of a run; the job id makes a second request for the same run a no-op. */
+export async function enqueuePush(queue: Queue, runId: string, attempts: number): Promise<void> {
+  await queue.add(
+    BILLING_PUSH_JOB,
+    { runId },
+    {
+      jobId: `push/${runId}`,
+      attempts,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: 1000,
+      removeOnFail: 1000,
+    },
+  );
+}
+
 /** Ids of the job schedulers this bridge owns start with this. */
 export const SCHEDULER_PREFIX = 'billing-close-';
 
@@ -79,10 +97,16 @@ export function createBillingWorker(deps: {
   prefix: string;
   logger: Logger;
   handle: (request: BillingRunRequest) => Promise<unknown>;
+  push: (runId: string) => Promise<unknown>;
 }): Worker {
   const worker = new Worker(
     BILLING_QUEUE,
     async (job) => {
+      if (job.name === BILLING_PUSH_JOB) {
+        const runId = (job.data as { runId?: unknown }).runId;
+        if (typeof runId !== 'string') throw new UnrecoverableError('push job without a run id');
+        return deps.push(runId);
+      }
       if (job.name !== BILLING_RUN_JOB) throw new UnrecoverableError(`unknown job ${job.name}`);
       const checked = validator.check(job.data);
       if (!checked.ok) {

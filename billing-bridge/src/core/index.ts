@@ -2,6 +2,7 @@ export * from './availability.js';
 export * from './counter-readings.js';
 export * from './credits.js';
 export * from './customer-bill.js';
+export * from './live-usage.js';
 export * from './money.js';
 export * from './percentile.js';
 export * from './period-label.js';

@@ -190,6 +190,21 @@ describe('parseConfig', () => {
     expect(problemsOf('telemetry: { qos: 3 }\n').map((p) => p.path)).toEqual(['telemetry.qos']);
   });
 
+  it('defaults the billing section and checks it', () => {
+    const empty = parseConfig('');
+    expect(empty.ok && empty.value.billing).toEqual({ minCoveragePercent: 99, liveIntervalS: 60 });
+    const push = parseConfig('billing: { webhook: { url: http://127.0.0.1:9/bss } }\n');
+    expect(push.ok && push.value.billing.webhook).toEqual({
+      url: 'http://127.0.0.1:9/bss',
+      attempts: 8,
+    });
+    expect(
+      problemsOf('billing: { minCoveragePercent: 101, webhook: { url: ftp://x }, typo: 1 }\n').map(
+        (p) => p.path,
+      ),
+    ).toEqual(['billing.typo', 'billing.minCoveragePercent', 'billing.webhook.url']);
+  });
+
   it('accepts threshold rules with hysteresis and checks them', () => {
     const rules = `
 thresholds:

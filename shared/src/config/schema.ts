@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { SeveritySchema } from '../severity.js';
+import { BillingSchema } from './billing-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -287,6 +288,8 @@ export const CorrelationSchema = Type.Object(
     flapCount: Type.Integer({ minimum: 2, maximum: 1000, default: 3 }),
     /** The flap window, seconds; a flapping key is quiet again after one window without a raise. */
     flapWindowS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
+    /** Clear an open alarm nothing repeated for this many seconds (off when absent). */
+    staleAlarmS: Type.Optional(Type.Integer({ minimum: 5 })),
   },
   strict,
 );
@@ -378,6 +381,7 @@ export const ConfigSchema = Type.Object(
     maintenance: list(MaintenanceWindowSchema),
     telemetry: Type.Object(TelemetrySchema.properties, { ...strict, default: {} }),
     thresholds: list(ThresholdSchema),
+    billing: Type.Object(BillingSchema.properties, { ...strict, default: {} }),
   },
   strict,
 );

@@ -120,9 +120,10 @@ export async function insertOutages(databaseUrl: string): Promise<void> {
 }
 
 /** The config of the test: customer acme (EUR, UTC, anchor day 1) with both services. */
-export function billingConfig(influxDatabase: string): Config {
+export function billingConfig(influxDatabase: string, billing: string): Config {
   const checked = parseConfig(`
 influx: { database: ${influxDatabase} }
+billing: ${billing}
 devices:
   - name: access-1
     address: 127.0.0.1

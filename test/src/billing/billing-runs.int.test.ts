@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BILLING_QUEUE,
   BILLING_RUN_JOB,
@@ -42,6 +44,9 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
   let queue: Queue;
   let events: QueueEvents;
   let redis: Redis;
+  let bss: Server;
+  /** Every POST the BSS webhook got: its idempotency key, run id and the status answered. */
+  const deliveries: { key: string; runId: string; status: number }[] = [];
   const settings = { ...testSettings() };
 
   beforeAll(async () => {
@@ -49,13 +54,26 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     influx = await createInfluxDatabase();
     await writeLines(influx.name, monthLines());
     await insertOutages(database.url);
+    // The BSS answers 503 to the first delivery of each run, then 200.
+    bss = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const runId = (JSON.parse(body) as { run: { id: string } }).run.id;
+        const status = deliveries.some((d) => d.runId === runId) ? 200 : 503;
+        deliveries.push({ key: String(request.headers['idempotency-key']), runId, status });
+        response.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => bss.listen(0, '127.0.0.1', resolve));
+    const { port } = bss.address() as AddressInfo;
+    const billing = `{ minCoveragePercent: 99.95, liveIntervalS: 0, webhook: { url: 'http://127.0.0.1:${String(port)}/bss', attempts: 3 } }`;
     bridge = createBillingBridge({
       runtime: {
         settings: { ...settings, databaseUrl: database.url },
-        config: billingConfig(influx.name),
+        config: billingConfig(influx.name, billing),
         logger: createLogger({ level: 'silent' }),
       },
-      minCoveragePercent: 99.95,
       now: () => Date.UTC(2026, 4, 2),
     });
     await bridge.start();
@@ -78,6 +96,7 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     await redis.quit();
     await bridge.stop();
     await pool.end();
+    await new Promise((resolve) => bss.close(resolve));
     await influx.drop();
     await database.drop();
   });
@@ -159,6 +178,16 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     const again = await pool.query('SELECT id, content_hash FROM billing_runs');
     expect(again.rows).toEqual([{ id: runId, content_hash: hash }]);
     expect(bridge.metrics().find((m) => m.labels?.outcome === 'unchanged')?.value).toBe(1);
+
+    // The BSS got the run once (after one retry), with the run's idempotency key.
+    await vi.waitFor(async () => {
+      const pushed = await pool.query('SELECT run_id, status FROM billing_pushes');
+      expect(pushed.rows).toEqual([{ run_id: runId, status: 200 }]);
+    });
+    expect(deliveries).toEqual([
+      { key: `${runId}#${String(hash)}`, runId, status: 503 },
+      { key: `${runId}#${String(hash)}`, runId, status: 200 },
+    ]);
   });
 
   it('turns late data into adjustment lines in a new version, never rewriting the first', async () => {
@@ -170,5 +199,11 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     expect(await csvOf('acme/2026-04/v1')).toBe(before);
     // And the re-run of the late data is itself idempotent.
     expect(await requestRun()).toBe(runId);
+    await vi.waitFor(() => {
+      expect(deliveries.filter((d) => d.status === 200).map((d) => d.runId)).toEqual([
+        'acme/2026-04/v1',
+        runId,
+      ]);
+    });
   });
 });
