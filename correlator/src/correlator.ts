@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Component, Runtime } from '@faultline/shared';
+import { EVENTS_QUEUE, type Component, type Runtime } from '@faultline/shared';
 import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 import { createCommandWorker } from './adapters/command-worker.js';
 import { createEventWorker } from './adapters/event-worker.js';
@@ -83,7 +83,8 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         const queueRedis = redisConnection('correlator-queues', { maxRetriesPerRequest: 20 });
         const notify = config.notify;
         const queues = new Map<string, Queue>();
-        for (const name of [TICKETS_QUEUE, NOTIFICATIONS_QUEUE]) {
+        // The events queue too: auto-clean sends its clears through it, like any other source.
+        for (const name of [TICKETS_QUEUE, NOTIFICATIONS_QUEUE, EVENTS_QUEUE]) {
           const queue = new Queue(name, { connection: queueRedis, prefix: settings.prefix });
           queue.on('error', (error) => {
             logger.warn({ err: error, queue: name }, 'queue error');
@@ -106,6 +107,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
               backoff: { type: 'exponential', delay: (notify?.backoffS ?? 1) * 1000 },
             },
           ],
+          [EVENTS_QUEUE, { ...kept, attempts: 10, backoff: { type: 'exponential', delay: 1000 } }],
         ]);
         const correlation = createCorrelationPg({
           pool,
@@ -116,6 +118,9 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           flapCount: config.correlation.flapCount,
           flapWindowMs: config.correlation.flapWindowS * 1000,
           ...(notify?.ackTimeoutS === undefined ? {} : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
+          ...(config.correlation.staleAlarmS === undefined
+            ? {}
+            : { staleAlarmMs: config.correlation.staleAlarmS * 1000 }),
         });
         const loop = createCorrelationLoop({
           step: () => correlation.step(),

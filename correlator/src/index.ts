@@ -13,5 +13,6 @@ export * from './core/incidents.js';
 export * from './core/jobs.js';
 export * from './core/maintenance.js';
 export * from './core/reminders.js';
+export * from './core/auto-clean.js';
 // Incident actions for the api: functions taking a pg pool.
 export * from './adapters/incident-actions-pg.js';

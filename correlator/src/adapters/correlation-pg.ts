@@ -5,6 +5,8 @@ import {
   type ImpactedService,
   type Incident,
   type IncidentChange,
+  EVENTS_QUEUE,
+  EVENT_BATCH_JOB,
   type IncidentState,
   type MaintenanceWindow,
   type Severity,
@@ -18,6 +20,7 @@ import {
 } from '../core/incidents.js';
 import { jobsForChanges, reminderJobs, type OutboxJob } from '../core/jobs.js';
 import { remindersDue } from '../core/reminders.js';
+import { staleAlarmClears } from '../core/auto-clean.js';
 import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
 import { rowToRecord, type AlarmRow } from './alarm-rows.js';
@@ -36,6 +39,8 @@ export interface CorrelationPgDeps {
   readonly flapWindowMs: number;
   /** Reminders for open, unacknowledged incidents after this long (doubling); none if absent. */
   readonly ackTimeoutMs?: number;
+  /** Open alarms nothing repeated for this long are cleared (through the events queue). */
+  readonly staleAlarmMs?: number;
 }
 
 /** The outcome of one correlation step. */
@@ -260,6 +265,43 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
     if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
   }
 
+  async function autoClean(client: pg.PoolClient, nowMs: number): Promise<void> {
+    if (deps.staleAlarmMs === undefined) return;
+    const cutoff = new Date(nowMs - deps.staleAlarmMs).toISOString();
+    const rows = await client.query<{
+      id: string;
+      reduction_key: string;
+      device: string;
+      device_known: boolean;
+      last_seen: Date;
+      raised_at: Date;
+    }>(
+      `SELECT id, reduction_key, device, device_known, last_seen, raised_at FROM alarms
+       WHERE state <> 'cleared' AND last_seen <= $1 AND raised_at <= $1`,
+      [cutoff],
+    );
+    const events = staleAlarmClears(
+      rows.rows.map((row) => ({
+        id: row.id,
+        reductionKey: row.reduction_key,
+        device: row.device,
+        deviceKnown: row.device_known,
+        lastSeenMs: row.last_seen.getTime(),
+        raisedAtMs: row.raised_at.getTime(),
+      })),
+      nowMs,
+      deps.staleAlarmMs,
+    );
+    if (events.length === 0) return;
+    // One batch per alarm, under the clear's own id: added once however many steps see it.
+    await client.query(ADD_OUTBOX, [
+      events.map((e) => e.id),
+      events.map(() => EVENTS_QUEUE),
+      events.map(() => EVENT_BATCH_JOB),
+      events.map((e) => JSON.stringify({ events: [e] })),
+    ]);
+  }
+
   async function remind(client: pg.PoolClient, nowMs: number): Promise<void> {
     if (deps.ackTimeoutMs === undefined || deps.webhookTargets.length === 0) return;
     const rows = await client.query<
@@ -338,6 +380,7 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         });
         await writePlan(client, plan, new Date(nowMs).toISOString());
         await remind(client, nowMs);
+        await autoClean(client, nowMs);
         let annotatedAlarms: Alarm[] = [];
         if (plan.annotations.length > 0) {
           const rows = await client.query<AlarmRow>(

@@ -67,6 +67,7 @@ export interface IncidentHarnessOptions {
   readonly flapCount?: number;
   readonly flapWindowS?: number;
   readonly ackTimeoutS?: number;
+  readonly staleAlarmS?: number;
 }
 
 /** Builds the world; the webhook listens on 127.0.0.1 and is the only configured target. */
@@ -106,6 +107,7 @@ export async function createIncidentHarness(
       holdS: options.holdS ?? 1,
       flapCount: options.flapCount ?? 3,
       flapWindowS: options.flapWindowS ?? 300,
+      ...(options.staleAlarmS === undefined ? {} : { staleAlarmS: options.staleAlarmS }),
     },
     maintenance: options.maintenance ?? [],
     notify: {

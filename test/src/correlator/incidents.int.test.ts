@@ -477,4 +477,30 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     );
     expect(await h.query('SELECT reminders_sent FROM incidents')).toEqual([{ reminders_sent: 1 }]);
   });
+
+  it('auto-cleans an alarm nothing repeated, through the events queue, and resolves its incident', async () => {
+    h = await createIncidentHarness({ holdS: 0.2, staleAlarmS: 5 });
+    await h.startCorrelator();
+    // An event five minutes old by the device's clock: only the correlator's clock holds it.
+    await h.waitForJob(
+      await h.addBatch([{ ...linkDownEvent('core-1', 'xe-0/0/2'), timeMs: Date.now() - 300_000 }]),
+    );
+    await waitForIncidents(h, 1);
+    await vi.waitFor(
+      async () => {
+        expect(await h.query("SELECT state FROM alarms WHERE type <> 'barrier'")).toEqual([
+          { state: 'cleared' },
+        ]);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    const history = await h.query<{ change: string; cause: string }>(
+      'SELECT change, cause FROM alarm_history ORDER BY id',
+    );
+    expect(history.map((e) => e.change)).toEqual(['raised', 'cleared']);
+    expect(history[1]?.cause).toMatch(/^event autoclean-.* \(autoClean\)$/);
+    await vi.waitFor(() => {
+      expect(h.realPushes().map((p) => p.body.kind)).toEqual(['opened', 'resolved']);
+    }, WAIT);
+  });
 });
