@@ -6,6 +6,7 @@ import type { MqttSubscriber } from './adapters/mqtt-subscriber.js';
 import type { SnmpPoller } from './adapters/snmp-poller.js';
 import type { TrapReceiver } from './adapters/trap-receiver.js';
 import type { AuthFailurePipeline } from './app/auth-failure-pipeline.js';
+import type { InfluxLossReporter } from './app/influx-loss-reporter.js';
 import type { PollPipeline } from './app/poll-pipeline.js';
 import type { ReachabilityPipeline } from './app/reachability-pipeline.js';
 import type { TelemetryPipeline } from './app/telemetry-pipeline.js';
@@ -25,6 +26,7 @@ export interface MetricSources {
   readonly reachability: ReachabilityPipeline;
   readonly authFailures: AuthFailurePipeline;
   readonly mibs: LoadedMibs;
+  readonly influxLoss: InfluxLossReporter;
 }
 
 const metric = (
@@ -191,6 +193,11 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       'influx_points_dropped_total',
       'Points given up after retries or rejected.',
       influx?.dropped,
+    ),
+    metric(
+      'influx_write_loss_events_total',
+      'influxWriteLoss self-events sent (at most one per 5 minutes).',
+      parts?.influxLoss.counters.events,
     ),
     metric('influx_write_errors_total', 'Failed InfluxDB write attempts.', influx?.writeErrors),
   ];

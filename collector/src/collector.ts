@@ -28,6 +28,7 @@ import {
 } from './app/reachability-pipeline.js';
 import { createThresholdPipeline, type ThresholdPipeline } from './app/threshold-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
+import { createInfluxLossReporter, type InfluxLossReporter } from './app/influx-loss-reporter.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
 import type { DevicePoll } from './core/interface-points.js';
 import { createInventory } from './core/inventory.js';
@@ -79,6 +80,7 @@ interface Running {
   readonly reachability: ReachabilityPipeline;
   readonly authFailures: AuthFailurePipeline;
   readonly mibs: LoadedMibs;
+  readonly influxLoss: InfluxLossReporter;
 }
 
 /**
@@ -103,6 +105,8 @@ export function createCollector(deps: CollectorDeps): Collector {
     await parts.subscriber?.stop();
     await parts.poller?.stop();
     await parts.receiver?.stop();
+    // Losses known so far go out while the queue is still open.
+    parts.influxLoss?.stop();
     await parts.queue?.close();
     await parts.writer?.close();
     await parts.deadLetters?.close();
@@ -125,11 +129,23 @@ export function createCollector(deps: CollectorDeps): Collector {
         prefix: settings.prefix,
         logger: logger.child({ part: 'event-queue' }),
       });
+      const influxLoss = createInfluxLossReporter({
+        sink: queue,
+        clock: Date.now,
+        newId: randomUUID,
+        server: new URL(settings.influxUrl).host,
+        database:
+          config.influx.api === 'v1' ? config.influx.database : (config.influx.bucket ?? ''),
+        logger: logger.child({ part: 'influx-loss' }),
+      });
       const writer = createInfluxWriter({
         url: settings.influxUrl,
         token: settings.influxToken,
         influx: config.influx,
         logger: logger.child({ part: 'influx' }),
+        onLoss: (lines, reason) => {
+          influxLoss.lost(lines, reason);
+        },
       });
       await writer.ensureDatabase();
       const thresholds = createThresholdPipeline({
@@ -203,7 +219,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       try {
         await receiver.start();
       } catch (error) {
-        await stopAll({ queue, writer });
+        await stopAll({ queue, writer, influxLoss });
         throw error;
       }
       const deadLetters = createDeadLetterStore({
@@ -252,6 +268,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         reachability,
         authFailures,
         mibs,
+        influxLoss,
       };
     },
     async stop() {

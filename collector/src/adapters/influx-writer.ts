@@ -40,7 +40,16 @@ export interface InfluxWriterOptions {
   readonly batchSize?: number;
   readonly flushIntervalMs?: number;
   readonly maxRetries?: number;
+  /**
+   * Told of every loss, with how many lines and why; must not throw. Losses at `close` are only
+   * counted and logged (the events queue is closed by then).
+   */
+  readonly onLoss?: (lines: number, reason: InfluxLossReason) => void;
 }
+
+/** Why points were lost. */
+export type InfluxLossReason =
+  'retries exhausted' | 'rejected by server' | 'retry buffer full' | 'written after stop';
 
 export interface InfluxWriter extends MetricsWriter {
   readonly counters: Readonly<Counters<InfluxCounterName>>;
@@ -127,6 +136,14 @@ export function toPoint(sample: InterfacePoint): Point {
   return point;
 }
 
+/** True for InfluxDB 1.x's answer to a write into a database that does not exist. */
+function isDatabaseNotFound(error: HttpError): boolean {
+  return (
+    error.statusCode === 404 &&
+    `${error.message} ${error.body ?? ''}`.includes('database not found')
+  );
+}
+
 /** The line-protocol point of one telemetry reading: its tags, then device, metric and service. */
 export function toTelemetryPoint(reading: TelemetryPoint): Point {
   const point = new Point(TELEMETRY_MEASUREMENT).timestamp(reading.timeMs);
@@ -146,7 +163,17 @@ export function toTelemetryPoint(reading: TelemetryPoint): Point {
 export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
   const { influx, logger } = options;
   const counters = createCounters(INFLUX_COUNTER_NAMES);
-  const maxRetries = options.maxRetries ?? 5;
+  // Retrying is bounded by time (influx.maxRetryS), not by count: with backoff from 1 s to 30 s,
+  // 100 attempts outlast any maxRetryS allowed.
+  const maxRetries = options.maxRetries ?? 100;
+  const lose = (lines: number, reason: InfluxLossReason): void => {
+    counters.dropped += lines;
+    try {
+      options.onLoss?.(lines, reason);
+    } catch (error) {
+      logger.error({ err: error }, 'influx loss handler failed');
+    }
+  };
   // The client logs through one process-wide logger; route it into ours.
   setLogger({
     error: (message, error) => {
@@ -156,6 +183,27 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
       logger.warn({ err: error }, `influx client: ${message}`);
     },
   });
+  async function createDatabase(): Promise<boolean> {
+    if (influx.api !== 'v1') return true;
+    const url = new URL('/query', options.url);
+    url.searchParams.set('q', `CREATE DATABASE "${influx.database.replace(/["\\]/g, '\\$&')}"`);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: options.token === undefined ? {} : { authorization: `Token ${options.token}` },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (response.ok) return true;
+      logger.warn(
+        { status: response.status, database: influx.database },
+        'influx database not created',
+      );
+    } catch (error) {
+      logger.warn({ err: error, database: influx.database }, 'influx database not created');
+    }
+    return false;
+  }
+
   const connection = {
     url: options.url,
     ...(options.token === undefined ? {} : { token: options.token }),
@@ -177,16 +225,26 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
     batchSize: options.batchSize ?? 5000,
     flushInterval: options.flushIntervalMs ?? 1000,
     maxRetries,
-    maxRetryTime: 180_000,
-    maxBufferLines: 100_000,
+    maxRetryTime: influx.maxRetryS * 1000,
+    minRetryDelay: 1000,
+    maxRetryDelay: 30_000,
+    maxBufferLines: influx.maxBufferLines,
     gzipThreshold: 1000,
     writeFailed(error, lines, attempt, expires) {
       counters.writeErrors += 1;
+      if (influx.api === 'v1' && error instanceof HttpError && isDatabaseNotFound(error)) {
+        // A fresh or wiped 1.x server (InfluxDB down at start, or restarted empty): create the
+        // database, then write the lines again instead of losing them.
+        return createDatabase().then((created) => {
+          if (created && !closed) writeApi.writeRecords(lines);
+          else lose(lines.length, 'rejected by server');
+        });
+      }
       // The client retries only network errors and HTTP ≥ 429, at most maxRetries times, and
       // not past `expires`; anything else is the last attempt and the lines are gone.
       const retriable = !(error instanceof HttpError) || error.statusCode >= 429;
       if (!retriable || attempt > maxRetries || expires <= Date.now()) {
-        counters.dropped += lines.length;
+        lose(lines.length, retriable ? 'retries exhausted' : 'rejected by server');
         logger.error(
           { err: error, lines: lines.length, attempt },
           'influx write failed; points dropped',
@@ -197,7 +255,7 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
       counters.written += lines.length;
     },
     writeRetrySkipped(entry) {
-      counters.dropped += entry.lines.length;
+      lose(entry.lines.length, 'retry buffer full');
       logger.error({ lines: entry.lines.length }, 'influx retry buffer full; points dropped');
     },
   });
@@ -205,29 +263,10 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
 
   return {
     counters,
-    async ensureDatabase() {
-      if (influx.api !== 'v1') return true;
-      const url = new URL('/query', options.url);
-      url.searchParams.set('q', `CREATE DATABASE "${influx.database.replace(/["\\]/g, '\\$&')}"`);
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: options.token === undefined ? {} : { authorization: `Token ${options.token}` },
-          signal: AbortSignal.timeout(5000),
-        });
-        if (response.ok) return true;
-        logger.warn(
-          { status: response.status, database: influx.database },
-          'influx database not created',
-        );
-      } catch (error) {
-        logger.warn({ err: error, database: influx.database }, 'influx database not created');
-      }
-      return false;
-    },
+    ensureDatabase: createDatabase,
     write(points) {
       if (closed) {
-        counters.dropped += points.length;
+        lose(points.length, 'written after stop');
         return;
       }
       counters.points += points.length;
@@ -235,7 +274,7 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
     },
     writeTelemetry(points) {
       if (closed) {
-        counters.dropped += points.length;
+        lose(points.length, 'written after stop');
         return;
       }
       counters.points += points.length;

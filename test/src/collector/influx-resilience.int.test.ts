@@ -1,0 +1,164 @@
+import { Queue } from 'bullmq';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCollector, type Collector } from '@faultline/collector';
+import {
+  EVENTS_QUEUE,
+  createLogger,
+  parseConfig,
+  type EventBatch,
+  type FaultEvent,
+} from '@faultline/shared';
+import { testSettings, uniqueName } from '../support/services.js';
+import { createPrivateInfluxd, type PrivateInfluxd } from './influxd.js';
+
+/** How many telemetry points of one metric a private InfluxDB holds. */
+async function countPoints(url: string, database: string, metric: string): Promise<number> {
+  const query = new URL('/query', url);
+  query.searchParams.set('db', database);
+  query.searchParams.set('q', `SELECT count(value) FROM telemetry WHERE metric = '${metric}'`);
+  const response = await fetch(query);
+  const answer = (await response.json()) as {
+    results: { series?: { values: [string, number][] }[] }[];
+  };
+  return answer.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+}
+
+describe('collector InfluxDB resilience (a private influxd stopped and started)', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function setUp(maxBufferLines: number, influxUp: boolean) {
+    const influxd: PrivateInfluxd = await createPrivateInfluxd();
+    cleanups.push(() => influxd.destroy());
+    if (influxUp) await influxd.start();
+    const settings = testSettings({ trapHost: '127.0.0.1', trapPort: 0, influxUrl: influxd.url });
+    const root = uniqueName('tl');
+    const config = parseConfig(`
+influx: { api: v1, database: resilience, maxBufferLines: ${String(maxBufferLines)} }
+telemetry: { topics: ['${root}/#'], sessionExpiryS: 0 }
+devices:
+  - name: edge-1
+    address: 127.0.0.5
+    snmp: { version: 2c, community: public }
+`);
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    const collector: Collector = createCollector({
+      runtime: { settings, config: config.value, logger: createLogger({ level: 'silent' }) },
+      schedulePolls: false,
+      telemetryClientId: uniqueName('col'),
+    });
+    await collector.start();
+    cleanups.push(() => collector.stop());
+    const queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+      connection: { url: settings.redisUrl },
+      prefix: settings.prefix,
+    });
+    cleanups.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const client: MqttClient = await mqtt.connectAsync(settings.mqttUrl, {
+      clientId: uniqueName('pub'),
+      protocolVersion: 5,
+    });
+    cleanups.push(() => client.endAsync());
+    let sequence = 0;
+    /** Publishes `count` readings; each resolves once the collector acknowledged (buffered) it. */
+    const publish = async (count: number): Promise<void> => {
+      for (let n = 0; n < count; n++) {
+        sequence += 1;
+        await client.publishAsync(
+          `${root}/edge-1/cpu_percent`,
+          JSON.stringify({
+            device: 'edge-1',
+            metric: 'cpu_percent',
+            value: sequence,
+            time: 1_700_000_000_000 + sequence,
+          }),
+          { qos: 1 },
+        );
+      }
+    };
+    const counter = (name: string): number =>
+      collector.metrics().find((m) => m.name === `faultline_collector_${name}`)?.value ?? NaN;
+    const lossEvents = async (): Promise<FaultEvent[]> =>
+      (await queue.getJobs(['waiting']))
+        .flatMap((job) => job.data.events)
+        .filter((e) => e.type === 'influxWriteLoss');
+    return { influxd, publish, counter, lossEvents };
+  }
+
+  it('keeps writing through a restart: every point within the bound is found', async () => {
+    const { influxd, publish, counter, lossEvents } = await setUp(10_000, true);
+    await publish(20);
+    await vi.waitFor(
+      () => {
+        expect(counter('influx_points_written_total')).toBe(20);
+      },
+      { timeout: 10_000 },
+    );
+    await influxd.stop();
+    await publish(30);
+    // The writer has tried and failed while InfluxDB was down.
+    await vi.waitFor(
+      () => {
+        expect(counter('influx_write_errors_total')).toBeGreaterThan(0);
+      },
+      { timeout: 10_000 },
+    );
+    await influxd.start();
+    await publish(20);
+    await vi.waitFor(
+      async () => {
+        expect(await countPoints(influxd.url, 'resilience', 'cpu_percent')).toBe(70);
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    expect(counter('influx_points_dropped_total')).toBe(0);
+    expect(await lossEvents()).toEqual([]);
+  }, 90_000);
+
+  it('beyond the bound drops the oldest, counts them and raises one influxWriteLoss', async () => {
+    const { influxd, publish, counter, lossEvents } = await setUp(10, false);
+    await publish(15);
+    await vi.waitFor(
+      () => {
+        expect(counter('influx_write_errors_total')).toBeGreaterThan(0);
+      },
+      { timeout: 10_000 },
+    );
+    await publish(15);
+    await vi.waitFor(
+      () => {
+        expect(counter('influx_points_dropped_total')).toBe(15);
+      },
+      { timeout: 15_000 },
+    );
+    const events = await vi.waitFor(
+      async () => {
+        const found = await lossEvents();
+        expect(found).toHaveLength(1);
+        return found;
+      },
+      { timeout: 10_000 },
+    );
+    expect(events[0]).toMatchObject({
+      source: 'system',
+      severity: 'major',
+      details: { lostPoints: 15, reasons: ['retry buffer full'], database: 'resilience' },
+    });
+    await influxd.start();
+    // The 15 kept within the bound are written once InfluxDB is back; the 15 dropped are not.
+    await vi.waitFor(
+      async () => {
+        expect(await countPoints(influxd.url, 'resilience', 'cpu_percent')).toBe(15);
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    expect(counter('influx_points_written_total')).toBe(15);
+    expect(counter('influx_write_loss_events_total')).toBe(1);
+  }, 90_000);
+});
