@@ -9,10 +9,19 @@ const api = process.env.FAULTLINE_API ?? 'http://127.0.0.1:8080';
 export default defineConfig({
   plugins: [svelte()],
   resolve: {
-    // The dashboard imports only types and pure code from shared, from its sources.
-    alias: {
-      '@faultline/shared': fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
-    },
+    // The dashboard imports only types and pure code from shared, from its sources. Values come
+    // through a subpath (`@faultline/shared/topology-view`): the index would also bring modules
+    // that compile schemas with `new Function`, which the strict CSP (no 'unsafe-eval') forbids.
+    alias: [
+      {
+        find: /^@faultline\/shared$/,
+        replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
+      },
+      {
+        find: /^@faultline\/shared\/([a-z-]+)$/,
+        replacement: `${fileURLToPath(new URL('../shared/src/', import.meta.url))}$1.ts`,
+      },
+    ],
   },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: {

@@ -1,10 +1,17 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  Incident,
   SOCKET_ERRORS,
   ServerToClientEvents,
   Severity,
 } from '@faultline/shared';
+import {
+  applyIncidentChanges,
+  applyIncidentSnapshot,
+  sortIncidents,
+  type IncidentMap,
+} from './incident-list.js';
 import {
   applyChanges,
   applySnapshot,
@@ -26,12 +33,17 @@ export const CLEARED_RETENTION_MS = 10 * 60_000;
 const SERVER_CLOSE_RETRY_MS = 3000;
 
 /**
- * The live alarm list of one signed-in view: a socket.io connection that applies the snapshot
- * and each change batch to `entries`. Data stays on screen while disconnected; `state` and
- * `lastUpdateMs` let the view say how old it is.
+ * The live alarms and incidents of a signed-in browser: one socket.io connection that applies
+ * the snapshots and each change batch to `entries` and `incidents`. Data stays on screen while
+ * disconnected; `state` and `lastUpdateMs` let the views say how old it is. Every page shares it.
  */
 export class LiveAlarms {
   entries = $state.raw<AlarmEntry[]>([]);
+  // Replaced whole on every batch ($state.raw), never mutated: a plain Map is right here.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  incidents = $state.raw<IncidentMap>(new Map());
+  /** Grows with every incident change, so pages showing one incident know to reload it. */
+  incidentRevision = $state(0);
   state = $state<ConnectionState>('connecting');
   /** When the last snapshot or change arrived (local epoch ms), or null before the first. */
   lastUpdateMs = $state<number | null>(null);
@@ -40,6 +52,13 @@ export class LiveAlarms {
 
   readonly sorted = $derived(sortEntries(this.entries));
   readonly totals: Map<Severity, number> = $derived(severityTotals(this.entries));
+  readonly sortedIncidents: Incident[] = $derived(sortIncidents(this.incidents.values()));
+  readonly alarmsById: Map<string, AlarmEntry> = $derived(
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- rebuilt per derivation
+    new Map(this.entries.map((entry) => [entry.alarm.id, entry])),
+  );
+  /** Called with each incident opened while the page is open (for browser notifications). */
+  onIncidentOpened: ((incident: Incident) => void) | undefined;
 
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
   #expiry: ReturnType<typeof setInterval> | undefined;
@@ -68,6 +87,18 @@ export class LiveAlarms {
       const now = Date.now();
       this.entries = applyChanges(this.entries, changes, now);
       this.lastUpdateMs = now;
+    });
+    socket.on('incidents:snapshot', (incidents) => {
+      this.incidents = applyIncidentSnapshot(incidents);
+      this.incidentRevision += 1;
+      this.lastUpdateMs = Date.now();
+    });
+    socket.on('incidents:changed', (changes) => {
+      const { incidents, opened } = applyIncidentChanges(this.incidents, changes);
+      this.incidents = incidents;
+      this.incidentRevision += 1;
+      this.lastUpdateMs = Date.now();
+      for (const incident of opened) this.onIncidentOpened?.(incident);
     });
     socket.on('connect_error', (error) => {
       if (error.message === UNAUTHORIZED || error.message === FORBIDDEN) {

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Incident, IncidentChange } from '@faultline/shared';
+import {
+  applyIncidentChanges,
+  applyIncidentSnapshot,
+  impactedCustomers,
+  sortIncidents,
+} from './incident-list.js';
+
+function incident(id: string, overrides: Partial<Incident> = {}): Incident {
+  return {
+    id,
+    state: 'open',
+    title: `fault ${id}`,
+    severity: 'major',
+    primaryAlarmId: `a-${id}`,
+    rootAlarmIds: [`a-${id}`],
+    alarmIds: [`a-${id}`],
+    cutOffDevices: [],
+    impactedServices: [],
+    ticketId: `t-${id}`,
+    openedAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    resolvedAt: null,
+    resolution: null,
+    acknowledgedBy: null,
+    assignee: null,
+    inMaintenance: false,
+    announced: true,
+    version: 1,
+    ...overrides,
+  };
+}
+
+const change = (kind: IncidentChange['kind'], i: Incident): IncidentChange => ({
+  kind,
+  incident: i,
+});
+
+describe('incident list', () => {
+  it('keeps unresolved incidents of a snapshot', () => {
+    const map = applyIncidentSnapshot([incident('a'), incident('b', { state: 'resolved' })]);
+    expect([...map.keys()]).toEqual(['a']);
+  });
+
+  it.each<[string, IncidentChange[], Record<string, number>, string[]]>([
+    [
+      'an opened incident is added and reported',
+      [change('opened', incident('b'))],
+      { a: 2, b: 1 },
+      ['b'],
+    ],
+    [
+      'a newer version replaces',
+      [change('acknowledged', incident('a', { version: 3 }))],
+      { a: 3 },
+      [],
+    ],
+    [
+      'an older version is ignored',
+      [change('updated', incident('a', { version: 1 }))],
+      { a: 2 },
+      [],
+    ],
+    [
+      'a resolve removes',
+      [change('resolved', incident('a', { version: 3, state: 'resolved' }))],
+      {},
+      [],
+    ],
+    [
+      'a late older change after a resolve is ignored',
+      [
+        change('resolved', incident('a', { version: 4, state: 'resolved' })),
+        change('acknowledged', incident('a', { version: 3 })),
+      ],
+      {},
+      [],
+    ],
+  ])('%s', (_name, changes, versions, opened) => {
+    const start = applyIncidentSnapshot([incident('a', { version: 2 })]);
+    const result = applyIncidentChanges(start, changes);
+    expect(Object.fromEntries([...result.incidents].map(([id, i]) => [id, i.version]))).toEqual(
+      versions,
+    );
+    expect(result.opened.map((i) => i.id)).toEqual(opened);
+  });
+
+  it('sorts worst first, unacknowledged first, then oldest', () => {
+    const sorted = sortIncidents([
+      incident('minor', { severity: 'minor' }),
+      incident('acked', { severity: 'critical', state: 'acknowledged' }),
+      incident('new', { severity: 'critical', openedAt: '2026-01-01T11:00:00.000Z' }),
+      incident('old', { severity: 'critical' }),
+    ]);
+    expect(sorted.map((i) => i.id)).toEqual(['old', 'new', 'acked', 'minor']);
+  });
+
+  it('lists each impacted customer once', () => {
+    const i = incident('a', {
+      impactedServices: [
+        { customerId: 'acme', serviceId: 's1' },
+        { customerId: 'umbrella', serviceId: 's2' },
+        { customerId: 'acme', serviceId: 's3' },
+      ],
+    });
+    expect(impactedCustomers(i)).toEqual(['acme', 'umbrella']);
+  });
+});

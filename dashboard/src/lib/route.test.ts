@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { nextRotationPath, parseRotation, parseRoute, type Route } from './route.js';
+
+describe('parseRoute', () => {
+  it.each<[string, Route]>([
+    ['/', { page: 'alarms' }],
+    ['/alarms', { page: 'alarms' }],
+    ['/wall', { page: 'wall' }],
+    ['/wall/', { page: 'wall' }],
+    ['/oncall', { page: 'oncall' }],
+    ['/billing', { page: 'billing' }],
+    ['/incidents/inc-1', { page: 'incident', id: 'inc-1' }],
+    ['/incidents/inc%3A1', { page: 'incident', id: 'inc:1' }],
+    ['/incidents/', { page: 'not-found' }],
+    ['/nope', { page: 'not-found' }],
+  ])('%s', (path, route) => {
+    expect(parseRoute(path)).toEqual(route);
+  });
+});
+
+describe('parseRotation', () => {
+  it.each([
+    ['', undefined],
+    ['?rotate=30', { intervalMs: 30_000, paths: ['/wall', '/'] }],
+    ['?rotate=10&pages=/wall,/oncall', { intervalMs: 10_000, paths: ['/wall', '/oncall'] }],
+    ['?rotate=10&pages=/wall,/nowhere', undefined],
+    ['?rotate=2', undefined],
+    ['?rotate=abc', undefined],
+  ])('%s', (search, rotation) => {
+    expect(parseRotation(search)).toEqual(rotation);
+  });
+
+  it('cycles through the pages', () => {
+    const rotation = { intervalMs: 1000, paths: ['/wall', '/', '/oncall'] };
+    expect(nextRotationPath(rotation, '/wall')).toBe('/');
+    expect(nextRotationPath(rotation, '/oncall')).toBe('/wall');
+    expect(nextRotationPath(rotation, '/billing')).toBe('/wall');
+  });
+});

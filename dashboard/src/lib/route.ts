@@ -1,0 +1,48 @@
+/** The dashboard's pages, by client-side path. */
+export type Route =
+  | { readonly page: 'alarms' }
+  | { readonly page: 'wall' }
+  | { readonly page: 'oncall' }
+  | { readonly page: 'incident'; readonly id: string }
+  | { readonly page: 'billing' }
+  | { readonly page: 'not-found' };
+
+/** The page a path shows: `/` alarms, `/wall`, `/oncall`, `/incidents/:id`, `/billing`. */
+export function parseRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/' || path === '/alarms') return { page: 'alarms' };
+  if (path === '/wall') return { page: 'wall' };
+  if (path === '/oncall') return { page: 'oncall' };
+  if (path === '/billing') return { page: 'billing' };
+  const incident = /^\/incidents\/([^/]+)$/.exec(path);
+  if (incident?.[1] !== undefined) return { page: 'incident', id: decodeURIComponent(incident[1]) };
+  return { page: 'not-found' };
+}
+
+/** Wall rotation from the address: `?rotate=30&pages=/wall,/` shows each page for 30 s. */
+export interface Rotation {
+  readonly intervalMs: number;
+  readonly paths: readonly string[];
+}
+
+/**
+ * Reads the rotation of a wall display from its query string: `rotate` (seconds, 5 to 3600) and
+ * `pages` (comma-separated paths, default the wall and the alarm view). Undefined when the
+ * address asks for none or asks for nonsense.
+ */
+export function parseRotation(search: string): Rotation | undefined {
+  const params = new URLSearchParams(search);
+  const seconds = Number(params.get('rotate'));
+  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 3600) return undefined;
+  const paths = (params.get('pages') ?? '/wall,/')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith('/') && parseRoute(p).page !== 'not-found');
+  return paths.length < 2 ? undefined : { intervalMs: seconds * 1000, paths };
+}
+
+/** The next page of a rotation after `current` (the first when `current` is not in it). */
+export function nextRotationPath(rotation: Rotation, current: string): string {
+  const index = rotation.paths.indexOf(current);
+  return rotation.paths[(index + 1) % rotation.paths.length] ?? '/';
+}
