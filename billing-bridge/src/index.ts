@@ -4,5 +4,5 @@ export type { BillingBridge, BillingBridgeDeps } from './billing-bridge.js';
 export { createBillingRuns } from './app/billing-runs.js';
 export type { BillingRuns, BillingRunsDeps, RunOutcome } from './app/billing-runs.js';
 export { createBillingStore } from './adapters/billing-store-pg.js';
-export type { BillingStore, StoredRun } from './adapters/billing-store-pg.js';
+export type { BillingStore, InterfaceReadings, RunScope, StoredRun } from './ports.js';
 export { createInfluxReadings } from './adapters/influx-readings.js';

@@ -5,7 +5,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { renderBillingJson } from '@faultline/shared';
-import type { BillingStore } from './billing-store-pg.js';
+import type { BillingStore } from '../ports.js';
 
 /** What a push needs. */
 export interface BssPushDeps {

@@ -3,6 +3,7 @@
  * the read path every InfluxDB serves (1.x, 2.x's v1 compatibility API, 3.x).
  */
 import type { InterfaceReading } from '../core/index.js';
+import type { InterfaceReadings } from '../ports.js';
 import { quoteLongIntegers, toBigInt } from './influx-json.js';
 
 /** Where and how to query. */
@@ -12,12 +13,6 @@ export interface InfluxReaderDeps {
   readonly database: string;
   /** Token for 2.x/3.x; a secret, never logged. */
   readonly token: string | undefined;
-}
-
-/** Reads interface readings. */
-export interface InterfaceReadings {
-  /** The readings of one device interface with `fromMs ≤ time < toMs`. */
-  read(device: string, iface: string, fromMs: number, toMs: number): Promise<InterfaceReading[]>;
 }
 
 interface QueryAnswer {

@@ -14,8 +14,7 @@ import {
   type BillingPeriod,
   type ServiceBillInput,
 } from '../core/index.js';
-import type { BillingStore, StoredRun } from '../adapters/billing-store-pg.js';
-import type { InterfaceReadings } from '../adapters/influx-readings.js';
+import type { BillingStore, InterfaceReadings, StoredRun } from '../ports.js';
 import { readServiceUsage } from './service-usage.js';
 
 /** What the use-case needs. */

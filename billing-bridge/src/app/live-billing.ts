@@ -11,8 +11,7 @@ import {
   periodContaining,
   periodLabel,
 } from '../core/index.js';
-import type { BillingStore } from '../adapters/billing-store-pg.js';
-import type { InterfaceReadings } from '../adapters/influx-readings.js';
+import type { BillingStore, InterfaceReadings } from '../ports.js';
 import { readServiceUsage } from './service-usage.js';
 
 /** What the live view needs. */

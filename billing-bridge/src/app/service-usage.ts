@@ -10,7 +10,7 @@ import {
   type InterfaceReading,
   type PeriodUsage,
 } from '../core/index.js';
-import type { InterfaceReadings } from '../adapters/influx-readings.js';
+import type { InterfaceReadings } from '../ports.js';
 
 /** How far outside the interval the baseline and closing readings are looked for. */
 export const LOOKAROUND_MS = 3_600_000;

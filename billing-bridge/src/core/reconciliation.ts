@@ -57,7 +57,7 @@ export interface Reconciliation {
     readonly resets: number;
     readonly quarantined: number;
     readonly previous: PreviousUsage | null;
-    /** Total octets against the previous period, percent with 2 decimals (null: no previous). */
+    /** Total octets against the previous period, percent rounded to 2 decimals (null: no previous). */
     readonly changePercent: string | null;
   }[];
   readonly credits: readonly {

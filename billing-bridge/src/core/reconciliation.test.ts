@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { PricePlan } from '@faultline/shared';
+import { billCustomer } from './customer-bill.js';
+import { reconcile } from './reconciliation.js';
+import { bucketUsage, type CounterSample } from './usage.js';
+
+const MIN = 60_000;
+const PERIOD = { startMs: 0, endMs: 60 * MIN };
+const VOLUME: PricePlan = {
+  id: 'vol',
+  type: 'volume',
+  monthlyCharge: '10.00',
+  includedGB: 0,
+  perExtraGB: '1.00',
+};
+
+/** 1 GB in per 5-minute poll, for the given polls of the hour. */
+function polls(minutes: readonly number[]): CounterSample[] {
+  return minutes.map((minute, i) => ({
+    timeMs: minute * MIN,
+    inOctets: BigInt(i) * 1_000_000_000n,
+    outOctets: 0n,
+    reset: false,
+    quarantined: false,
+  }));
+}
+
+describe('reconcile', () => {
+  it('totals, compares usage with the previous period, ties credits to tickets, lists holds', () => {
+    const bill = billCustomer({
+      currency: 'EUR',
+      period: PERIOD,
+      minCoveragePercent: 95,
+      nowMs: PERIOD.endMs,
+      services: [
+        {
+          serviceId: 's1',
+          plan: VOLUME,
+          sla: { id: 'g', tiers: [{ belowPercent: 99, creditPercent: 10 }], creditCapPercent: 10 },
+          // 11 of 12 buckets: 91.67 % coverage, held.
+          usage: bucketUsage(PERIOD, polls([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55])),
+          outages: [
+            { id: '1', startMs: 0, endMs: 6 * MIN, inMaintenance: false },
+            { id: '2', startMs: 10 * MIN, endMs: 20 * MIN, inMaintenance: true },
+          ],
+        },
+      ],
+    });
+    const report = reconcile({
+      currency: 'EUR',
+      lines: bill.lines,
+      services: bill.services,
+      outages: [
+        {
+          id: '1',
+          serviceId: 's1',
+          ticketId: 'T-1',
+          startMs: 0,
+          endMs: 6 * MIN,
+          inMaintenance: false,
+        },
+        {
+          id: '2',
+          serviceId: 's1',
+          ticketId: 'M-1',
+          startMs: 10 * MIN,
+          endMs: 20 * MIN,
+          inMaintenance: true,
+        },
+      ],
+      previousUsage: new Map([['s1', { period: 'prev', inOctets: '10000000000', outOctets: '0' }]]),
+    });
+    expect(report.totals).toEqual({
+      currency: 'EUR',
+      billed: '9.00', // 10.00 charge − 10 % credit; the 11.00 overage is held
+      held: '11.00',
+      byKind: { charge: '10.00', credit: '-1.00' },
+    });
+    expect(report.usage[0]).toMatchObject({
+      inOctets: '11000000000',
+      coveragePercent: '91.67',
+      changePercent: '10',
+    });
+    expect(report.credits[0]).toMatchObject({
+      availabilityPercent: '90',
+      downtimeMinutes: 6,
+      creditAmount: '-1.00',
+      outages: [
+        { id: '1', ticketId: 'T-1', counted: true },
+        { id: '2', ticketId: 'M-1', counted: false },
+      ],
+    });
+    expect(report.held).toEqual([
+      { lineKey: 's1/overage/vol/0', amount: '11.00', coveragePercent: '91.67' },
+    ]);
+  });
+});
