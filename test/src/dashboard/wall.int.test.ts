@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_DASHBOARD_DIR, type ApiComponent } from '@faultline/api';
+import { collectPageProblems, launchBrowser } from '../support/browser.js';
+import { linkDownEvent } from '../correlator/incident-harness.js';
+import { createIncidentWorld, TOKENS, type IncidentWorld } from '../api/incident-world.js';
+
+const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
+const WAIT = { timeout: 20_000, interval: 100 };
+const VIEWPORT = { width: 1600, height: 900 };
+
+let browser: Browser;
+let world: IncidentWorld;
+let api: ApiComponent;
+let baseUrl: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(path.join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
+    throw new Error('the dashboard is not built: run `npm run build -w dashboard`');
+  }
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser.close();
+});
+
+beforeEach(async () => {
+  world = await createIncidentWorld();
+  ({ api, baseUrl } = await world.listen());
+});
+
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+  await world.close();
+});
+
+/** A page in its own browser context (its own localStorage, so its own token). */
+async function open(pathname: string, token: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = collectPageProblems(page);
+  await page.goto(`${baseUrl}${pathname}?token=${token}`);
+  return { page, problems };
+}
+
+/** Cuts agg-2 and access-3 off through the real correlator; resolves once the incident exists. */
+async function fibreCut(): Promise<void> {
+  await world.harness.startCorrelator();
+  await world.harness.addBatch([
+    linkDownEvent('core-1', 'xe-0/0/2'),
+    linkDownEvent('core-2', 'xe-0/0/3'),
+    linkDownEvent('agg-2', 'ge-0/0/1'),
+  ]);
+  await vi.waitFor(async () => {
+    const rows = await world.harness.query<{ id: string }>('SELECT id FROM incidents');
+    expect(rows).toHaveLength(1);
+  }, WAIT);
+}
+
+describe('NOC wall', () => {
+  it('shows an incident with its root cause, its customers and the map in alarm colours', async () => {
+    const { page, problems } = await open('/wall', TOKENS.viewer);
+    await page.getByText('No active incidents').waitFor();
+    await fibreCut();
+    const card = page.locator('article[data-incident-id]');
+    await card.waitFor();
+    const text = await card.innerText();
+    expect(text).toContain('Root cause: core-');
+    expect(text).toContain('1 customer down: initech');
+    expect(text).toContain('Not acknowledged');
+    // The cut uplinks and the device behind them take their alarm colour on the map.
+    await page.locator('[data-node="agg-2"]:not([data-status="ok"])').waitFor();
+    await page.locator('[data-link="core-1-agg-2"][data-status="major"]').waitFor();
+    expect(await page.locator('[data-node="core-2"]').getAttribute('data-status')).not.toBe(
+      'critical',
+    );
+    await page.screenshot({ path: path.join(DOCS, 'wall.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows an acknowledge made in the on-call view without reload (two pages)', async () => {
+    await fibreCut();
+    const wall = await open('/wall', TOKENS.viewer);
+    const card = wall.page.locator('article[data-incident-id]');
+    await card.and(wall.page.locator('[data-state="open"]')).waitFor();
+    const id = await card.getAttribute('data-incident-id');
+    if (id === null) throw new Error('the card has no incident id');
+
+    const oncall = await open('/oncall', TOKENS.engineer);
+    await oncall.page.locator(`tr[data-incident-id="${id}"] a`).click();
+    await oncall.page
+      .getByTestId('root-cause-tree')
+      .locator('[data-role="root"]')
+      .first()
+      .waitFor();
+    await oncall.page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await oncall.page
+      .locator('[data-testid="incident-state"][data-state="acknowledged"]')
+      .waitFor();
+
+    await card.and(wall.page.locator('[data-state="acknowledged"]')).waitFor();
+    expect(await card.innerText()).toContain('Acknowledged by alice');
+    await oncall.page.getByTestId('timeline').getByText('Acknowledged by alice').waitFor();
+    await oncall.page.screenshot({ path: path.join(DOCS, 'oncall.png') });
+    expect(wall.problems).toEqual([]);
+    expect(oncall.problems).toEqual([]);
+  });
+
+  it('warns that the data may be stale when the connection is lost', async () => {
+    await fibreCut();
+    const { page } = await open('/wall', TOKENS.viewer);
+    await page.locator('article[data-incident-id]').waitFor();
+    await api.stop();
+    await page
+      .locator('[data-testid="connection-banner"][data-connection="disconnected"]')
+      .waitFor();
+    // The incident stays on screen, under the warning.
+    expect(await page.locator('article[data-incident-id]').count()).toBe(1);
+  });
+});
+
+describe('alarm view', () => {
+  it('shows the alarms of a fault with their explanations', async () => {
+    await fibreCut();
+    const { page, problems } = await open('/', TOKENS.engineer);
+    await page.locator('tr[data-alarm-id]').nth(2).waitFor();
+    expect(await page.locator('tr[data-alarm-id]').count()).toBe(3);
+    await page.screenshot({ path: path.join(DOCS, 'alarms.png') });
+    expect(problems).toEqual([]);
+  });
+});
