@@ -1,7 +1,8 @@
 import { createApi } from '@faultline/api';
+import { createBillingBridge } from '@faultline/billing-bridge';
 import { createCollector } from '@faultline/collector';
 import { createCorrelator } from '@faultline/correlator';
-import type { Component, Runtime } from '@faultline/shared';
+import { renderPrometheus, type Component, type Runtime } from '@faultline/shared';
 import { createSimulator } from '@faultline/simulator';
 import { createDemoHistory } from './demo-history.js';
 
@@ -15,14 +16,21 @@ export interface SystemOptions {
 
 /**
  * Builds every Faultline component for one process, in start order: the correlator first (so the
- * events queue has a consumer), then the collector, the api, and finally the simulated network,
- * whose first traps then find everything listening. Stop order is the reverse.
+ * events queue has a consumer), then the collector, the billing bridge, the api (which renders
+ * the others' self-metrics at /metrics), and finally the simulated network, whose first traps
+ * then find everything listening. Stop order is the reverse.
  */
 export function createSystem(runtime: Runtime, options: SystemOptions): Component[] {
+  const collector = createCollector({ runtime });
+  const billing = createBillingBridge({ runtime });
   const components: Component[] = [
     createCorrelator({ runtime }),
-    createCollector({ runtime }),
-    createApi({ runtime }),
+    collector,
+    billing,
+    createApi({
+      runtime,
+      metrics: () => renderPrometheus([...collector.metrics(), ...billing.metrics()]),
+    }),
   ];
   if (options.simulate) {
     const { trapHost, trapPort, mqttUrl, prefix } = runtime.settings;
