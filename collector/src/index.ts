@@ -19,7 +19,8 @@ export {
   type InfluxWriter,
 } from './adapters/influx-writer.js';
 export { batchJobId, createEventQueue, type EventQueue } from './adapters/event-queue.js';
-export { POLL_OIDS, createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
+export { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
+export { BULK_MIN_INTERFACES, POLL_OIDS } from './adapters/snmp-interface-reads.js';
 export {
   TRAP_RECV_BUFFER_BYTES,
   createTrapReceiver,
