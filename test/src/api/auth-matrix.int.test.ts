@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, type Role } from '@faultline/shared';
+import { buildApp } from '@faultline/api';
+import { createApiFixture, type ApiFixture } from './harness.js';
+import { TOKENS, withTokens } from './incident-world.js';
+
+let fixture: ApiFixture;
+let app: FastifyInstance;
+let limited: FastifyInstance;
+
+const UUID = '00000000-0000-4000-8000-000000000000';
+type Caller = Role | 'anonymous';
+const CALLERS: readonly Caller[] = ['anonymous', 'viewer', 'engineer', 'billing', 'admin'];
+
+const EVERYONE: readonly Caller[] = CALLERS;
+const ANY_ROLE: readonly Caller[] = ['viewer', 'engineer', 'billing', 'admin'];
+const ENGINEERS: readonly Caller[] = ['engineer', 'admin'];
+const BILLING: readonly Caller[] = ['billing', 'admin'];
+
+/**
+ * Every route, who may call it, and what an allowed caller gets here (no correlator runs, so
+ * commands answer 503 after the short timeout; unknown ids answer 404).
+ */
+const ROUTES: readonly [string, string, string, object | undefined, readonly Caller[], number][] = [
+  ['GET', '/api/health', '/api/health', undefined, EVERYONE, 200],
+  ['GET', '/api/alarms', '/api/alarms', undefined, ANY_ROLE, 200],
+  ['GET', '/api/alarms/{id}', `/api/alarms/${UUID}`, undefined, ANY_ROLE, 404],
+  [
+    'POST',
+    '/api/alarms/{id}/acknowledge',
+    `/api/alarms/${UUID}/acknowledge`,
+    undefined,
+    ENGINEERS,
+    503,
+  ],
+  ['GET', '/api/incidents', '/api/incidents', undefined, ANY_ROLE, 200],
+  ['GET', '/api/incidents/{id}', '/api/incidents/inc-x', undefined, ANY_ROLE, 404],
+  [
+    'POST',
+    '/api/incidents/{id}/acknowledge',
+    '/api/incidents/inc-x/acknowledge',
+    undefined,
+    ENGINEERS,
+    503,
+  ],
+  [
+    'POST',
+    '/api/incidents/{id}/assign',
+    '/api/incidents/inc-x/assign',
+    { assignee: 'carol' },
+    ENGINEERS,
+    503,
+  ],
+  [
+    'POST',
+    '/api/incidents/{id}/comments',
+    '/api/incidents/inc-x/comments',
+    { text: 'hi' },
+    ENGINEERS,
+    503,
+  ],
+  ['POST', '/api/incidents/{id}/resolve', '/api/incidents/inc-x/resolve', {}, ENGINEERS, 503],
+  ['GET', '/api/devices', '/api/devices', undefined, ANY_ROLE, 200],
+  ['GET', '/api/topology', '/api/topology', undefined, ANY_ROLE, 200],
+  ['GET', '/api/session', '/api/session', undefined, ANY_ROLE, 200],
+  ['GET', '/api/billing/runs', '/api/billing/runs', undefined, BILLING, 200],
+  ['GET', '/api/openapi.json', '/api/openapi.json', undefined, ANY_ROLE, 200],
+  ['GET', '/metrics', '/metrics', undefined, EVERYONE, 200],
+];
+
+const token = (caller: Caller): Record<string, string> =>
+  caller === 'anonymous' ? {} : { authorization: `Bearer ${TOKENS[caller]}` };
+
+beforeAll(async () => {
+  fixture = await createApiFixture();
+  const deps = {
+    pool: fixture.pool,
+    redis: fixture.redis,
+    config: withTokens(fixture.config),
+    settings: { ...fixture.settings, adminToken: TOKENS.admin },
+    logger: createLogger({ level: 'silent' }),
+    dashboardDir: null,
+  };
+  app = await buildApp({ ...deps, commandTimeoutMs: 150, maxAuthFailuresPerMinute: 1000 });
+  limited = await buildApp({ ...deps, maxAuthFailuresPerMinute: 3 });
+});
+
+afterAll(async () => {
+  await app.close();
+  await limited.close();
+  await fixture.close();
+});
+
+describe('auth matrix', () => {
+  const cases = ROUTES.flatMap(([method, pattern, url, body, allowed, status]) =>
+    CALLERS.map((caller) => {
+      const expected = allowed.includes(caller) ? status : caller === 'anonymous' ? 401 : 403;
+      return [method, pattern, caller, expected, url, body] as const;
+    }),
+  );
+
+  it.each(cases)('%s %s as %s → %i', async (method, _pattern, caller, expected, url, body) => {
+    const response = await app.inject({
+      method: method as 'GET' | 'POST',
+      url,
+      headers: token(caller),
+      ...(body === undefined ? {} : { payload: body }),
+    });
+    expect(response.statusCode).toBe(expected);
+  });
+
+  it('covers every route of the OpenAPI document', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: token('admin'),
+    });
+    const paths = response.json<{ paths: Record<string, Record<string, unknown>> }>().paths;
+    const documented = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const covered = ROUTES.map(([method, pattern]) => `${method} ${pattern}`);
+    expect(documented.sort()).toEqual(covered.sort());
+  });
+});
+
+describe('refused tokens', () => {
+  it('answer 429 after too many from one address, even to a valid token, and not for no token', async () => {
+    const call = (headers: Record<string, string>) =>
+      limited.inject({ method: 'GET', url: '/api/alarms', headers });
+    for (let attempt = 0; attempt < 5; attempt++) expect((await call({})).statusCode).toBe(401);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect((await call({ authorization: 'Bearer guess-0000000000' })).statusCode).toBe(401);
+    }
+    const blocked = await call(token('viewer'));
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['retry-after']).toBe('60');
+  });
+});
+
+describe('GET /api/docs', () => {
+  it('serves a page and its script under the strict CSP, without data', async () => {
+    const page = await app.inject({ method: 'GET', url: '/api/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('<script type="module" src="/api/docs/docs.js">');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const script = await app.inject({ method: 'GET', url: '/api/docs/docs.js' });
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(script.body).toContain("fetch('/api/openapi.json'");
+  });
+});
