@@ -22,3 +22,4 @@ export * from './billing.js';
 export * from './billing-export.js';
 export * from './incident-detail.js';
 export * from './config/billing-schema.js';
+export * from './billing-rows.js';

@@ -3,7 +3,12 @@
  * correlator records (migration 002).
  */
 import type pg from 'pg';
-import type { BillingExportLine, BillingExportRun } from '@faultline/shared';
+import {
+  billingLineFromRow,
+  billingRunFromRow,
+  SELECT_BILLING_LINES,
+  SELECT_BILLING_RUN,
+} from '@faultline/shared';
 import {
   formatMinor,
   formatPriceMinor,
@@ -44,16 +49,6 @@ const INSERT_LINE = `
     currency, evidence, coverage)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb)`;
 
-const SELECT_RUN = `
-  SELECT id, customer_id, period, period_start, period_end, version, currency, content_hash,
-    total_billed::text AS total_billed, total_held::text AS total_held, created_at
-  FROM billing_runs WHERE id = $1`;
-
-const SELECT_LINES = `
-  SELECT line_no, line_key, service_id, kind, status, description, quantity,
-    unit_price::text AS unit_price, period_fraction, amount::text AS amount, currency
-  FROM billing_lines WHERE run_id = $1 ORDER BY line_no`;
-
 function bigintJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === 'bigint' ? item.toString() : item,
@@ -67,50 +62,18 @@ function unitPrice(line: BillLine): string {
   return formatPriceMinor(minor, line.currency);
 }
 
-function runFromRow(row: Record<string, unknown>): BillingExportRun {
-  return {
-    id: String(row.id),
-    customerId: String(row.customer_id),
-    period: String(row.period),
-    periodStart: (row.period_start as Date).toISOString(),
-    periodEnd: (row.period_end as Date).toISOString(),
-    version: Number(row.version),
-    currency: String(row.currency),
-    contentHash: String(row.content_hash),
-    totalBilled: String(row.total_billed),
-    totalHeld: String(row.total_held),
-    createdAt: (row.created_at as Date).toISOString(),
-  };
-}
-
-function lineFromRow(row: Record<string, unknown>): BillingExportLine {
-  return {
-    lineNo: Number(row.line_no),
-    lineKey: String(row.line_key),
-    serviceId: String(row.service_id),
-    kind: String(row.kind) as BillingExportLine['kind'],
-    status: String(row.status) as BillingExportLine['status'],
-    description: String(row.description),
-    quantity: String(row.quantity),
-    unitPrice: String(row.unit_price),
-    periodFraction: String(row.period_fraction),
-    amount: String(row.amount),
-    currency: String(row.currency),
-  };
-}
-
 /** Creates the store on a pool. */
 export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): BillingStore {
   const { pool } = deps;
 
   async function readRun(runId: string, client: pg.ClientBase | pg.Pool = pool) {
-    const runs = await client.query(SELECT_RUN, [runId]);
+    const runs = await client.query(SELECT_BILLING_RUN, [runId]);
     const row = runs.rows[0] as Record<string, unknown> | undefined;
     if (row === undefined) return null;
-    const lines = await client.query(SELECT_LINES, [runId]);
+    const lines = await client.query(SELECT_BILLING_LINES, [runId]);
     return {
-      run: runFromRow(row),
-      lines: lines.rows.map((line) => lineFromRow(line as Record<string, unknown>)),
+      run: billingRunFromRow(row),
+      lines: lines.rows.map((line) => billingLineFromRow(line as Record<string, unknown>)),
       created: false,
     };
   }

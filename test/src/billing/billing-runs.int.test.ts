@@ -9,12 +9,15 @@ import {
   BILLING_QUEUE,
   BILLING_RUN_JOB,
   createLogger,
+  billingLineFromRow,
+  billingRunFromRow,
   renderBillingCsv,
+  SELECT_BILLING_LINES,
+  SELECT_BILLING_RUN,
   type BillingRunRequest,
 } from '@faultline/shared';
 import {
   createBillingBridge,
-  createBillingStore,
   type BillingBridge,
   type Reconciliation,
 } from '@faultline/billing-bridge';
@@ -102,12 +105,9 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
   });
 
   /** Asks for a run through the `billing` queue, as the api does, and waits for it. */
-  async function requestRun(): Promise<string> {
-    const request: BillingRunRequest = {
-      period: '2026-04',
-      customerId: 'acme',
-      requestedBy: 'test',
-    };
+  async function requestRun(
+    request: BillingRunRequest = { period: '2026-04', customerId: 'acme', requestedBy: 'test' },
+  ): Promise<string> {
     const job = await queue.add(BILLING_RUN_JOB, request, {
       removeOnComplete: true,
       removeOnFail: true,
@@ -119,10 +119,31 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
   }
 
   async function csvOf(runId: string): Promise<string> {
-    const stored = await createBillingStore({ pool, now: Date.now }).readRun(runId);
-    if (stored === null) throw new Error(`run ${runId} not stored`);
-    return renderBillingCsv(stored.run, stored.lines);
+    const run = await pool.query(SELECT_BILLING_RUN, [runId]);
+    const lines = await pool.query(SELECT_BILLING_LINES, [runId]);
+    const row = run.rows[0] as Record<string, unknown> | undefined;
+    if (row === undefined) throw new Error(`run ${runId} not stored`);
+    // Read as the api does: the shared queries and mappers, then the shared renderer.
+    return renderBillingCsv(
+      billingRunFromRow(row),
+      lines.rows.map((line) => billingLineFromRow(line as Record<string, unknown>)),
+    );
   }
+
+  it('schedules each customer after its period closes, and bills the last closed period', async () => {
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([
+      ['billing-close-acme', '0 1 1 * *', 'UTC'],
+    ]);
+    // What the scheduled job asks for: no period, so the last closed one (the clock is 2 May).
+    const { rows } = await pool.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM billing_runs',
+    );
+    expect(rows[0]?.n).toBe('0');
+    await requestRun({ customerId: 'acme', requestedBy: 'schedule' });
+    const runs = await pool.query('SELECT id, requested_by FROM billing_runs');
+    expect(runs.rows).toEqual([{ id: 'acme/2026-04/v1', requested_by: 'schedule' }]);
+  });
 
   it('rates the month into the expected lines, holds thin usage, and is idempotent', async () => {
     const runId = await requestRun();
@@ -177,7 +198,7 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     expect(await requestRun()).toBe(runId);
     const again = await pool.query('SELECT id, content_hash FROM billing_runs');
     expect(again.rows).toEqual([{ id: runId, content_hash: hash }]);
-    expect(bridge.metrics().find((m) => m.labels?.outcome === 'unchanged')?.value).toBe(1);
+    expect(bridge.metrics().find((m) => m.labels?.outcome === 'unchanged')?.value).toBe(2);
 
     // The BSS got the run once (after one retry), with the run's idempotency key.
     await vi.waitFor(async () => {
