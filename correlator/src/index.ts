@@ -16,3 +16,4 @@ export * from './core/reminders.js';
 export * from './core/auto-clean.js';
 // Incident actions for the api: functions taking a pg pool.
 export * from './adapters/incident-actions-pg.js';
+export * from './core/incident-naming.js';

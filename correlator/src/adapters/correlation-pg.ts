@@ -1,16 +1,5 @@
 import type pg from 'pg';
-import {
-  SEVERITIES,
-  type Alarm,
-  type ImpactedService,
-  type Incident,
-  type IncidentChange,
-  EVENTS_QUEUE,
-  EVENT_BATCH_JOB,
-  type IncidentState,
-  type MaintenanceWindow,
-  type Severity,
-} from '@faultline/shared';
+import type { Alarm, IncidentChange, MaintenanceWindow } from '@faultline/shared';
 import {
   planCorrelation,
   type AlarmAnnotation,
@@ -18,12 +7,19 @@ import {
   type CorrelationPlan,
   type OpenOutage,
 } from '../core/incidents.js';
-import { jobsForChanges, reminderJobs, type OutboxJob } from '../core/jobs.js';
-import { remindersDue } from '../core/reminders.js';
-import { staleAlarmClears } from '../core/auto-clean.js';
+import { jobsForChanges } from '../core/jobs.js';
 import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
 import { rowToRecord, type AlarmRow } from './alarm-rows.js';
+import { cleanStaleAlarms, remindUnacknowledged } from './housekeeping-pg.js';
+import {
+  UPSERT_INCIDENT,
+  incidentParams,
+  rowToIncident,
+  severityOf,
+  type IncidentRow,
+} from './incident-rows.js';
+import { addToOutbox } from './outbox.js';
 
 /** What the PostgreSQL correlation step needs. */
 export interface CorrelationPgDeps {
@@ -77,114 +73,6 @@ interface CorrelationAlarmRow {
   reduction_key: string;
 }
 
-/** One row of `incidents`. */
-export interface IncidentRow {
-  id: string;
-  state: string;
-  title: string;
-  severity: string;
-  primary_alarm_id: string;
-  root_alarm_ids: string[];
-  alarm_ids: string[];
-  cut_off_devices: string[];
-  impacted_services: unknown;
-  ticket_id: string;
-  opened_at: Date;
-  updated_at: Date;
-  resolved_at: Date | null;
-  resolution: string | null;
-  acknowledged_by: string | null;
-  assignee: string | null;
-  in_maintenance: boolean;
-  announced: boolean;
-  version: number;
-}
-
-const STATES: readonly IncidentState[] = ['open', 'acknowledged', 'resolved'];
-
-function severityOf(value: string): Severity {
-  return SEVERITIES.find((s) => s === value) ?? 'indeterminate';
-}
-
-function servicesOf(value: unknown): ImpactedService[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item: unknown) => {
-    if (typeof item !== 'object' || item === null) return [];
-    const { customerId, serviceId } = item as Record<string, unknown>;
-    return typeof customerId === 'string' && typeof serviceId === 'string'
-      ? [{ customerId, serviceId }]
-      : [];
-  });
-}
-
-/** Maps an `incidents` row to the published incident. */
-export function rowToIncident(row: IncidentRow): Incident {
-  return {
-    id: row.id,
-    state: STATES.find((s) => s === row.state) ?? 'open',
-    title: row.title,
-    severity: severityOf(row.severity),
-    primaryAlarmId: row.primary_alarm_id,
-    rootAlarmIds: row.root_alarm_ids,
-    alarmIds: row.alarm_ids,
-    cutOffDevices: row.cut_off_devices,
-    impactedServices: servicesOf(row.impacted_services),
-    ticketId: row.ticket_id,
-    openedAt: row.opened_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    resolvedAt: row.resolved_at === null ? null : row.resolved_at.toISOString(),
-    resolution: row.resolution,
-    acknowledgedBy: row.acknowledged_by,
-    assignee: row.assignee,
-    inMaintenance: row.in_maintenance,
-    announced: row.announced,
-    version: row.version,
-  };
-}
-
-const UPSERT_INCIDENT = `
-  INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
-    cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
-    acknowledged_by, assignee, in_maintenance, announced, version)
-  VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
-    $14, $15, $16, $17, $18, $19)
-  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
-    severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
-    root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
-    cut_off_devices = EXCLUDED.cut_off_devices, impacted_services = EXCLUDED.impacted_services,
-    updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
-    resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
-    assignee = EXCLUDED.assignee, in_maintenance = EXCLUDED.in_maintenance,
-    announced = EXCLUDED.announced, version = EXCLUDED.version
-  WHERE incidents.version < EXCLUDED.version`;
-
-/** Parameters of `UPSERT_INCIDENT`. */
-export function incidentParams(incident: Incident): unknown[] {
-  return [
-    incident.id,
-    incident.state,
-    incident.title,
-    incident.severity,
-    incident.primaryAlarmId,
-    incident.rootAlarmIds,
-    incident.alarmIds,
-    incident.cutOffDevices,
-    JSON.stringify(incident.impactedServices),
-    incident.ticketId,
-    incident.openedAt,
-    incident.updatedAt,
-    incident.resolvedAt,
-    incident.resolution,
-    incident.acknowledgedBy,
-    incident.assignee,
-    incident.inMaintenance,
-    incident.announced,
-    incident.version,
-  ];
-}
-
-export { UPSERT_INCIDENT };
-
 const ANNOTATE = `
   UPDATE alarms AS a SET caused_by = u.caused_by, explanation = u.explanation,
     incident_id = u.incident_id, ticket_id = u.ticket_id, maintenance = u.maintenance
@@ -213,11 +101,6 @@ const OPEN_OUTAGE = `
     started_at, in_maintenance)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   ON CONFLICT DO NOTHING`;
-
-const ADD_OUTBOX = `
-  INSERT INTO outbox (job_id, queue, name, payload)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
-  ON CONFLICT (job_id) DO NOTHING`;
 
 /**
  * One correlation step on PostgreSQL: under a transaction advisory lock (one step at a time across
@@ -262,75 +145,7 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         [announcedIds, nowIso],
       );
     }
-    if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
-  }
-
-  async function autoClean(client: pg.PoolClient, nowMs: number): Promise<void> {
-    if (deps.staleAlarmMs === undefined) return;
-    const cutoff = new Date(nowMs - deps.staleAlarmMs).toISOString();
-    const rows = await client.query<{
-      id: string;
-      reduction_key: string;
-      device: string;
-      device_known: boolean;
-      last_seen: Date;
-      raised_at: Date;
-    }>(
-      `SELECT id, reduction_key, device, device_known, last_seen, raised_at FROM alarms
-       WHERE state <> 'cleared' AND last_seen <= $1 AND raised_at <= $1`,
-      [cutoff],
-    );
-    const events = staleAlarmClears(
-      rows.rows.map((row) => ({
-        id: row.id,
-        reductionKey: row.reduction_key,
-        device: row.device,
-        deviceKnown: row.device_known,
-        lastSeenMs: row.last_seen.getTime(),
-        raisedAtMs: row.raised_at.getTime(),
-      })),
-      nowMs,
-      deps.staleAlarmMs,
-    );
-    if (events.length === 0) return;
-    // One batch per alarm, under the clear's own id: added once however many steps see it.
-    await client.query(ADD_OUTBOX, [
-      events.map((e) => e.id),
-      events.map(() => EVENTS_QUEUE),
-      events.map(() => EVENT_BATCH_JOB),
-      events.map((e) => JSON.stringify({ events: [e] })),
-    ]);
-  }
-
-  async function remind(client: pg.PoolClient, nowMs: number): Promise<void> {
-    if (deps.ackTimeoutMs === undefined || deps.webhookTargets.length === 0) return;
-    const rows = await client.query<
-      IncidentRow & { announced_at: Date; reminders_sent: number; last_reminder_at: Date | null }
-    >("SELECT * FROM incidents WHERE state = 'open' AND announced AND announced_at IS NOT NULL");
-    const byId = new Map(rows.rows.map((row) => [row.id, row]));
-    const due = remindersDue(
-      rows.rows.map((row) => ({
-        incidentId: row.id,
-        state: 'open',
-        announced: row.announced,
-        announcedAtMs: row.announced_at.getTime(),
-        remindersSent: row.reminders_sent,
-        lastReminderAtMs: row.last_reminder_at?.getTime(),
-      })),
-      nowMs,
-      deps.ackTimeoutMs,
-    );
-    const jobs: OutboxJob[] = [];
-    for (const { incidentId, reminder } of due) {
-      const row = byId.get(incidentId);
-      if (row === undefined) continue;
-      await client.query(
-        'UPDATE incidents SET reminders_sent = $2, last_reminder_at = $3 WHERE id = $1',
-        [incidentId, reminder, new Date(nowMs).toISOString()],
-      );
-      jobs.push(...reminderJobs(rowToIncident(row), reminder, deps.webhookTargets));
-    }
-    if (jobs.length > 0) await client.query(ADD_OUTBOX, outboxParams(jobs));
+    await addToOutbox(client, jobs);
   }
 
   return {
@@ -379,8 +194,8 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           incidentRootKeys: new Map(rootKeys.rows.map((row) => [row.id, row.keys])),
         });
         await writePlan(client, plan, new Date(nowMs).toISOString());
-        await remind(client, nowMs);
-        await autoClean(client, nowMs);
+        await remindUnacknowledged(client, deps, nowMs);
+        await cleanStaleAlarms(client, deps, nowMs);
         let annotatedAlarms: Alarm[] = [];
         if (plan.annotations.length > 0) {
           const rows = await client.query<AlarmRow>(
@@ -431,14 +246,5 @@ function annotationParams(annotations: readonly AlarmAnnotation[]): unknown[][] 
     annotations.map((a) => a.incidentId),
     annotations.map((a) => a.ticketId),
     annotations.map((a) => a.maintenance),
-  ];
-}
-
-function outboxParams(jobs: readonly OutboxJob[]): unknown[][] {
-  return [
-    jobs.map((j) => j.jobId),
-    jobs.map((j) => j.queue),
-    jobs.map((j) => j.name),
-    jobs.map((j) => JSON.stringify(j.payload)),
   ];
 }

@@ -1,13 +1,14 @@
 import type pg from 'pg';
 import type { Incident, IncidentChange } from '@faultline/shared';
+import { CORRELATION_LOCK } from './correlation-pg.js';
 import {
-  CORRELATION_LOCK,
   UPSERT_INCIDENT,
   incidentParams,
   rowToIncident,
   type IncidentRow,
-} from './correlation-pg.js';
-import { jobsForChanges, TICKETS_QUEUE, type OutboxJob } from '../core/jobs.js';
+} from './incident-rows.js';
+import { addToOutbox } from './outbox.js';
+import { jobsForChanges, TICKETS_QUEUE } from '../core/jobs.js';
 
 /**
  * What people do to incidents, for the api: acknowledge, assign, comment, resolve. Each runs in one
@@ -19,11 +20,6 @@ import { jobsForChanges, TICKETS_QUEUE, type OutboxJob } from '../core/jobs.js';
 export type ActionOutcome =
   | { readonly ok: true; readonly change: IncidentChange | undefined }
   | { readonly ok: false; readonly error: 'not-found' | 'resolved' };
-
-const ADD_OUTBOX = `
-  INSERT INTO outbox (job_id, queue, name, payload)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
-  ON CONFLICT (job_id) DO NOTHING`;
 
 async function inLockedTransaction<T>(
   pool: pg.Pool,
@@ -61,16 +57,6 @@ async function loadOpen(
   return incident.state === 'resolved' ? 'resolved' : incident;
 }
 
-async function addJobs(client: pg.PoolClient, jobs: readonly OutboxJob[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await client.query(ADD_OUTBOX, [
-    jobs.map((j) => j.jobId),
-    jobs.map((j) => j.queue),
-    jobs.map((j) => j.name),
-    jobs.map((j) => JSON.stringify(j.payload)),
-  ]);
-}
-
 async function change(
   pool: pg.Pool,
   incidentId: string,
@@ -103,7 +89,7 @@ async function change(
           }
         : job,
     );
-    await addJobs(client, jobs);
+    await addToOutbox(client, jobs);
     if (next.state === 'resolved') {
       await client.query(
         'UPDATE outages SET ended_at = greatest($2::timestamptz, started_at) WHERE incident_id = $1 AND ended_at IS NULL',
@@ -197,7 +183,7 @@ export async function commentOnIncident(
     const row = rows.rows[0];
     if (row === undefined) return { ok: false as const, error: 'not-found' as const };
     const incident = rowToIncident(row);
-    await addJobs(client, [
+    await addToOutbox(client, [
       {
         jobId: `ticket-comment-${incident.id}-${input.requestId}`,
         queue: TICKETS_QUEUE,

@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type pg from 'pg';
+import type { OutboxJob } from '../core/jobs.js';
 
 /** What flushing the outbox needs. */
 export interface OutboxDeps {
@@ -54,4 +55,23 @@ export async function flushOutbox(deps: OutboxDeps): Promise<number> {
   } finally {
     client.release(failure);
   }
+}
+
+const ADD_OUTBOX = `
+  INSERT INTO outbox (job_id, queue, name, payload)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+  ON CONFLICT (job_id) DO NOTHING`;
+
+/** Leaves jobs in the outbox, in the caller's transaction; an id already there is kept as it is. */
+export async function addToOutbox(
+  client: pg.PoolClient,
+  jobs: readonly OutboxJob[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await client.query(ADD_OUTBOX, [
+    jobs.map((j) => j.jobId),
+    jobs.map((j) => j.queue),
+    jobs.map((j) => j.name),
+    jobs.map((j) => JSON.stringify(j.payload)),
+  ]);
 }

@@ -6,14 +6,8 @@ import {
   type IncidentChange,
   type Severity,
 } from '@faultline/shared';
-import {
-  DEVICE_DOWN_TYPES,
-  LINK_DOWN_TYPES,
-  analyzeTopology,
-  type FaultGroup,
-  type Topology,
-  type TopologyAlarm,
-} from './topology.js';
+import { analyzeTopology, type FaultGroup, type Topology, type TopologyAlarm } from './topology.js';
+import { incidentIdFor, incidentTitle, ticketIdFor } from './incident-naming.js';
 import type { MaintenanceNow } from './maintenance.js';
 
 /** An open alarm as correlation sees it. */
@@ -94,16 +88,6 @@ export interface CorrelationPlan {
   readonly nextDueMs: number | undefined;
 }
 
-/** The incident id for a primary root alarm. */
-export function incidentIdFor(primaryAlarmId: string): string {
-  return `inc-${primaryAlarmId}`;
-}
-
-/** The ticket id of an incident. */
-export function ticketIdFor(incidentId: string): string {
-  return `tkt-${incidentId.replace(/^inc-/, '')}`;
-}
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -114,22 +98,6 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 function serviceKey(s: ImpactedService): string {
   return `${s.customerId}/${s.serviceId}`;
-}
-
-/** A title that names the root cause and what it takes down. */
-export function incidentTitle(
-  roots: readonly CorrelationAlarm[],
-  rootElements: readonly string[],
-  cutOff: readonly string[],
-): string {
-  const named = roots.every((a) => LINK_DOWN_TYPES.has(a.type) || DEVICE_DOWN_TYPES.has(a.type));
-  const first = roots[0];
-  const cause =
-    named && rootElements.length > 0
-      ? `${rootElements.length === 1 ? (rootElements[0] ?? '') : `${rootElements.slice(0, -1).join(', ')} and ${rootElements[rootElements.length - 1] ?? ''}`} down`
-      : (first?.description ?? 'unknown fault');
-  const behind = cutOff.filter((device) => !rootElements.includes(device));
-  return behind.length > 0 ? `${cause}: ${behind.join(', ')} cut off` : cause;
 }
 
 interface Cluster {

@@ -1,4 +1,9 @@
-import type { Incident, IncidentChange } from '@faultline/shared';
+import {
+  EVENTS_QUEUE,
+  type EventBatch,
+  type Incident,
+  type IncidentChange,
+} from '@faultline/shared';
 
 /** The BullMQ queue whose worker keeps tickets and their timelines. */
 export const TICKETS_QUEUE = 'tickets';
@@ -31,9 +36,9 @@ export interface NotifyJob {
 export interface OutboxJob {
   /** Deterministic: a retry or a replay of the same decision adds the same id (never ':' nor all digits). */
   readonly jobId: string;
-  readonly queue: typeof TICKETS_QUEUE | typeof NOTIFICATIONS_QUEUE;
+  readonly queue: typeof TICKETS_QUEUE | typeof NOTIFICATIONS_QUEUE | typeof EVENTS_QUEUE;
   readonly name: string;
-  readonly payload: TicketJob | NotifyJob;
+  readonly payload: TicketJob | NotifyJob | EventBatch;
 }
 
 /** Job ids may not contain ':' (BullMQ's key separator); incident ids and target names have none. */

@@ -1,0 +1,115 @@
+import {
+  SEVERITIES,
+  type ImpactedService,
+  type Incident,
+  type IncidentState,
+  type Severity,
+} from '@faultline/shared';
+
+/** One row of `incidents`. */
+export interface IncidentRow {
+  id: string;
+  state: string;
+  title: string;
+  severity: string;
+  primary_alarm_id: string;
+  root_alarm_ids: string[];
+  alarm_ids: string[];
+  cut_off_devices: string[];
+  impacted_services: unknown;
+  ticket_id: string;
+  opened_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  resolution: string | null;
+  acknowledged_by: string | null;
+  assignee: string | null;
+  in_maintenance: boolean;
+  announced: boolean;
+  version: number;
+}
+
+const STATES: readonly IncidentState[] = ['open', 'acknowledged', 'resolved'];
+
+/** A stored severity, `indeterminate` if unknown. */
+export function severityOf(value: string): Severity {
+  return SEVERITIES.find((s) => s === value) ?? 'indeterminate';
+}
+
+function servicesOf(value: unknown): ImpactedService[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { customerId, serviceId } = item as Record<string, unknown>;
+    return typeof customerId === 'string' && typeof serviceId === 'string'
+      ? [{ customerId, serviceId }]
+      : [];
+  });
+}
+
+/** Maps an `incidents` row to the published incident. */
+export function rowToIncident(row: IncidentRow): Incident {
+  return {
+    id: row.id,
+    state: STATES.find((s) => s === row.state) ?? 'open',
+    title: row.title,
+    severity: severityOf(row.severity),
+    primaryAlarmId: row.primary_alarm_id,
+    rootAlarmIds: row.root_alarm_ids,
+    alarmIds: row.alarm_ids,
+    cutOffDevices: row.cut_off_devices,
+    impactedServices: servicesOf(row.impacted_services),
+    ticketId: row.ticket_id,
+    openedAt: row.opened_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    resolvedAt: row.resolved_at === null ? null : row.resolved_at.toISOString(),
+    resolution: row.resolution,
+    acknowledgedBy: row.acknowledged_by,
+    assignee: row.assignee,
+    inMaintenance: row.in_maintenance,
+    announced: row.announced,
+    version: row.version,
+  };
+}
+
+/** Writes an incident, never over a newer version of it. */
+export const UPSERT_INCIDENT = `
+  INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
+    cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
+    acknowledged_by, assignee, in_maintenance, announced, version)
+  VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
+    $14, $15, $16, $17, $18, $19)
+  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
+    severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
+    root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
+    cut_off_devices = EXCLUDED.cut_off_devices, impacted_services = EXCLUDED.impacted_services,
+    updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
+    resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
+    assignee = EXCLUDED.assignee, in_maintenance = EXCLUDED.in_maintenance,
+    announced = EXCLUDED.announced, version = EXCLUDED.version
+  WHERE incidents.version < EXCLUDED.version`;
+
+/** Parameters of `UPSERT_INCIDENT`. */
+export function incidentParams(incident: Incident): unknown[] {
+  return [
+    incident.id,
+    incident.state,
+    incident.title,
+    incident.severity,
+    incident.primaryAlarmId,
+    incident.rootAlarmIds,
+    incident.alarmIds,
+    incident.cutOffDevices,
+    JSON.stringify(incident.impactedServices),
+    incident.ticketId,
+    incident.openedAt,
+    incident.updatedAt,
+    incident.resolvedAt,
+    incident.resolution,
+    incident.acknowledgedBy,
+    incident.assignee,
+    incident.inMaintenance,
+    incident.announced,
+    incident.version,
+  ];
+}
