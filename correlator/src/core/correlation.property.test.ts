@@ -92,4 +92,92 @@ describe('correlation properties', () => {
       }),
     );
   });
+
+  it('over any timeline: each incident is announced once, resolved once, and all end resolved', () => {
+    const opArb = fc.oneof(
+      fc.record({ op: fc.constant('raise' as const), alarm: alarmArb }),
+      fc.record({ op: fc.constant('clear' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), (ops) => {
+        let nowMs = 0;
+        let alarms: CorrelationAlarm[] = [];
+        let incidents = new Map<string, Incident>();
+        let outages: CorrelationInput['outages'] = [];
+        const opened = new Map<string, number>();
+        const resolved = new Map<string, number>();
+        let nextId = 0;
+        const step = () => {
+          const plan = planCorrelation({
+            topology: T,
+            alarms,
+            incidents: [...incidents.values()],
+            outages,
+            nowMs,
+            holdMs: 2000,
+          });
+          const notes = new Map(plan.annotations.map((a) => [a.alarmId, a]));
+          alarms = alarms.map((a) => {
+            const note = notes.get(a.id);
+            return note === undefined
+              ? a
+              : {
+                  ...a,
+                  causedBy: note.causedBy,
+                  explanation: note.explanation,
+                  incidentId: note.incidentId,
+                };
+          });
+          incidents = new Map(incidents);
+          for (const change of plan.changes) incidents.set(change.incident.id, change.incident);
+          for (const [id, incident] of incidents)
+            if (incident.state === 'resolved') incidents.delete(id);
+          const closed = new Set(plan.outagesClosed.map((o) => `${o.incidentId}/${o.serviceId}`));
+          outages = [
+            ...outages.filter((o) => !closed.has(`${o.incidentId}/${o.serviceId}`)),
+            ...plan.outagesOpened.map((o) => ({
+              incidentId: o.incidentId,
+              customerId: o.customerId,
+              serviceId: o.serviceId,
+            })),
+          ];
+          for (const change of plan.announcements) {
+            const counts =
+              change.kind === 'resolved' ? resolved : change.kind === 'opened' ? opened : undefined;
+            counts?.set(change.incident.id, (counts.get(change.incident.id) ?? 0) + 1);
+            if (change.kind === 'resolved') expect(opened.get(change.incident.id)).toBe(1);
+          }
+          // No open alarm belongs to two open incidents; none points at a missing one.
+          for (const alarm of alarms)
+            if (alarm.incidentId !== null) expect(incidents.has(alarm.incidentId)).toBe(true);
+        };
+        for (const op of ops) {
+          if (op.op === 'raise') {
+            nextId += 1;
+            alarms = [
+              ...alarms,
+              { ...op.alarm, id: `a${String(nextId)}`, firstSeenMs: nowMs, raisedAtMs: nowMs },
+            ];
+          } else if (op.op === 'clear' && alarms.length > 0) {
+            alarms = alarms.filter((_, index) => index !== op.pick % alarms.length);
+          } else if (op.op === 'tick') {
+            nowMs += op.ms;
+          }
+          step();
+        }
+        // Everything clears and time passes: nothing stays open, every push got its resolve.
+        alarms = [];
+        nowMs += 10_000;
+        step();
+        expect(incidents.size).toBe(0);
+        expect(outages).toEqual([]);
+        for (const [id, count] of opened) {
+          expect(count).toBe(1);
+          expect(resolved.get(id)).toBe(1);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
