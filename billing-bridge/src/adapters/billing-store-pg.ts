@@ -94,9 +94,10 @@ export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): 
     async readUsage(customerId, period) {
       const { rows } = await pool.query(LATEST_RUN, [customerId, period]);
       const usage = new Map<string, PreviousUsage>();
-      const report = (rows[0] as { reconciliation?: Reconciliation } | undefined)?.reconciliation;
-      for (const service of report?.usage ?? []) {
+      const latest = rows[0] as { id: string; reconciliation: Reconciliation } | undefined;
+      for (const service of latest?.reconciliation.usage ?? []) {
         usage.set(service.serviceId, {
+          runId: latest?.id ?? '',
           period,
           inOctets: service.inOctets,
           outOctets: service.outOctets,

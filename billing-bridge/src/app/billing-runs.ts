@@ -90,6 +90,8 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
       nowMs: deps.now(),
     });
     const previousUsage = await store.readUsage(customer.id, periodLabel(previousPeriod(period)));
+    // Read outside the run's lock: the report is informational, the lines are decided under it.
+    const previousRunUsage = await store.readUsage(customer.id, label);
     return store.commitRun(
       {
         customerId: customer.id,
@@ -110,6 +112,7 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
             services: bill.services,
             outages,
             previousUsage,
+            previousRunUsage,
           }),
         };
       },

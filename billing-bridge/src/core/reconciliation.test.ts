@@ -68,7 +68,12 @@ describe('reconcile', () => {
           inMaintenance: true,
         },
       ],
-      previousUsage: new Map([['s1', { period: 'prev', inOctets: '10000000000', outOctets: '0' }]]),
+      previousUsage: new Map([
+        ['s1', { runId: 'c/prev/v1', period: 'prev', inOctets: '10000000000', outOctets: '0' }],
+      ]),
+      previousRunUsage: new Map([
+        ['s1', { runId: 'c/this/v1', period: 'this', inOctets: '8800000000', outOctets: '0' }],
+      ]),
     });
     expect(report.totals).toEqual({
       currency: 'EUR',
@@ -80,6 +85,7 @@ describe('reconcile', () => {
       inOctets: '11000000000',
       coveragePercent: '91.67',
       changePercent: '10',
+      changeSincePreviousRunPercent: '25',
     });
     expect(report.credits[0]).toMatchObject({
       availabilityPercent: '90',

@@ -1,6 +1,7 @@
 /**
  * The reconciliation report of a billing run: what the billing team checks before sending it.
- * - usage per service against the previous period's run (octets and the change in percent);
+ * - usage per service against the previous period's run and against the run of the same period
+ *   this one re-runs (octets and the change in percent);
  * - credits against the outages and tickets they come from, maintenance exclusions shown;
  * - lines held for low coverage;
  * - totals per currency (billed, held, and per line kind).
@@ -22,6 +23,7 @@ export interface OutageRecord {
 
 /** A service's usage as an earlier run reported it. */
 export interface PreviousUsage {
+  readonly runId: string;
   readonly period: string;
   readonly inOctets: string;
   readonly outOctets: string;
@@ -37,6 +39,8 @@ export interface ReconciliationInput {
   readonly outages: readonly OutageRecord[];
   /** The previous period's usage by service id, when a run of it exists. */
   readonly previousUsage: ReadonlyMap<string, PreviousUsage>;
+  /** This period's usage as its latest earlier run saw it (a re-run), by service id. */
+  readonly previousRunUsage: ReadonlyMap<string, PreviousUsage>;
 }
 
 /** The reconciliation report (stored as jsonb with the run). */
@@ -59,6 +63,10 @@ export interface Reconciliation {
     readonly previous: PreviousUsage | null;
     /** Total octets against the previous period, percent rounded to 2 decimals (null: no previous). */
     readonly changePercent: string | null;
+    /** The same period in the run this one re-runs (null for a first run). */
+    readonly previousRun: PreviousUsage | null;
+    /** Total octets against that run, percent rounded to 2 decimals. */
+    readonly changeSincePreviousRunPercent: string | null;
   }[];
   readonly credits: readonly {
     readonly serviceId: string;
@@ -116,7 +124,12 @@ export function reconcile(input: ReconciliationInput): Reconciliation {
     },
     usage: input.services.map((service) => {
       const previous = input.previousUsage.get(service.serviceId) ?? null;
+      const previousRun = input.previousRunUsage.get(service.serviceId) ?? null;
       const total = service.inOctets + service.outOctets;
+      const change = (usage: PreviousUsage | null): string | null =>
+        usage === null
+          ? null
+          : changePercent(BigInt(usage.inOctets) + BigInt(usage.outOctets), total);
       return {
         serviceId: service.serviceId,
         planId: service.planId,
@@ -127,10 +140,9 @@ export function reconcile(input: ReconciliationInput): Reconciliation {
         resets: service.coverage.resets,
         quarantined: service.coverage.quarantined,
         previous,
-        changePercent:
-          previous === null
-            ? null
-            : changePercent(BigInt(previous.inOctets) + BigInt(previous.outOctets), total),
+        changePercent: change(previous),
+        previousRun,
+        changeSincePreviousRunPercent: change(previousRun),
       };
     }),
     credits: input.services.map((service) => {

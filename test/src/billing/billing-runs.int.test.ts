@@ -217,6 +217,23 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     const runId = await requestRun();
     expect(runId).toBe('acme/2026-04/v2');
     await expectFixture('acme-2026-04-v2.csv', await csvOf(runId));
+    const v2 = await pool.query<{ reconciliation: Reconciliation }>(
+      'SELECT reconciliation FROM billing_runs WHERE id = $1',
+      [runId],
+    );
+    const report = v2.rows[0]?.reconciliation;
+    expect(report?.totals).toEqual({
+      currency: 'EUR',
+      billed: '429.72',
+      held: '0.00',
+      byKind: { adjustment: '429.72' },
+    });
+    // Same octets as v1 saw (the gap's volume was counted), but full coverage now.
+    expect(report?.usage.find((u) => u.serviceId === 'acme-backup')).toMatchObject({
+      coveragePercent: '99.99',
+      previousRun: { runId: 'acme/2026-04/v1', inOctets: '3239625000000' },
+      changeSincePreviousRunPercent: '0',
+    });
     expect(await csvOf('acme/2026-04/v1')).toBe(before);
     // And the re-run of the late data is itself idempotent.
     expect(await requestRun()).toBe(runId);
