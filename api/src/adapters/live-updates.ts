@@ -80,7 +80,8 @@ function tokenOf(auth: unknown): string | undefined {
 export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
   const { logger, metrics } = deps;
   const flushIntervalMs = deps.flushIntervalMs ?? 200;
-  const snapshotLimit = deps.snapshotLimit ?? 5000;
+  // A NOC in a storm may hold 10,000 open alarms; the dashboard renders only the rows in view.
+  const snapshotLimit = deps.snapshotLimit ?? 20_000;
 
   const pub = deps.redis.duplicate();
   const sub = deps.redis.duplicate();
