@@ -1,7 +1,12 @@
 import type { RemoteInfo } from 'node:dgram';
 import snmp from 'net-snmp';
 import { describe, expect, it } from 'vitest';
-import { authFailureReason, classifyReceiverError, toNotification } from './trap-receiver.js';
+import {
+  authFailureReason,
+  classifyReceiverError,
+  reportedRefusal,
+  toNotification,
+} from './trap-receiver.js';
 
 const rinfo: RemoteInfo = { address: '127.0.0.9', family: 'IPv4', port: 40128, size: 100 };
 
@@ -38,6 +43,19 @@ describe('authFailureReason', () => {
     [error('ResponseInvalidError', { rinfo, code: 14 }), 'outside time window'],
   ])('%s → %s', (e, expected) => {
     expect(authFailureReason(e)).toBe(expected);
+  });
+});
+
+describe('reportedRefusal', () => {
+  const wrap = (hex: string) => Buffer.from(`3081a0020103${hex}0500`, 'hex');
+  it.each([
+    [wrap('060a2b060106030f01010300'), 'unknown user'],
+    [wrap('060a2b060106030f01010500'), 'security level too low'],
+    // usmStatsUnknownEngineIDs: the answer to engine discovery, not a refusal.
+    [wrap('060a2b060106030f01010400'), undefined],
+    [Buffer.from('not a report'), undefined],
+  ])('%#: %s', (datagram, expected) => {
+    expect(reportedRefusal(datagram)).toBe(expected);
   });
 });
 

@@ -85,6 +85,22 @@ export function authFailureReason(error: snmp.SnmpError): AuthFailureReason {
   return 'security level too low';
 }
 
+/** BER of the SNMP-USER-BASED-SM-MIB counters a refusing report carries, by what they mean. */
+const REPORT_REFUSALS: readonly [Buffer, AuthFailureReason][] = [
+  // usmStatsUnknownUserNames.0 (1.3.6.1.6.3.15.1.1.3.0)
+  [Buffer.from('060a2b060106030f01010300', 'hex'), 'unknown user'],
+  // usmStatsWrongDigests.0 (1.3.6.1.6.3.15.1.1.5.0)
+  [Buffer.from('060a2b060106030f01010500', 'hex'), 'security level too low'],
+];
+
+/**
+ * The refusal an outgoing report stands for, or undefined for any other datagram (an inform's
+ * response, an engine-discovery report).
+ */
+export function reportedRefusal(datagram: Buffer): AuthFailureReason | undefined {
+  return REPORT_REFUSALS.find(([oid]) => datagram.includes(oid))?.[1];
+}
+
 /** net-snmp's ResponseInvalidCode values that mean "credentials did not check out" (v3). */
 const AUTH_FAILURE_CODES = new Set([
   4 /* ECouldNotDecrypt */, 5 /* EAuthFailure */, 14 /* ENotInTimeWindow */,
@@ -222,6 +238,27 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
       const bindSocket = created.bind.bind(created);
       Object.assign(created, {
         bind: (_port: unknown, address?: string) => bindSocket(options.port, address),
+      });
+      // The library answers some refused v3 informs itself, with a report, and never calls back:
+      // an unknown user, or a missing digest. Reports travel in clear, so their counter OID is
+      // visible in the datagram; seeing it is how those refusals are counted and reported too.
+      const sendDatagram = created.send.bind(created) as (...args: unknown[]) => void;
+      Object.assign(created, {
+        send: (...args: unknown[]) => {
+          const [buffer, , , , address] = args;
+          if (Buffer.isBuffer(buffer) && typeof address === 'string') {
+            const reason = reportedRefusal(buffer);
+            if (reason !== undefined) {
+              counters.unauthorized += 1;
+              try {
+                options.onUnauthorized?.(address, reason);
+              } catch (error) {
+                logger.error({ err: error }, 'unauthorized handler failed');
+              }
+            }
+          }
+          sendDatagram(...args);
+        },
       });
       socket = created;
       return created;

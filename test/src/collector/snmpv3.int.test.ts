@@ -239,6 +239,36 @@ devices:
     expect(counter('trap_auth_failure_events_total')).toBe(2);
   });
 
+  it('counts an inform from an unknown user, which the library answers with a report', async () => {
+    const before = counter('traps_unauthorized_total');
+    await expect(
+      snmpinform([
+        '-v',
+        '3',
+        '-l',
+        'authNoPriv',
+        '-u',
+        'mallory',
+        '-a',
+        'SHA',
+        '-A',
+        'whatever-key',
+        '--clientaddr=127.0.0.36',
+        target,
+        '',
+        WARM_START,
+      ]),
+    ).rejects.toThrow();
+    await vi.waitFor(() => {
+      expect(counter('traps_unauthorized_total')).toBeGreaterThan(before);
+    });
+    const event = await eventWhere((e) => e.device === '127.0.0.36');
+    expect(event).toMatchObject({
+      type: 'trapAuthenticationFailure',
+      details: { reason: 'unknown user' },
+    });
+  });
+
   it('polls a device over SNMPv3 (authPriv, SHA-256, AES)', async () => {
     const poll = await collector.pollNow('edge-3');
     expect(poll.uptimeTicks).toBeGreaterThan(0);
