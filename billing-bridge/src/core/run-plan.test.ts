@@ -132,6 +132,35 @@ describe('planRun', () => {
     ]);
   });
 
+  it('adds a credit adjustment for a late outage, and records a change of evidence alone', () => {
+    const billed = new Map(first.map((l) => [l.key, l.amountMinor]));
+    const late = bill([
+      service(polls(3n, FULL_HOUR), [
+        { id: '9', startMs: 0, endMs: 12 * MIN, inMaintenance: false },
+      ]),
+    ]).lines;
+    const plan = planRun(
+      late,
+      { latestTargetHash: linesHash(first), billedByKey: billed },
+      're-run',
+    );
+    if (plan.kind !== 'adjusted') throw new Error('expected adjustments');
+    // 80 % availability: below 90 → 25 % of 100.00.
+    expect(plan.lines.map((l) => [l.key, l.kind, l.amountMinor])).toEqual([
+      ['s1/credit/gold', 'adjustment', -2500n],
+    ]);
+
+    // A changed description alone (same amounts, nothing held): a version without lines.
+    const moved = planRun(
+      bill([service(polls(3n, FULL_HOUR))]).lines.map((l) =>
+        l.kind === 'overage' ? { ...l, description: `${l.description} (late)` } : l,
+      ),
+      { latestTargetHash: linesHash(first), billedByKey: billed },
+      're-run',
+    );
+    expect(moved).toMatchObject({ kind: 'adjusted', lines: [] });
+  });
+
   it('hashes canonically: key order and bigint do not matter', () => {
     const [line] = first;
     if (line === undefined) throw new Error('no line');
