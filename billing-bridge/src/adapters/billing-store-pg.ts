@@ -95,9 +95,10 @@ export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): 
       const { rows } = await pool.query(LATEST_RUN, [customerId, period]);
       const usage = new Map<string, PreviousUsage>();
       const latest = rows[0] as { id: string; reconciliation: Reconciliation } | undefined;
-      for (const service of latest?.reconciliation.usage ?? []) {
+      if (latest === undefined) return usage;
+      for (const service of latest.reconciliation.usage) {
         usage.set(service.serviceId, {
-          runId: latest?.id ?? '',
+          runId: latest.id,
           period,
           inOctets: service.inOctets,
           outOctets: service.outOctets,

@@ -102,7 +102,7 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
       },
       requestedBy,
       (previous) => {
-        const plan = planRun(bill.lines, previous, `re-run of ${label}`);
+        const plan = planRun(bill.lines, previous, `re-run of ${label}`, customer.currency);
         const lines = plan.kind === 'unchanged' ? [] : plan.lines;
         return {
           plan,

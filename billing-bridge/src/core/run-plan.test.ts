@@ -88,7 +88,7 @@ describe('planRun', () => {
   const first = bill([service(polls(3n, FULL_HOUR))]).lines;
 
   it('writes the bill on the first run, and nothing when the bill is the same', () => {
-    const plan = planRun(first, null, 're-run');
+    const plan = planRun(first, null, 're-run', 'EUR');
     expect(plan).toEqual({ kind: 'first', lines: first, targetHash: linesHash(first) });
     const again = planRun(
       bill([service(polls(3n, FULL_HOUR))]).lines,
@@ -97,6 +97,7 @@ describe('planRun', () => {
         billedByKey: new Map(),
       },
       're-run',
+      'EUR',
     );
     expect(again.kind).toBe('unchanged');
   });
@@ -108,6 +109,7 @@ describe('planRun', () => {
       changed,
       { latestTargetHash: linesHash(first), billedByKey: billed },
       'late data',
+      'EUR',
     );
     expect(plan.kind).toBe('adjusted');
     if (plan.kind !== 'adjusted') return;
@@ -124,6 +126,7 @@ describe('planRun', () => {
       thin,
       { latestTargetHash: linesHash(first), billedByKey: billed },
       'late data',
+      'EUR',
     );
     if (held.kind !== 'adjusted') throw new Error('expected adjustments');
     expect(held.lines.map((l) => [l.key, l.kind, l.status, l.amountMinor])).toEqual([
@@ -143,6 +146,7 @@ describe('planRun', () => {
       late,
       { latestTargetHash: linesHash(first), billedByKey: billed },
       're-run',
+      'EUR',
     );
     if (plan.kind !== 'adjusted') throw new Error('expected adjustments');
     // 80 % availability: below 90 → 25 % of 100.00.
@@ -157,6 +161,7 @@ describe('planRun', () => {
       ),
       { latestTargetHash: linesHash(first), billedByKey: billed },
       're-run',
+      'EUR',
     );
     expect(moved).toMatchObject({ kind: 'adjusted', lines: [] });
   });

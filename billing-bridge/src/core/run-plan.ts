@@ -58,11 +58,14 @@ export function linesHash(lines: readonly BillLine[]): string {
 /**
  * Decides what a run writes.
  * @param reason why the bill may have changed, for the adjustment lines ("re-run of 2026-04").
+ * @param currency the customer's currency (adjustments of keys no longer billed have no line to
+ *   take it from).
  */
 export function planRun(
   target: readonly BillLine[],
   previous: PreviousRuns | null,
   reason: string,
+  currency: string,
 ): RunPlan {
   const targetHash = linesHash(target);
   if (previous === null) return { kind: 'first', lines: target, targetHash };
@@ -82,7 +85,6 @@ export function planRun(
     const after = billedTarget.get(key) ?? 0n;
     const line = targetByKey.get(key);
     const serviceId = line?.serviceId ?? key.slice(0, key.indexOf('/'));
-    const currency = line?.currency ?? target[0]?.currency ?? 'XXX';
     if (after !== before) {
       const now = line === undefined ? 'no longer billed' : `now: ${line.description}`;
       const adjustment = adjustmentLine(
