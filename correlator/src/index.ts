@@ -17,3 +17,4 @@ export * from './core/auto-clean.js';
 // Incident actions for the api: functions taking a pg pool.
 export * from './adapters/incident-actions-pg.js';
 export * from './core/incident-naming.js';
+export { publishIncidentChanges } from './adapters/incident-publisher.js';

@@ -23,3 +23,4 @@ export * from './billing-export.js';
 export * from './incident-detail.js';
 export * from './config/billing-schema.js';
 export * from './billing-rows.js';
+export * from './incident-state.js';

@@ -11,10 +11,12 @@ import {
   EVENT_BATCH_JOB,
   channels,
   createLogger,
+  incidentStateKeys,
   loadConfigFile,
   type Component,
   type Config,
   type FaultEvent,
+  type Incident,
   type IncidentChange,
   type Runtime,
   type Settings,
@@ -55,6 +57,8 @@ export interface IncidentHarness {
   barrier(): Promise<void>;
   /** Pushes other than the barriers'. */
   realPushes(): Push[];
+  /** The hot hash of unresolved incidents, by id. */
+  openIncidentsHash(): Promise<Record<string, Incident>>;
   close(): Promise<void>;
 }
 
@@ -226,6 +230,12 @@ export async function createIncidentHarness(
       );
     },
     realPushes: () => pushes.filter((push) => !isBarrier(push)),
+    async openIncidentsHash() {
+      const raw = await redis.hgetall(incidentStateKeys(settings.prefix).openIncidents);
+      return Object.fromEntries(
+        Object.entries(raw).map(([id, json]) => [id, JSON.parse(json) as Incident]),
+      );
+    },
     async close() {
       for (const jobQueue of jobQueues) await jobQueue.close();
       for (const correlator of correlators.reverse()) {

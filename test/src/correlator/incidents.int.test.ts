@@ -140,6 +140,11 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
       expect(h.incidentChanges.map((c) => c.kind)).toContain('opened');
     }, WAIT);
     for (const change of h.incidentChanges) expect(check.check(change)).toMatchObject({ ok: true });
+    const hot = await h.openIncidentsHash();
+    expect(Object.keys(hot)).toEqual([incident?.id]);
+    expect(check.check({ kind: 'opened', incident: hot[incident?.id ?? ''] })).toMatchObject({
+      ok: true,
+    });
 
     // Repair: the fibre is spliced, everything comes back.
     await h.waitForJob(
@@ -162,6 +167,7 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     await vi.waitFor(async () => {
       expect(await h.query('SELECT state FROM tickets')).toEqual([{ state: 'resolved' }]);
     }, WAIT);
+    expect(await h.openIncidentsHash()).toEqual({});
     const closed = await h.query<{ ended_at: Date | null; started_at: Date }>(
       'SELECT started_at, ended_at FROM outages',
     );
