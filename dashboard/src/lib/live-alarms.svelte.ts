@@ -26,11 +26,14 @@ export type ConnectionState = 'connecting' | 'live' | 'disconnected' | 'refused'
 
 const UNAUTHORIZED: (typeof SOCKET_ERRORS)['unauthorized'] = 'unauthorized';
 const FORBIDDEN: (typeof SOCKET_ERRORS)['forbidden'] = 'forbidden';
+const RATE_LIMITED: (typeof SOCKET_ERRORS)['rateLimited'] = 'rate-limited';
 
 /** How long a cleared alarm stays on screen, struck through, before it goes. */
 export const CLEARED_RETENTION_MS = 10 * 60_000;
 /** Wait before reconnecting after the server closed the connection itself. */
 const SERVER_CLOSE_RETRY_MS = 3000;
+/** Wait before reconnecting after too many refused tokens from this address. */
+const RATE_LIMITED_RETRY_MS = 60_000;
 
 /**
  * The live alarms and incidents of a signed-in browser: one socket.io connection that applies
@@ -107,6 +110,13 @@ export class LiveAlarms {
         return;
       }
       this.#markLost();
+      // A refusal by the server's middleware (rate-limited, internal error) is not retried by
+      // socket.io itself, unlike a transport failure: try again later.
+      if (!socket.active) {
+        const delayMs =
+          error.message === RATE_LIMITED ? RATE_LIMITED_RETRY_MS : SERVER_CLOSE_RETRY_MS;
+        this.#retry = setTimeout(() => socket.connect(), delayMs);
+      }
     });
     socket.on('disconnect', (reason) => {
       this.#markLost();
