@@ -50,7 +50,6 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
     pushed: 0,
     liveViews: 0,
   };
-  let liveTimer: NodeJS.Timeout | undefined;
   const teardown: { name: string; run: () => Promise<unknown> }[] = [];
 
   async function stopAll(): Promise<void> {
@@ -178,21 +177,29 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
               counts.liveViews++;
             },
           });
-          let busy: Promise<unknown> = Promise.resolve();
+          let busy: Promise<void> | undefined;
           const tick = (): void => {
-            // One view at a time; a failure is logged inside and never escapes the timer.
-            busy = busy
-              .then(() => live.publishAll())
-              .catch((error: unknown) => {
-                logger.warn({ err: error }, 'live billing failed');
+            // A tick while the previous views are still being computed is skipped, so slow
+            // reads never pile up; failures are logged and never escape the timer.
+            if (busy !== undefined) return;
+            busy = live
+              .publishAll()
+              .then(
+                () => undefined,
+                (error: unknown) => {
+                  logger.warn({ err: error }, 'live billing failed');
+                },
+              )
+              .finally(() => {
+                busy = undefined;
               });
           };
           tick();
-          liveTimer = setInterval(tick, config.billing.liveIntervalS * 1000);
+          const timer = setInterval(tick, config.billing.liveIntervalS * 1000);
           teardown.push({
             name: 'live billing',
             run: async () => {
-              clearInterval(liveTimer);
+              clearInterval(timer);
               await busy;
             },
           });
