@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Alarm,
-  AlarmChange,
-  ClientToServerEvents,
-  ServerToClientEvents,
+import {
+  channels,
+  type Alarm,
+  type AlarmChange,
+  type ClientToServerEvents,
+  type Incident,
+  type IncidentChange,
+  type ServerToClientEvents,
 } from '@faultline/shared';
 import type { ApiComponent } from '@faultline/api';
 import {
@@ -136,5 +139,71 @@ describe('live alarms over socket.io', () => {
     // 50 changes to one alarm arrive in far fewer updates, each a valid change.
     expect(seen.changes.length).toBeLessThan(50);
     expect(seen.changes.every((change) => change.alarm.id === alarm.id)).toBe(true);
+  });
+});
+
+describe('refused tokens over socket.io', () => {
+  it('refuses an address that presented 20 wrong tokens, even with a valid one', async () => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const seen = record(connect({ token: `wrong-token-${String(attempt)}-000000` }));
+      await vi.waitFor(() => {
+        expect(seen.errors).toEqual(['unauthorized']);
+      });
+    }
+    const seen = record(connect({ token: VIEWER_TOKEN }));
+    await vi.waitFor(() => {
+      expect(seen.errors).toEqual(['rate-limited']);
+    });
+    expect(seen.snapshots).toEqual([]);
+  });
+});
+
+describe('live incidents over socket.io', () => {
+  it('sends an incident snapshot, then published incident changes, latest per incident', async () => {
+    const socket = connect({ token: VIEWER_TOKEN });
+    const snapshots: Incident[][] = [];
+    const changes: IncidentChange[] = [];
+    socket.on('incidents:snapshot', (incidents) => snapshots.push(incidents));
+    socket.on('incidents:changed', (batch) => changes.push(...batch));
+    await vi.waitFor(() => {
+      expect(snapshots).toEqual([[]]);
+    });
+    const incident: Incident = {
+      id: 'inc-live-1',
+      state: 'open',
+      title: 'core-1 down',
+      severity: 'critical',
+      primaryAlarmId: '00000000-0000-4000-8000-000000000001',
+      rootAlarmIds: ['00000000-0000-4000-8000-000000000001'],
+      alarmIds: ['00000000-0000-4000-8000-000000000001'],
+      cutOffDevices: [],
+      impactedServices: [],
+      ticketId: 'tkt-live-1',
+      openedAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      resolvedAt: null,
+      resolution: null,
+      acknowledgedBy: null,
+      assignee: null,
+      inMaintenance: false,
+      announced: true,
+      version: 1,
+    };
+    const channel = channels(fixture.settings.prefix).incidents;
+    const burst = fixture.redis.pipeline();
+    burst.publish(channel, JSON.stringify({ kind: 'opened', incident }));
+    burst.publish(channel, 'not json');
+    burst.publish(
+      channel,
+      JSON.stringify({
+        kind: 'acknowledged',
+        incident: { ...incident, state: 'acknowledged', acknowledgedBy: 'alice', version: 2 },
+      }),
+    );
+    await burst.exec();
+    await vi.waitFor(() => {
+      expect(changes.at(-1)).toMatchObject({ kind: 'acknowledged', incident: { version: 2 } });
+    });
+    expect(changes.length).toBeLessThanOrEqual(2);
   });
 });
