@@ -37,7 +37,12 @@ async function exampleConfig(influxDatabase: string): Promise<Config> {
   const text = await readFile(new URL('../../../config/example.yaml', import.meta.url), 'utf8');
   const parsed = parseConfig(text);
   if (!parsed.ok) throw new Error(`example config invalid: ${JSON.stringify(parsed.problems)}`);
-  return { ...parsed.value, influx: { ...parsed.value.influx, database: influxDatabase } };
+  return {
+    ...parsed.value,
+    influx: { ...parsed.value.influx, database: influxDatabase },
+    // A test's MQTT session must not outlive it on the shared broker.
+    telemetry: { ...parsed.value.telemetry, sessionExpiryS: 0 },
+  };
 }
 
 describe('a trap travels from the network to the dashboard', () => {
