@@ -1,7 +1,6 @@
 import {
   TelemetryMessageSchema,
   createValidator,
-  registerStandardFormats,
   type TelemetryMessage,
 } from '@faultline/shared';
 import type { Inventory } from './inventory.js';
@@ -46,7 +45,6 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 /** Most envelopes in one JSON array. */
 const MAX_ENVELOPES = 10_000;
 
-registerStandardFormats();
 const envelope = createValidator(TelemetryMessageSchema);
 
 const invalid = (reason: TelemetryInvalidReason, message: string): TelemetryDecision => ({

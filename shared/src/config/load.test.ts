@@ -159,6 +159,63 @@ describe('parseConfig', () => {
     expect(problems).toEqual([{ path, message: expect.stringMatching(message) as string }]);
   });
 
+  it.each([
+    [
+      'an unknown device',
+      "{ name: w, devices: [r9], recurring: { days: [sun], at: '02:00', durationMin: 60 } }",
+      'maintenance.0.devices.0',
+      /unknown device "r9"/,
+    ],
+    [
+      'an unknown interface',
+      "{ name: w, interfaces: ['r1:eth9'], recurring: { days: [sun], at: '02:00', durationMin: 60 } }",
+      'maintenance.0.interfaces.0.interface',
+      /no interface "eth9"/,
+    ],
+    [
+      'an unknown service',
+      "{ name: w, services: [s9], recurring: { days: [sun], at: '02:00', durationMin: 60 } }",
+      'maintenance.0.services.0',
+      /unknown service "s9"/,
+    ],
+    [
+      'an unknown time zone',
+      "{ name: w, recurring: { days: [sun], at: '02:00', durationMin: 60, timeZone: Mars/Base } }",
+      'maintenance.0.recurring.timeZone',
+      /unknown time zone/,
+    ],
+    [
+      'an end before its start',
+      "{ name: w, start: '2026-05-02T00:00:00Z', end: '2026-05-01T00:00:00Z' }",
+      'maintenance.0.end',
+      /after start/,
+    ],
+    [
+      'a one-off window without an end',
+      "{ name: w, start: '2026-05-02T00:00:00Z' }",
+      'maintenance.0',
+      /needs both start and end/,
+    ],
+    [
+      'both kinds at once',
+      "{ name: w, start: '2026-05-01T00:00:00Z', end: '2026-05-02T00:00:00Z', recurring: { days: [sun], at: '02:00', durationMin: 60 } }",
+      'maintenance.0',
+      /not both/,
+    ],
+  ])('reports a maintenance window with %s', (_label, window, path, message) => {
+    const problems = problemsOf(`${base}maintenance:\n  - ${window}\n`);
+    expect(problems).toEqual([{ path, message: expect.stringMatching(message) as string }]);
+  });
+
+  it('accepts valid maintenance windows', () => {
+    const windows = `${base}maintenance:
+  - { name: a, devices: [r1], interfaces: ['r1:eth0'], services: [s1], start: '2026-05-01T00:00:00Z', end: '2026-05-01T02:00:00Z' }
+  - { name: b, devices: [r2], recurring: { days: [sat, sun], at: '23:30', durationMin: 120, timeZone: Europe/Berlin } }
+`;
+    const result = parseConfig(windows);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
   it('lists every problem at once', () => {
     const text = base
       .replace('device: r2, interface: eth0 }', 'device: r9, interface: eth0 }')

@@ -227,6 +227,67 @@ export function checkReferences(config: Config): Problem[] {
       ...thresholdProblems(rule, `thresholds.${String(t)}`, new Set(interfacesByDevice.keys())),
     ),
   );
+  const serviceIds = new Set(config.customers.flatMap((c) => c.services.map((sv) => sv.id)));
+  config.maintenance.forEach((window, w) => {
+    const path = `maintenance.${String(w)}`;
+    window.devices.forEach((device, d) => {
+      if (!interfacesByDevice.has(device)) {
+        problems.push({
+          path: `${path}.devices.${String(d)}`,
+          message: `unknown device "${device}"`,
+        });
+      }
+    });
+    window.interfaces.forEach((ref, i) => {
+      const at = ref.indexOf(':');
+      checkEnd(ref.slice(0, at), ref.slice(at + 1), `${path}.interfaces.${String(i)}`);
+    });
+    window.services.forEach((service, i) => {
+      if (!serviceIds.has(service)) {
+        problems.push({
+          path: `${path}.services.${String(i)}`,
+          message: `unknown service "${service}"`,
+        });
+      }
+    });
+    if (window.recurring !== undefined) {
+      if (window.start !== undefined || window.end !== undefined) {
+        problems.push({
+          path,
+          message: 'a window is either one-off (start, end) or recurring, not both',
+        });
+      }
+      if (!isTimeZone(window.recurring.timeZone)) {
+        problems.push({
+          path: `${path}.recurring.timeZone`,
+          message: `unknown time zone "${window.recurring.timeZone}"`,
+        });
+      }
+    } else if (window.start === undefined || window.end === undefined) {
+      problems.push({
+        path,
+        message: 'a one-off window needs both start and end (or use recurring)',
+      });
+    } else if (Date.parse(window.start) >= Date.parse(window.end)) {
+      problems.push({ path: `${path}.end`, message: 'end must be after start' });
+    }
+  });
+  problems.push(
+    ...duplicates(
+      config.maintenance.map((window, w) => ({
+        key: window.name,
+        path: `maintenance.${String(w)}.name`,
+      })),
+      'maintenance window name',
+    ),
+    ...duplicates(
+      (config.notify?.webhooks ?? []).map((hook, h) => ({
+        key: hook.name,
+        path: `notify.webhooks.${String(h)}.name`,
+      })),
+      'webhook name',
+    ),
+  );
   if (
     config.influx.api === 'v2' &&
     (config.influx.org === undefined || config.influx.bucket === undefined)

@@ -4,7 +4,6 @@ import {
   AlarmSchema,
   createValidator,
   hotStateKeys,
-  registerStandardFormats,
   type FaultEvent,
 } from '@faultline/shared';
 import {
@@ -58,7 +57,6 @@ describe('correlator alarm core', () => {
     });
     // The published change and the mirrored alarm are exactly the contract: no stored-only
     // fields such as details leak, and the times are RFC 3339.
-    registerStandardFormats();
     expect(createValidator(AlarmChangeSchema).check(h.changes[0])).toMatchObject({ ok: true });
     const open = await h.openAlarmsHash();
     expect(Object.keys(open)).toEqual([KEY]);
@@ -118,7 +116,6 @@ describe('correlator alarm core', () => {
       state: 'cleared',
       clearedAt: '2026-01-01T12:01:00.000Z',
     });
-    registerStandardFormats();
     expect(createValidator(AlarmChangeSchema).check(h.changes[1])).toMatchObject({ ok: true });
     expect(await h.openAlarmsHash()).toEqual({});
     // A second clear finds nothing open: recorded as a no-op, no alarm and no change.

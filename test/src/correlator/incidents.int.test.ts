@@ -6,7 +6,7 @@ import {
   resolveIncident,
 } from '@faultline/correlator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IncidentChangeSchema, createValidator, registerStandardFormats } from '@faultline/shared';
+import { IncidentChangeSchema, createValidator } from '@faultline/shared';
 import {
   createIncidentHarness,
   eventId,
@@ -134,7 +134,6 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
         in_maintenance: false,
       },
     ]);
-    registerStandardFormats();
     const check = createValidator(IncidentChangeSchema);
     await vi.waitFor(() => {
       expect(h.incidentChanges.map((c) => c.kind)).toContain('opened');
