@@ -10,7 +10,7 @@ import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 import { createProcessBatch } from './app/process-batch.js';
 import { createCorrelationLoop } from './app/correlation-loop.js';
 import { createCorrelationPg } from './adapters/correlation-pg.js';
-import { createIncidentPublisher } from './adapters/incident-publisher.js';
+import { createIncidentPublisher, publishIncidentChanges } from './adapters/incident-publisher.js';
 import { createNotifyWorker } from './adapters/notify-worker.js';
 import { flushOutbox } from './adapters/outbox.js';
 import { createTicketWorker } from './adapters/ticket-worker.js';
@@ -146,10 +146,6 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         });
         teardown.push({ name: 'notifications worker', run: () => notifyWorker.close() });
         // People's commands from the api (acknowledge, assign, comment, resolve).
-        const publishIncident = createIncidentPublisher({
-          redis: stateRedis,
-          prefix: settings.prefix,
-        });
         const commandWorker = createCommandWorker({
           connection: redisConnection('correlator-commands', { maxRetriesPerRequest: null }),
           prefix: settings.prefix,
@@ -157,12 +153,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
           hotState: createHotStateRedis({ redis: stateRedis, prefix: settings.prefix }),
           publishIncident: (change) =>
-            publishIncident({
-              skipped: false,
-              plan: undefined,
-              annotatedAlarms: [],
-              changes: [change],
-            }),
+            publishIncidentChanges(stateRedis, settings.prefix, [change]),
           afterChange: () => {
             loop.kick();
           },
