@@ -1,7 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['shared', 'collector', 'correlator', 'billing-bridge', 'api', 'simulator', 'system'];
+const packages = [
+  'shared',
+  'collector',
+  'correlator',
+  'billing-bridge',
+  'api',
+  'simulator',
+  'system',
+];
 
 // Tests run the TypeScript sources directly: each workspace package resolves to its src/index.ts.
 const alias = Object.fromEntries(

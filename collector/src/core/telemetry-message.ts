@@ -1,8 +1,4 @@
-import {
-  TelemetryMessageSchema,
-  createValidator,
-  type TelemetryMessage,
-} from '@faultline/shared';
+import { TelemetryMessageSchema, createValidator, type TelemetryMessage } from '@faultline/shared';
 import type { Inventory } from './inventory.js';
 import { parseLineProtocol, type ProtocolLine } from './line-protocol.js';
 

@@ -9,6 +9,17 @@ import { linkDownEvent } from '../correlator/incident-harness.js';
 import { createIncidentWorld, TOKENS, type IncidentWorld } from '../api/incident-world.js';
 
 const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
+
+/**
+ * The screenshots in docs/ come from these tests, but only when asked for
+ * (`FAULTLINE_SCREENSHOTS=1 npx vitest run test/src/dashboard/wall.int.test.ts`): a test run must
+ * not change the working tree.
+ */
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.FAULTLINE_SCREENSHOTS === '1') {
+    await page.screenshot({ path: path.join(DOCS, name) });
+  }
+}
 const WAIT = { timeout: 20_000, interval: 100 };
 const VIEWPORT = { width: 1600, height: 900 };
 
@@ -80,7 +91,7 @@ describe('NOC wall', () => {
     expect(await page.locator('[data-node="core-2"]').getAttribute('data-status')).not.toBe(
       'critical',
     );
-    await page.screenshot({ path: path.join(DOCS, 'wall.png') });
+    await screenshot(page, 'wall.png');
     expect(problems).toEqual([]);
   });
 
@@ -107,7 +118,7 @@ describe('NOC wall', () => {
     await card.and(wall.page.locator('[data-state="acknowledged"]')).waitFor();
     expect(await card.innerText()).toContain('Acknowledged by alice');
     await oncall.page.getByTestId('timeline').getByText('Acknowledged by alice').waitFor();
-    await oncall.page.screenshot({ path: path.join(DOCS, 'oncall.png') });
+    await screenshot(oncall.page, 'oncall.png');
     expect(wall.problems).toEqual([]);
     expect(oncall.problems).toEqual([]);
   });
@@ -131,7 +142,7 @@ describe('alarm view', () => {
     const { page, problems } = await open('/', TOKENS.engineer);
     await page.locator('tr[data-alarm-id]').nth(2).waitFor();
     expect(await page.locator('tr[data-alarm-id]').count()).toBe(3);
-    await page.screenshot({ path: path.join(DOCS, 'alarms.png') });
+    await screenshot(page, 'alarms.png');
     expect(problems).toEqual([]);
   });
 });
