@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const link = `http://${host}:${String(httpPort)}/${adminToken === undefined ? '' : `?token=${encodeURIComponent(adminToken)}`}`;
   process.stdout.write(
     `\nFaultline is running${simulate ? ' with the simulated network' : ''}.\n` +
-      `  Dashboard: ${link}\n  API:       http://${host}:${String(httpPort)}/api/openapi.json (bearer token)\n` +
+      `  Dashboard: ${link}\n  API docs:  http://${host}:${String(httpPort)}/api/docs\n` +
       `  Stop with Ctrl-C.\n\n`,
   );
 }
