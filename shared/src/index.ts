@@ -24,3 +24,4 @@ export * from './incident-detail.js';
 export * from './config/billing-schema.js';
 export * from './billing-rows.js';
 export * from './incident-state.js';
+export * from './db/alarm-row.js';

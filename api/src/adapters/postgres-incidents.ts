@@ -1,7 +1,14 @@
 import type pg from 'pg';
-import type { Incident, IncidentAlarm, IncidentDetail, TimelineEntry } from '@faultline/shared';
+import {
+  ALARM_SELECT_COLUMNS,
+  alarmFromRow,
+  type AlarmRow,
+  type Incident,
+  type IncidentAlarm,
+  type IncidentDetail,
+  type TimelineEntry,
+} from '@faultline/shared';
 import type { IncidentQuery, IncidentReader } from '../ports.js';
-import { ALARM_COLUMNS, toAlarm, type AlarmRow } from './postgres-alarms.js';
 
 interface IncidentRow {
   id: string;
@@ -58,7 +65,7 @@ function likePattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-const FIND_ALARMS = `SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = ANY($1::uuid[])`;
+const FIND_ALARMS = `SELECT ${ALARM_SELECT_COLUMNS} FROM alarms WHERE id = ANY($1::uuid[])`;
 
 /**
  * Reads incidents, their alarms, tickets, timelines and outages from PostgreSQL. A search matches
@@ -128,7 +135,7 @@ export function createPostgresIncidentReader(deps: { pool: pg.Pool }): IncidentR
       const roots = new Set(incident.rootAlarmIds);
       const order = new Map(incident.alarmIds.map((alarmId, index) => [alarmId, index]));
       const incidentAlarms: IncidentAlarm[] = alarms.rows
-        .map(toAlarm)
+        .map(alarmFromRow)
         .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
         .map((alarm) => ({ role: roots.has(alarm.id) ? 'root' : 'symptom', alarm }));
       const ticketRow = ticket.rows[0];

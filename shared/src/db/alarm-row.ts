@@ -1,0 +1,69 @@
+import type { Alarm } from '../alarm.js';
+import { SEVERITIES } from '../severity.js';
+
+/**
+ * One row of the `alarms` table as node-postgres returns it (timestamptz as Date), without the
+ * raw `details`, which only the correlator reads. Every service that reads alarms maps rows with
+ * `alarmFromRow`, so the API and the live feed show the same alarm.
+ */
+export interface AlarmRow {
+  id: string;
+  reduction_key: string;
+  device: string;
+  device_known: boolean;
+  component: string | null;
+  type: string;
+  source: string;
+  severity: string;
+  state: string;
+  count: number;
+  first_seen: Date;
+  last_seen: Date;
+  cleared_at: Date | null;
+  description: string;
+  last_event_id: string;
+  caused_by: string | null;
+  explanation: string | null;
+  ticket_id: string | null;
+  acknowledged_by: string | null;
+}
+
+/** The columns of `alarms` that make an `Alarm`, for SELECT lists. */
+export const ALARM_SELECT_COLUMNS = `id, reduction_key, device, device_known, component, type, source,
+  severity, state, count, first_seen, last_seen, cleared_at, description, last_event_id, caused_by,
+  explanation, ticket_id, acknowledged_by`;
+
+const SOURCES: readonly Alarm['source'][] = ['trap', 'poll', 'telemetry', 'threshold', 'system'];
+const STATES: readonly Alarm['state'][] = ['active', 'acknowledged', 'cleared'];
+
+function oneOf<T extends string>(allowed: readonly T[], value: string, column: string): T {
+  // The CHECKs and the one writer keep these in range; anything else is a broken invariant.
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) throw new Error(`alarms.${column} has unexpected value "${value}"`);
+  return found;
+}
+
+/** Maps a row to its alarm. Times become UTC ISO strings. */
+export function alarmFromRow(row: AlarmRow): Alarm {
+  return {
+    id: row.id,
+    reductionKey: row.reduction_key,
+    device: row.device,
+    deviceKnown: row.device_known,
+    component: row.component,
+    type: row.type,
+    source: oneOf(SOURCES, row.source, 'source'),
+    severity: oneOf(SEVERITIES, row.severity, 'severity'),
+    state: oneOf(STATES, row.state, 'state'),
+    count: row.count,
+    firstSeen: row.first_seen.toISOString(),
+    lastSeen: row.last_seen.toISOString(),
+    clearedAt: row.cleared_at === null ? null : row.cleared_at.toISOString(),
+    description: row.description,
+    lastEventId: row.last_event_id,
+    causedBy: row.caused_by,
+    explanation: row.explanation,
+    ticketId: row.ticket_id,
+    acknowledgedBy: row.acknowledged_by,
+  };
+}
