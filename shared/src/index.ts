@@ -25,3 +25,4 @@ export * from './config/billing-schema.js';
 export * from './billing-rows.js';
 export * from './incident-state.js';
 export * from './db/alarm-row.js';
+export * from './db/incident-row.js';

@@ -2,63 +2,15 @@ import type pg from 'pg';
 import {
   ALARM_SELECT_COLUMNS,
   alarmFromRow,
+  incidentFromRow,
   type AlarmRow,
+  type IncidentRow,
   type Incident,
   type IncidentAlarm,
   type IncidentDetail,
   type TimelineEntry,
 } from '@faultline/shared';
 import type { IncidentQuery, IncidentReader } from '../ports.js';
-
-interface IncidentRow {
-  id: string;
-  state: string;
-  title: string;
-  severity: string;
-  primary_alarm_id: string;
-  root_alarm_ids: string[];
-  alarm_ids: string[];
-  cut_off_devices: string[];
-  impacted_services: { customerId: string; serviceId: string }[];
-  ticket_id: string;
-  opened_at: Date;
-  updated_at: Date;
-  resolved_at: Date | null;
-  resolution: string | null;
-  acknowledged_by: string | null;
-  assignee: string | null;
-  in_maintenance: boolean;
-  announced: boolean;
-  version: number;
-}
-
-/** The correlator is the only writer, and its CHECK constraints keep state and severity in range. */
-function toIncident(row: IncidentRow): Incident {
-  return {
-    id: row.id,
-    state: row.state as Incident['state'],
-    title: row.title,
-    severity: row.severity as Incident['severity'],
-    primaryAlarmId: row.primary_alarm_id,
-    rootAlarmIds: row.root_alarm_ids,
-    alarmIds: row.alarm_ids,
-    cutOffDevices: row.cut_off_devices,
-    impactedServices: row.impacted_services.map((s) => ({
-      customerId: s.customerId,
-      serviceId: s.serviceId,
-    })),
-    ticketId: row.ticket_id,
-    openedAt: row.opened_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    resolvedAt: row.resolved_at?.toISOString() ?? null,
-    resolution: row.resolution,
-    acknowledgedBy: row.acknowledged_by,
-    assignee: row.assignee,
-    inMaintenance: row.in_maintenance,
-    announced: row.announced,
-    version: row.version,
-  };
-}
 
 /** `%`, `_` and `\` match literally in a LIKE pattern once escaped. */
 function likePattern(search: string): string {
@@ -90,14 +42,14 @@ export function createPostgresIncidentReader(deps: { pool: pg.Pool }): IncidentR
          ORDER BY (state = 'resolved'), opened_at DESC, id LIMIT $2`,
         params,
       );
-      return result.rows.map(toIncident);
+      return result.rows.map(incidentFromRow);
     },
 
     async detail(id: string) {
       const found = await pool.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
       const row = found.rows[0];
       if (row === undefined) return undefined;
-      const incident = toIncident(row);
+      const incident = incidentFromRow(row);
       const [alarms, ticket, timeline, outages] = await Promise.all([
         pool.query<AlarmRow>(FIND_ALARMS, [incident.alarmIds]),
         pool.query<{

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import type { Alarm, IncidentChange, MaintenanceWindow } from '@faultline/shared';
+import {
+  incidentFromRow,
+  severityOf,
+  type Alarm,
+  type IncidentChange,
+  type IncidentRow,
+  type MaintenanceWindow,
+} from '@faultline/shared';
 import {
   planCorrelation,
   type AlarmAnnotation,
@@ -12,13 +19,7 @@ import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
 import { rowToRecord, type AlarmRow } from './alarm-rows.js';
 import { cleanStaleAlarms, remindUnacknowledged } from './housekeeping-pg.js';
-import {
-  UPSERT_INCIDENT,
-  incidentParams,
-  rowToIncident,
-  severityOf,
-  type IncidentRow,
-} from './incident-rows.js';
+import { UPSERT_INCIDENT, incidentParams } from './incident-rows.js';
 import { addToOutbox } from './outbox.js';
 
 /** What the PostgreSQL correlation step needs. */
@@ -181,7 +182,7 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         const plan = planCorrelation({
           topology: deps.topology,
           alarms: alarms.rows.map(rowToCorrelationAlarm),
-          incidents: incidents.rows.map(rowToIncident),
+          incidents: incidents.rows.map(incidentFromRow),
           outages: outages.rows.map((row): OpenOutage => ({
             incidentId: row.incident_id,
             customerId: row.customer_id,

@@ -1,10 +1,14 @@
 import type pg from 'pg';
-import { EVENTS_QUEUE, EVENT_BATCH_JOB } from '@faultline/shared';
+import {
+  EVENTS_QUEUE,
+  EVENT_BATCH_JOB,
+  incidentFromRow,
+  type IncidentRow,
+} from '@faultline/shared';
 import { staleAlarmClears } from '../core/auto-clean.js';
 import { reminderJobs, type OutboxJob } from '../core/jobs.js';
 import { remindersDue } from '../core/reminders.js';
 import type { CorrelationPgDeps } from './correlation-pg.js';
-import { rowToIncident, type IncidentRow } from './incident-rows.js';
 import { addToOutbox } from './outbox.js';
 
 /**
@@ -85,7 +89,7 @@ export async function remindUnacknowledged(
       'UPDATE incidents SET reminders_sent = $2, last_reminder_at = $3 WHERE id = $1',
       [incidentId, reminder, new Date(nowMs).toISOString()],
     );
-    jobs.push(...reminderJobs(rowToIncident(row), reminder, deps.webhookTargets));
+    jobs.push(...reminderJobs(incidentFromRow(row), reminder, deps.webhookTargets));
   }
   await addToOutbox(client, jobs);
 }

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import type { Incident, IncidentChange } from '@faultline/shared';
-import { CORRELATION_LOCK } from './correlation-pg.js';
 import {
-  UPSERT_INCIDENT,
-  incidentParams,
-  rowToIncident,
+  incidentFromRow,
+  type Incident,
+  type IncidentChange,
   type IncidentRow,
-} from './incident-rows.js';
+} from '@faultline/shared';
+import { CORRELATION_LOCK } from './correlation-pg.js';
+import { UPSERT_INCIDENT, incidentParams } from './incident-rows.js';
 import { addToOutbox } from './outbox.js';
 import { jobsForChanges, TICKETS_QUEUE } from '../core/jobs.js';
 
@@ -53,7 +53,7 @@ async function loadOpen(
   ]);
   const row = rows.rows[0];
   if (row === undefined) return 'not-found';
-  const incident = rowToIncident(row);
+  const incident = incidentFromRow(row);
   return incident.state === 'resolved' ? 'resolved' : incident;
 }
 
@@ -182,7 +182,7 @@ export async function commentOnIncident(
     ]);
     const row = rows.rows[0];
     if (row === undefined) return { ok: false as const, error: 'not-found' as const };
-    const incident = rowToIncident(row);
+    const incident = incidentFromRow(row);
     await addToOutbox(client, [
       {
         jobId: `ticket-comment-${incident.id}-${input.requestId}`,
@@ -202,7 +202,7 @@ export async function getIncident(
 ): Promise<Incident | undefined> {
   const rows = await pool.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [incidentId]);
   const row = rows.rows[0];
-  return row === undefined ? undefined : rowToIncident(row);
+  return row === undefined ? undefined : incidentFromRow(row);
 }
 
 /** Lists incidents, unresolved first, newest first. */
@@ -215,5 +215,5 @@ export async function listIncidents(
      ORDER BY (state = 'resolved'), opened_at DESC, id LIMIT $2`,
     [filter.state, filter.limit],
   );
-  return rows.rows.map(rowToIncident);
+  return rows.rows.map(incidentFromRow);
 }
