@@ -26,3 +26,4 @@ export * from './billing-rows.js';
 export * from './incident-state.js';
 export * from './db/alarm-row.js';
 export * from './db/incident-row.js';
+export * from './simulator-control.js';

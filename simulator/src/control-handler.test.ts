@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@faultline/shared';
-import { handleControlMessage } from './control-handler.js';
-import type { ControlReply } from './core/control.js';
+import { createLogger, type ControlReply } from '@faultline/shared';
+import { handleControlMessage, UnknownScenarioError } from './control-handler.js';
 import type { ScenarioRun } from './scenario-runner.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -11,7 +10,10 @@ async function answersTo(payload: string): Promise<[string, ControlReply][]> {
   const replies: [string, ControlReply][] = [];
   handleControlMessage(payload, {
     runScenario: (name, options) => {
-      if (name !== 'fibre-cut') return Promise.reject(new Error(`no scenario named "${name}"`));
+      if (name === 'broken') return Promise.reject(new Error('scenario "broken" cannot run'));
+      if (name !== 'fibre-cut') {
+        return Promise.reject(new UnknownScenarioError(`no scenario named "${name}"`));
+      }
       const run: ScenarioRun = {
         name,
         steps: 4,
@@ -20,7 +22,8 @@ async function answersTo(payload: string): Promise<[string, ControlReply][]> {
       };
       return Promise.resolve(run);
     },
-    listScenarios: () => Promise.resolve(['fibre-cut']),
+    listScenarios: () =>
+      Promise.resolve([{ name: 'fibre-cut', description: 'A fibre is cut', valid: true }]),
     reply: (topic, answer) => replies.push([topic, answer]),
     logger,
   });
@@ -46,12 +49,31 @@ describe('handleControlMessage', () => {
     [
       'answers an unknown scenario with its error',
       '{"scenario":"nope","id":"a2","replyTo":"r"}',
-      [['r', { id: 'a2', ok: false, error: 'no scenario named "nope"' }]],
+      [
+        [
+          'r',
+          { id: 'a2', ok: false, error: 'no scenario named "nope"', reason: 'unknown-scenario' },
+        ],
+      ],
+    ],
+    [
+      'answers a scenario that cannot run as failed',
+      '{"scenario":"broken","id":"a4","replyTo":"r"}',
+      [['r', { id: 'a4', ok: false, error: 'scenario "broken" cannot run', reason: 'failed' }]],
     ],
     [
       'lists scenarios',
       '{"list":true,"id":"a3","replyTo":"r"}',
-      [['r', { id: 'a3', ok: true, scenarios: ['fibre-cut'] }]],
+      [
+        [
+          'r',
+          {
+            id: 'a3',
+            ok: true,
+            scenarios: [{ name: 'fibre-cut', description: 'A fibre is cut', valid: true }],
+          },
+        ],
+      ],
     ],
     ['runs without answering when there is no replyTo', '{"scenario":"fibre-cut"}', []],
     ['ignores a malformed message', 'not json', []],

@@ -1,11 +1,20 @@
-import type { Logger } from '@faultline/shared';
-import { parseControlRequest, type ControlReply } from './core/control.js';
+import {
+  parseControlRequest,
+  type ControlReply,
+  type Logger,
+  type ScenarioSummary,
+} from '@faultline/shared';
 import type { ScenarioRun } from './scenario-runner.js';
+
+/** Thrown by `runScenario` when no scenario has the name; answered as `unknown-scenario`. */
+export class UnknownScenarioError extends Error {
+  override readonly name = 'UnknownScenarioError';
+}
 
 /** What a control message can make the simulator do, and how it answers. */
 export interface ControlHandlerDeps {
   readonly runScenario: (name: string, options: { speedup: number }) => Promise<ScenarioRun>;
-  readonly listScenarios: () => Promise<string[]>;
+  readonly listScenarios: () => Promise<ScenarioSummary[]>;
   readonly reply: (topic: string, answer: ControlReply) => void;
   readonly logger: Logger;
 }
@@ -38,7 +47,12 @@ export function handleControlMessage(payload: string, deps: ControlHandlerDeps):
   outcome
     .catch((error: unknown): ControlReply => {
       deps.logger.warn({ err: error }, 'control command failed');
-      return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      return {
+        id,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+        reason: error instanceof UnknownScenarioError ? 'unknown-scenario' : 'failed',
+      };
     })
     .then((answer) => {
       if (replyTo !== undefined) deps.reply(replyTo, answer);

@@ -1,5 +1,4 @@
 export * from './core/backfill-lines.js';
-export * from './core/control.js';
 export * from './core/counters.js';
 export * from './core/device-state.js';
 export * from './core/duration.js';

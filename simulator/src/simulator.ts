@@ -1,9 +1,11 @@
 import {
+  controlTopic,
   formatProblems,
   telemetryTopic,
   type Component,
   type Config,
   type Logger,
+  type ScenarioSummary,
 } from '@faultline/shared';
 import { createDeviceAgent, type DeviceAgent } from './adapters/agent.js';
 import { agentIdentity } from './agent-identity.js';
@@ -14,8 +16,7 @@ import {
   loadScenarioFile,
 } from './adapters/scenario-files.js';
 import { createTrapSender, type OutgoingTrap } from './adapters/trap-sender.js';
-import { handleControlMessage } from './control-handler.js';
-import { controlTopic } from './core/control.js';
+import { handleControlMessage, UnknownScenarioError } from './control-handler.js';
 import { readInterface, sysUpTimeTicks } from './core/counters.js';
 import {
   applyDeviceInput,
@@ -353,6 +354,10 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     options: RunScenarioOptions = {},
   ): Promise<ScenarioRun> => {
     assertRunning();
+    const known = await listScenarioFiles(scenariosDir);
+    if (!known.includes(name)) {
+      throw new UnknownScenarioError(`no scenario named "${name}"; known: ${known.join(', ')}`);
+    }
     const loaded = await loadScenarioFile(scenariosDir, name, config);
     if (!loaded.ok) {
       throw new Error(`scenario "${name}" cannot run:\n${formatProblems(loaded.problems)}`);
@@ -360,10 +365,22 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     return runner.start(loaded.value, options.speedup ?? 1);
   };
 
+  const describeScenarios = async (): Promise<ScenarioSummary[]> => {
+    const names = await listScenarioFiles(scenariosDir);
+    return Promise.all(
+      names.map(async (name): Promise<ScenarioSummary> => {
+        const loaded = await loadScenarioFile(scenariosDir, name, config);
+        return loaded.ok
+          ? { name, description: loaded.value.description, valid: true }
+          : { name, description: `invalid: ${formatProblems(loaded.problems)}`, valid: false };
+      }),
+    );
+  };
+
   const onControl = (payload: string): void => {
     handleControlMessage(payload, {
       runScenario,
-      listScenarios: () => listScenarioFiles(scenariosDir),
+      listScenarios: describeScenarios,
       reply: (topic, answer) => mqttLink?.publish(topic, JSON.stringify(answer)),
       logger,
     });

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-import { formatProblems } from '@faultline/shared';
 import {
   controlTopic,
+  formatProblems,
   parseControlReply,
   replyTopic,
   type ControlReply,
   type ControlRequest,
-} from '../core/control.js';
+} from '@faultline/shared';
 
 /** Where the running simulator listens, and how long to wait for it. */
 export interface ControlClientOptions {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { controlTopic, parseControlReply, parseControlRequest, replyTopic } from './control.js';
+import {
+  controlTopic,
+  parseControlReply,
+  parseControlRequest,
+  replyTopic,
+} from './simulator-control.js';
 
 describe('parseControlRequest', () => {
   it.each<[string, string, unknown]>([
@@ -28,7 +33,13 @@ describe('parseControlRequest', () => {
 describe('parseControlReply', () => {
   it.each<[string, boolean]>([
     ['{"id":"a","ok":true,"scenario":"fibre-cut","steps":4,"lengthMs":190000}', true],
-    ['{"id":"a","ok":true,"scenarios":["fibre-cut"]}', true],
+    [
+      '{"id":"a","ok":true,"scenarios":[{"name":"fibre-cut","description":"A cut","valid":true}]}',
+      true,
+    ],
+    ['{"id":"a","ok":true,"scenarios":["fibre-cut"]}', false],
+    ['{"id":"a","ok":false,"error":"no scenario named x","reason":"unknown-scenario"}', true],
+    ['{"id":"a","ok":false,"error":"x","reason":"gone"}', false],
     ['{"id":"a","ok":false,"error":"no scenario named x"}', true],
     ['{"id":"a","ok":"yes"}', false],
   ])('%s → %s', (payload, ok) => {
