@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import {
   AlarmChangeSchema,
+  BillingLiveSchema,
   IncidentChangeSchema,
   channels,
   type Config,
@@ -15,6 +16,7 @@ import {
   type Settings,
 } from '@faultline/shared';
 import { createRedisAuthFailureGuard } from './adapters/auth-failures-redis.js';
+import { createBillingQueue } from './adapters/billing-queue.js';
 import { createCommandQueue } from './adapters/command-queue.js';
 import { createPostgresAlarmReader, createPostgresProbe } from './adapters/postgres-alarms.js';
 import { createPostgresBillingRunReader } from './adapters/postgres-billing.js';
@@ -169,6 +171,12 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
       schema: IncidentChangeSchema,
       logger: logger.child({ part: 'incident-feed' }),
     }),
+    billingFeed: createRedisFeed({
+      redis: deps.redis,
+      channel: channels(settings.prefix).billing,
+      schema: BillingLiveSchema,
+      logger: logger.child({ part: 'billing-feed' }),
+    }),
     metrics,
     logger: logger.child({ part: 'live' }),
     flushIntervalMs: deps.liveFlushIntervalMs,
@@ -190,6 +198,14 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   app.addHook('onClose', async () => {
     await commands.close();
   });
+  const billingQueue = createBillingQueue({
+    redis: deps.redis,
+    prefix: settings.prefix,
+    logger: logger.child({ part: 'billing-queue' }),
+  });
+  app.addHook('onClose', async () => {
+    await billingQueue.close();
+  });
 
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   await typed.register(healthRoutes, {
@@ -207,6 +223,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   await typed.register(sessionRoutes);
   await typed.register(billingRoutes, {
     runs: createPostgresBillingRunReader({ pool: deps.pool }),
+    requester: billingQueue,
   });
   await typed.register(docsRoutes);
   await typed.register(systemRoutes, {

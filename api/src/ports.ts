@@ -1,6 +1,9 @@
 import type {
   Alarm,
   AlarmState,
+  BillingExportLine,
+  BillingExportRun,
+  BillingRunRequest,
   Command,
   CommandResult,
   Incident,
@@ -70,17 +73,49 @@ export interface CommandSender {
   close(): Promise<void>;
 }
 
-/** One billing run, as the placeholder billing page lists it. */
-export interface BillingRunSummary {
-  readonly id: string;
-  readonly customerId: string | null;
-  readonly periodStart: string | null;
-  readonly periodEnd: string | null;
-  readonly state: string | null;
+/** One billing run as listed: the stored run with its line and held counts. */
+export interface BillingRunSummary extends BillingExportRun {
+  readonly lineCount: number;
+  readonly heldCount: number;
+  readonly requestedBy: string;
+}
+
+/** One line of a run with what it was computed from (jsonb, shapes in docs/billing.md). */
+export interface BillingRunDetailLine extends BillingExportLine {
+  readonly evidence: unknown;
+  /** Usage lines only. */
+  readonly coverage: unknown;
+}
+
+/** One run with its lines and reconciliation. */
+export interface BillingRunDetail {
+  readonly run: BillingRunSummary;
+  readonly lines: BillingRunDetailLine[];
+  readonly reconciliation: unknown;
 }
 
 /** Read access to billing runs, which the billing bridge writes. */
 export interface BillingRunReader {
-  /** Up to `limit` runs, or undefined when there is no `billing_runs` table yet. */
-  list(limit: number): Promise<BillingRunSummary[] | undefined>;
+  /**
+   * Runs newest first, filtered by period and customer, at most `limit`; undefined when there is
+   * no `billing_runs` table yet (the billing bridge creates it).
+   */
+  list(filter: {
+    readonly period?: string | undefined;
+    readonly customerId?: string | undefined;
+    readonly limit: number;
+  }): Promise<BillingRunSummary[] | undefined>;
+  /** One run with its lines, or undefined. */
+  get(runId: string): Promise<BillingRunDetail | undefined>;
+  /** The run and lines exactly as the shared export renderers take them, or undefined. */
+  exportOf(
+    runId: string,
+  ): Promise<{ run: BillingExportRun; lines: BillingExportLine[] } | undefined>;
+}
+
+/** Asks the billing bridge for runs through the `billing` queue. */
+export interface BillingRunRequester {
+  /** Adds a billing job and returns its id (the same request while one waits gets the same id). */
+  request(request: BillingRunRequest): Promise<string>;
+  close(): Promise<void>;
 }

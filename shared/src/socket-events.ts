@@ -1,4 +1,5 @@
 import type { Alarm, AlarmChange } from './alarm.js';
+import type { BillingLive } from './billing.js';
 import type { Incident, IncidentChange } from './incident.js';
 
 /**
@@ -16,6 +17,11 @@ export interface ServerToClientEvents {
   'incidents:snapshot': (incidents: Incident[]) => void;
   /** Incident changes since the previous batch, oldest first; at most one entry per incident id. */
   'incidents:changed': (changes: IncidentChange[]) => void;
+  /**
+   * The live billing view of one customer (current period), to sockets whose role may read
+   * billing only: the latest of each customer right after connecting, then each one published.
+   */
+  'billing:live': (live: BillingLive) => void;
 }
 
 /** Events dashboards send to the api. None: commands go through the REST API. */

@@ -6,6 +6,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import {
   SOCKET_ERRORS,
   type AlarmChange,
+  type BillingLive,
   type ClientToServerEvents,
   type IncidentChange,
   type Logger,
@@ -25,6 +26,8 @@ interface SocketData {
 
 /** The socket.io room of connections that have their snapshots and receive live changes. */
 const LIVE_ROOM = 'live';
+/** The room of connections whose role may read billing: they receive `billing:live`. */
+const BILLING_ROOM = 'billing';
 
 /** Live alarm and incident pushes over socket.io, attached to the api's HTTP server. */
 export interface LiveUpdates {
@@ -46,6 +49,8 @@ export interface LiveUpdatesDeps {
   readonly incidents: IncidentReader;
   readonly alarmFeed: ChangeFeed<AlarmChange>;
   readonly incidentFeed: ChangeFeed<IncidentChange>;
+  /** Live billing views (one per customer) from the billing bridge, for billing/admin sockets. */
+  readonly billingFeed?: ChangeFeed<BillingLive> | undefined;
   readonly metrics: ApiMetrics;
   readonly logger: Logger;
   /** How often buffered changes are pushed; bounds the message rate a storm can cause. */
@@ -169,10 +174,18 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
     },
   });
 
+  // The latest view of each customer, so a billing socket sees every customer at once instead
+  // of waiting for the bridge's next publication.
+  const latestBilling = new Map<string, BillingLive>();
+
   io.on('connection', (socket) => {
     metrics.socketConnected();
     const log = logger.child({ socket: socket.id, principal: socket.data.principal.name });
     log.debug('live client connected');
+    if (authorize(socket.data.principal.role, 'billing:read').allowed) {
+      for (const live of latestBilling.values()) socket.emit('billing:live', live);
+      void socket.join(BILLING_ROOM);
+    }
     alarmRelay.hold(socket.id);
     incidentRelay.hold(socket.id);
     socket.on('disconnect', (reason) => {
@@ -211,11 +224,19 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
       await deps.incidentFeed.start((change) => {
         incidentRelay.push(change);
       });
+      await deps.billingFeed?.start((live) => {
+        latestBilling.set(live.customerId, live);
+        io.local.to(BILLING_ROOM).emit('billing:live', live);
+      });
     },
     async close() {
       alarmRelay.close();
       incidentRelay.close();
-      await Promise.allSettled([deps.alarmFeed.stop(), deps.incidentFeed.stop()]);
+      await Promise.allSettled([
+        deps.alarmFeed.stop(),
+        deps.incidentFeed.stop(),
+        deps.billingFeed?.stop(),
+      ]);
       // Closing the engine ends every client connection (long-polling and WebSocket alike), so
       // the HTTP server's own close is not held open by upgraded sockets. io.close() is avoided
       // because it also closes the HTTP server, which fastify owns.

@@ -1,40 +1,84 @@
 import type pg from 'pg';
-import type { BillingRunSummary, BillingRunReader } from '../ports.js';
+import {
+  billingLineFromRow,
+  billingRunFromRow,
+  SELECT_BILLING_LINES,
+  SELECT_BILLING_RUN,
+} from '@faultline/shared';
+import type { BillingRunDetailLine, BillingRunReader, BillingRunSummary } from '../ports.js';
 
-/** The first of `names` the row has, as text, or null: the billing tables are still being built. */
-function field(row: Record<string, unknown>, ...names: string[]): string | null {
-  for (const name of names) {
-    const value = row[name];
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  }
-  return null;
+/** The columns of `SELECT_BILLING_RUN` plus what a list shows. */
+const RUN_COLUMNS = `id, customer_id, period, period_start, period_end, version, currency,
+  content_hash, total_billed::text AS total_billed, total_held::text AS total_held, created_at,
+  line_count, held_count, requested_by`;
+
+function summaryFromRow(row: Readonly<Record<string, unknown>>): BillingRunSummary {
+  return {
+    ...billingRunFromRow(row),
+    lineCount: Number(row.line_count),
+    heldCount: Number(row.held_count),
+    requestedBy: String(row.requested_by),
+  };
 }
 
 /**
- * Lists billing runs for the placeholder billing page. The `billing_runs` table belongs to the
- * billing bridge and may not exist yet (or change shape), so the reader checks for it and picks
- * the few fields it shows by name instead of binding to its columns.
+ * Reads billing runs with the shared row mappers. The `billing_runs` table belongs to the billing
+ * bridge (migration `billing_001`); until it has run, the list answers undefined.
  */
 export function createPostgresBillingRunReader(deps: { pool: pg.Pool }): BillingRunReader {
+  const { pool } = deps;
+  const tableExists = async (): Promise<boolean> => {
+    const exists = await pool.query<{ found: string | null }>(
+      "SELECT to_regclass('billing_runs')::text AS found",
+    );
+    return exists.rows[0]?.found != null;
+  };
   return {
-    async list(limit) {
-      const exists = await deps.pool.query<{ found: string | null }>(
-        "SELECT to_regclass('billing_runs')::text AS found",
+    async list(filter) {
+      if (!(await tableExists())) return undefined;
+      const result = await pool.query(
+        `SELECT ${RUN_COLUMNS} FROM billing_runs
+         WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR customer_id = $2)
+         ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [filter.period ?? null, filter.customerId ?? null, filter.limit],
       );
-      if (exists.rows[0]?.found == null) return undefined;
-      const result = await deps.pool.query<{ run: Record<string, unknown> }>(
-        'SELECT to_jsonb(r) AS run FROM billing_runs AS r LIMIT $1',
-        [limit],
+      return result.rows.map((row) => summaryFromRow(row as Record<string, unknown>));
+    },
+    async get(runId) {
+      if (!(await tableExists())) return undefined;
+      const run = await pool.query(
+        `SELECT ${RUN_COLUMNS}, reconciliation FROM billing_runs WHERE id = $1`,
+        [runId],
       );
-      const runs: BillingRunSummary[] = result.rows.map(({ run }) => ({
-        id: field(run, 'id') ?? '?',
-        customerId: field(run, 'customer_id', 'customer'),
-        periodStart: field(run, 'period_start', 'start', 'from'),
-        periodEnd: field(run, 'period_end', 'end', 'to'),
-        state: field(run, 'state', 'status'),
-      }));
-      return runs;
+      const row = run.rows[0] as Record<string, unknown> | undefined;
+      if (row === undefined) return undefined;
+      const lines = await pool.query(SELECT_BILLING_LINES, [runId]);
+      const extras = await pool.query<{ line_no: unknown; evidence: unknown; coverage: unknown }>(
+        'SELECT line_no, evidence, coverage FROM billing_lines WHERE run_id = $1',
+        [runId],
+      );
+      const byLine = new Map(extras.rows.map((extra) => [Number(extra.line_no), extra]));
+      const detailed: BillingRunDetailLine[] = lines.rows.map((line) => {
+        const exported = billingLineFromRow(line as Record<string, unknown>);
+        const extra = byLine.get(exported.lineNo);
+        return {
+          ...exported,
+          evidence: extra?.evidence ?? null,
+          coverage: extra?.coverage ?? null,
+        };
+      });
+      return { run: summaryFromRow(row), lines: detailed, reconciliation: row.reconciliation };
+    },
+    async exportOf(runId) {
+      if (!(await tableExists())) return undefined;
+      const run = await pool.query(SELECT_BILLING_RUN, [runId]);
+      const row = run.rows[0] as Record<string, unknown> | undefined;
+      if (row === undefined) return undefined;
+      const lines = await pool.query(SELECT_BILLING_LINES, [runId]);
+      return {
+        run: billingRunFromRow(row),
+        lines: lines.rows.map((line) => billingLineFromRow(line as Record<string, unknown>)),
+      };
     },
   };
 }

@@ -12,6 +12,7 @@ export type Permission =
   | 'alarms:acknowledge'
   | 'incidents:act'
   | 'billing:read'
+  | 'billing:run'
   | 'admin';
 
 /** Every permission, for tables and documentation. */
@@ -23,6 +24,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'alarms:acknowledge',
   'incidents:act',
   'billing:read',
+  'billing:run',
   'admin',
 ];
 
@@ -40,7 +42,7 @@ const VIEWER: readonly Permission[] = [
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: VIEWER,
   engineer: [...VIEWER, 'alarms:acknowledge', 'incidents:act'],
-  billing: [...VIEWER, 'billing:read'],
+  billing: [...VIEWER, 'billing:read', 'billing:run'],
   admin: PERMISSIONS,
 };
 

@@ -1,44 +1,214 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { BillingRunReader } from '../ports.js';
+import { renderBillingCsv, renderBillingJson } from '@faultline/shared';
+import type { BillingRunReader, BillingRunRequester } from '../ports.js';
 import { AUTHENTICATED_ERRORS, errorResponses } from './schemas.js';
 
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+/**
+ * A period label as billing writes it: `YYYY-MM`, or `YYYY-MM-DD` with the anchor day (1..28, so
+ * every month has it; see docs/billing.md).
+ */
+const PeriodSchema = Type.String({
+  pattern: '^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?$',
+  description: 'A period label: YYYY-MM, or YYYY-MM-DD with the anchor day (01..28).',
+});
+const CustomerSchema = Type.String({ minLength: 1, maxLength: 100 });
 
-const BillingRunsSchema = Type.Object({
-  available: Type.Boolean({
-    description: 'False until the billing bridge has created its tables.',
-  }),
-  runs: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      customerId: NullableString,
-      periodStart: NullableString,
-      periodEnd: NullableString,
-      state: NullableString,
-    }),
-  ),
+const RunSchema = Type.Object({
+  id: Type.String({ description: '<customer>/<period>/v<version>' }),
+  customerId: Type.String(),
+  period: Type.String(),
+  periodStart: Type.String({ format: 'date-time' }),
+  periodEnd: Type.String({ format: 'date-time' }),
+  version: Type.Integer(),
+  currency: Type.String(),
+  contentHash: Type.String(),
+  totalBilled: Type.String({ description: 'Billed lines, decimal in major units.' }),
+  totalHeld: Type.String({ description: 'Held lines, decimal in major units.' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  lineCount: Type.Integer(),
+  heldCount: Type.Integer({ description: 'Lines held for review (coverage too low).' }),
+  requestedBy: Type.String(),
 });
 
-/** `GET /api/billing/runs`: a first look at billing runs, for the billing page. */
-export const billingRoutes: FastifyPluginCallbackTypebox<{ runs: BillingRunReader }> = (
+const JsonValue = Type.Unknown({ description: 'JSON, shape in docs/billing.md.' });
+
+const LineSchema = Type.Object({
+  lineNo: Type.Integer(),
+  lineKey: Type.String(),
+  serviceId: Type.String(),
+  kind: Type.Union([
+    Type.Literal('charge'),
+    Type.Literal('overage'),
+    Type.Literal('credit'),
+    Type.Literal('adjustment'),
+  ]),
+  status: Type.Union([Type.Literal('billed'), Type.Literal('held')]),
+  description: Type.String(),
+  quantity: Type.String(),
+  unitPrice: Type.String(),
+  periodFraction: Type.String(),
+  amount: Type.String(),
+  currency: Type.String(),
+  evidence: JsonValue,
+  coverage: JsonValue,
+});
+
+const RunIdParamsSchema = Type.Object({
+  id: Type.String({
+    minLength: 1,
+    maxLength: 300,
+    description: 'The run id, URL-encoded (it contains slashes).',
+  }),
+});
+
+/** A download name from a run id: `billing-acme-2026-04-v1.csv`. */
+function downloadName(runId: string, extension: string): string {
+  return `billing-${runId.replace(/[^A-Za-z0-9._-]+/g, '-')}.${extension}`;
+}
+
+/** What the billing routes need. */
+export interface BillingRouteOptions {
+  readonly runs: BillingRunReader;
+  readonly requester: BillingRunRequester;
+}
+
+/**
+ * The billing desk: runs (list, detail, CSV and JSON exports rendered by the shared renderers
+ * from the stored rows, byte-identical to the webhook pushes), and run requests on the `billing`
+ * queue for the billing bridge.
+ */
+export const billingRoutes: FastifyPluginCallbackTypebox<BillingRouteOptions> = (
   app,
   options,
   done,
 ) => {
+  const notFound = (id: string) => ({
+    statusCode: 404,
+    error: 'Not Found',
+    message: `no billing run with id ${id}`,
+  });
+
   app.get(
     '/api/billing/runs',
     {
       config: { access: 'billing:read' },
       schema: {
-        summary: 'Billing runs (a placeholder until the billing API lands)',
+        summary: 'Billing runs, newest first, with totals and held counts',
         tags: ['billing'],
-        response: { 200: BillingRunsSchema, ...errorResponses(...AUTHENTICATED_ERRORS) },
+        querystring: Type.Object({
+          period: Type.Optional(PeriodSchema),
+          customer: Type.Optional(CustomerSchema),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+        }),
+        response: {
+          200: Type.Object({
+            available: Type.Boolean({
+              description: 'False until the billing bridge has created its tables.',
+            }),
+            runs: Type.Array(RunSchema),
+          }),
+          ...errorResponses(400, ...AUTHENTICATED_ERRORS),
+        },
       },
     },
-    async () => {
-      const runs = await options.runs.list(100);
+    async (request) => {
+      const { period, customer, limit } = request.query;
+      const runs = await options.runs.list({ period, customerId: customer, limit });
       return { available: runs !== undefined, runs: runs ?? [] };
+    },
+  );
+
+  app.get(
+    '/api/billing/runs/:id',
+    {
+      config: { access: 'billing:read' },
+      schema: {
+        summary: 'One billing run with its lines, their evidence and the reconciliation',
+        tags: ['billing'],
+        params: RunIdParamsSchema,
+        response: {
+          200: Type.Object({
+            run: RunSchema,
+            lines: Type.Array(LineSchema),
+            reconciliation: JsonValue,
+          }),
+          ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
+        },
+      },
+    },
+    async (request, reply) => {
+      const detail = await options.runs.get(request.params.id);
+      if (detail === undefined) return reply.code(404).send(notFound(request.params.id));
+      return detail;
+    },
+  );
+
+  for (const format of ['csv', 'json'] as const) {
+    app.get(
+      `/api/billing/runs/:id/export.${format}`,
+      {
+        config: { access: 'billing:read' },
+        schema: {
+          summary: `One billing run as ${format.toUpperCase()} (the same bytes as the webhook push)`,
+          tags: ['billing'],
+          params: RunIdParamsSchema,
+          produces: [format === 'csv' ? 'text/csv' : 'application/json'],
+          response: {
+            200: Type.String({
+              description: `The ${format.toUpperCase()} export (docs/billing.md).`,
+            }),
+            ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
+          },
+        },
+      },
+      async (request, reply) => {
+        const stored = await options.runs.exportOf(request.params.id);
+        if (stored === undefined) return reply.code(404).send(notFound(request.params.id));
+        const body =
+          format === 'csv'
+            ? renderBillingCsv(stored.run, stored.lines)
+            : renderBillingJson(stored.run, stored.lines);
+        return reply
+          .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${downloadName(stored.run.id, format)}"`,
+          )
+          .send(body);
+      },
+    );
+  }
+
+  app.post(
+    '/api/billing/runs',
+    {
+      config: { access: 'billing:run' },
+      schema: {
+        summary: 'Ask the billing bridge for runs (a period and/or customer, else the last closed)',
+        tags: ['billing'],
+        body: Type.Object(
+          { period: Type.Optional(PeriodSchema), customer: Type.Optional(CustomerSchema) },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Object({
+            jobId: Type.String({
+              description: 'The billing job; the same request while it waits gets the same id.',
+            }),
+          }),
+          ...errorResponses(400, ...AUTHENTICATED_ERRORS),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { period, customer } = request.body;
+      const jobId = await options.requester.request({
+        ...(period === undefined ? {} : { period }),
+        ...(customer === undefined ? {} : { customerId: customer }),
+        requestedBy: request.principal?.name ?? 'unknown',
+      });
+      return reply.code(202).send({ jobId });
     },
   );
   done();
