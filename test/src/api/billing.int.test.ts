@@ -198,7 +198,13 @@ describe('billing api against the real billing bridge', () => {
         received.get(name)?.push(live);
       });
       // Connected and given its snapshots: the server has placed it in its rooms.
-      connected.push(new Promise((resolve) => socket.once('incidents:snapshot', () => resolve())));
+      connected.push(
+        new Promise((resolve) => {
+          socket.once('incidents:snapshot', () => {
+            resolve();
+          });
+        }),
+      );
     }
     await Promise.all(connected);
     const live: BillingLive = {
