@@ -16,6 +16,7 @@ import {
   type Settings,
 } from '@faultline/shared';
 import { createRedisAuthFailureGuard } from './adapters/auth-failures-redis.js';
+import { createMqttSimulatorControl } from './adapters/simulator-control-mqtt.js';
 import { createBillingQueue } from './adapters/billing-queue.js';
 import { createCommandQueue } from './adapters/command-queue.js';
 import { createPostgresAlarmReader, createPostgresProbe } from './adapters/postgres-alarms.js';
@@ -28,6 +29,7 @@ import { createTokenVerifier } from './app/token-verifier.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerErrorHandler } from './plugins/errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
 import { commandRoutes } from './routes/commands.js';
@@ -57,6 +59,8 @@ export interface AppDeps {
   readonly commandTimeoutMs?: number | undefined;
   /** Refused tokens one address may present per minute before it gets 429s (default 20). */
   readonly maxAuthFailuresPerMinute?: number | undefined;
+  /** How long the admin routes wait for the simulator's answer before 503 (default 5 s). */
+  readonly simulatorTimeoutMs?: number | undefined;
 }
 
 /** The default location of the built dashboard, the same from api/src and api/dist. */
@@ -198,6 +202,16 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   app.addHook('onClose', async () => {
     await commands.close();
   });
+  // One MQTT connection per app, made in the background: the api starts without a broker.
+  const simulator = createMqttSimulatorControl({
+    url: settings.mqttUrl,
+    prefix: settings.prefix,
+    timeoutMs: deps.simulatorTimeoutMs ?? 5_000,
+    logger: logger.child({ part: 'simulator-control' }),
+  });
+  app.addHook('onClose', async () => {
+    await simulator.close();
+  });
   const billingQueue = createBillingQueue({
     redis: deps.redis,
     prefix: settings.prefix,
@@ -225,6 +239,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
     runs: createPostgresBillingRunReader({ pool: deps.pool }),
     requester: billingQueue,
   });
+  await typed.register(adminRoutes, { simulator });
   await typed.register(docsRoutes);
   await typed.register(systemRoutes, {
     renderMetrics: () => metrics.render() + (deps.metrics?.() ?? ''),

@@ -17,10 +17,12 @@ const EVERYONE: readonly Caller[] = CALLERS;
 const ANY_ROLE: readonly Caller[] = ['viewer', 'engineer', 'billing', 'admin'];
 const ENGINEERS: readonly Caller[] = ['engineer', 'admin'];
 const BILLING: readonly Caller[] = ['billing', 'admin'];
+const ADMIN: readonly Caller[] = ['admin'];
 
 /**
  * Every route, who may call it, and what an allowed caller gets here (no correlator runs, so
- * commands answer 503 after the short timeout; unknown ids answer 404).
+ * commands answer 503 after the short timeout, and so do the admin routes with no simulator;
+ * unknown ids answer 404).
  */
 const ROUTES: readonly [string, string, string, object | undefined, readonly Caller[], number][] = [
   ['GET', '/api/health', '/api/health', undefined, EVERYONE, 200],
@@ -90,6 +92,8 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
     404,
   ],
   ['POST', '/api/billing/runs', '/api/billing/runs', { period: '2026-04' }, BILLING, 202],
+  ['GET', '/api/admin/scenarios', '/api/admin/scenarios', undefined, ADMIN, 503],
+  ['POST', '/api/admin/scenarios/{name}/run', '/api/admin/scenarios/fibre-cut/run', {}, ADMIN, 503],
   ['GET', '/api/openapi.json', '/api/openapi.json', undefined, ANY_ROLE, 200],
   ['GET', '/metrics', '/metrics', undefined, EVERYONE, 200],
 ];
@@ -107,7 +111,12 @@ beforeAll(async () => {
     logger: createLogger({ level: 'silent' }),
     dashboardDir: null,
   };
-  app = await buildApp({ ...deps, commandTimeoutMs: 150, maxAuthFailuresPerMinute: 1000 });
+  app = await buildApp({
+    ...deps,
+    commandTimeoutMs: 150,
+    simulatorTimeoutMs: 150,
+    maxAuthFailuresPerMinute: 1000,
+  });
   limited = await buildApp({ ...deps, maxAuthFailuresPerMinute: 3 });
 });
 
