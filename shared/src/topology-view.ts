@@ -26,6 +26,11 @@ export const TopologyViewSchema = Type.Object(
           site: Type.Union([Type.String(), Type.Null()]),
           status: ElementStatusSchema,
           openAlarms: Type.Integer({ minimum: 0 }),
+          /**
+           * The NOC cannot reach the device: an open incident lists it as cut off, or it has an
+           * open device-down alarm. Its own alarms say nothing then, so it is never shown as OK.
+           */
+          unreachable: Type.Boolean(),
         },
         { additionalProperties: false },
       ),
@@ -56,12 +61,26 @@ export interface TopologyShape {
   }[];
 }
 
-/** What `topologyView` needs of an alarm. */
+/** What `topologyView` needs of an alarm; `type` tells a device-down alarm. */
 export interface AlarmOnMap {
   readonly device: string;
   readonly component: string | null;
   readonly severity: Severity;
   readonly state: string;
+  readonly type?: string | undefined;
+}
+
+/** Alarm types that mean "this device is down or cannot be reached" (as the correlator reads them). */
+export const DEVICE_DOWN_ALARM_TYPES: ReadonlySet<string> = new Set([
+  'deviceDown',
+  'nodeDown',
+  'unreachable',
+]);
+
+/** What `topologyView` needs of an incident: its state and the devices it cuts off. */
+export interface IncidentOnMap {
+  readonly state: string;
+  readonly cutOffDevices: readonly string[];
 }
 
 function worse(status: ElementStatus, severity: Severity): ElementStatus {
@@ -73,14 +92,28 @@ function worse(status: ElementStatus, severity: Severity): ElementStatus {
 /**
  * Colours the map: each device takes the worst severity of its open alarms, each link the worst
  * of the open alarms on its two interfaces (an alarm's component is the interface name). Cleared
- * alarms and `normal` or `cleared` severities leave an element `ok`. Pure: the api answers
- * `GET /api/topology` with it and the dashboard recomputes it from live alarms.
+ * alarms and `normal` or `cleared` severities leave an element `ok`. A device is `unreachable`
+ * when an unresolved incident lists it in `cutOffDevices` or it has an open device-down alarm.
+ * Pure: the api answers `GET /api/topology` with it and the dashboard recomputes it from live
+ * alarms and incidents.
  */
-export function topologyView(shape: TopologyShape, alarms: Iterable<AlarmOnMap>): TopologyView {
+export function topologyView(
+  shape: TopologyShape,
+  alarms: Iterable<AlarmOnMap>,
+  incidents: Iterable<IncidentOnMap> = [],
+): TopologyView {
   const byDevice = new Map<string, { status: ElementStatus; count: number }>();
   const byInterface = new Map<string, ElementStatus>();
+  const unreachable = new Set<string>();
+  for (const incident of incidents) {
+    if (incident.state === 'resolved') continue;
+    for (const device of incident.cutOffDevices) unreachable.add(device);
+  }
   for (const alarm of alarms) {
     if (alarm.state === 'cleared') continue;
+    if (alarm.type !== undefined && DEVICE_DOWN_ALARM_TYPES.has(alarm.type)) {
+      unreachable.add(alarm.device);
+    }
     const device = byDevice.get(alarm.device) ?? { status: 'ok' as ElementStatus, count: 0 };
     byDevice.set(alarm.device, {
       status: worse(device.status, alarm.severity),
@@ -100,6 +133,7 @@ export function topologyView(shape: TopologyShape, alarms: Iterable<AlarmOnMap>)
       site: device.site ?? null,
       status: byDevice.get(device.name)?.status ?? 'ok',
       openAlarms: byDevice.get(device.name)?.count ?? 0,
+      unreachable: unreachable.has(device.name),
     })),
     links: shape.links.map((link) => {
       const status = [endStatus(link.a), endStatus(link.b)].reduce<ElementStatus>(
