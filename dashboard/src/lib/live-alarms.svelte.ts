@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
+  BillingLive,
   ClientToServerEvents,
   Incident,
   SOCKET_ERRORS,
@@ -60,6 +61,10 @@ export class LiveAlarms {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- rebuilt per derivation
     new Map(this.entries.map((entry) => [entry.alarm.id, entry])),
   );
+  /** The live billing view of each customer (billing and admin roles only), by customer id. */
+  // Replaced whole on every message ($state.raw), never mutated.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  billing = $state.raw<Map<string, BillingLive>>(new Map());
   /** Called with each incident opened while the page is open (for browser notifications). */
   onIncidentOpened: ((incident: Incident) => void) | undefined;
 
@@ -102,6 +107,10 @@ export class LiveAlarms {
       this.incidentRevision += 1;
       this.lastUpdateMs = Date.now();
       for (const incident of opened) this.onIncidentOpened?.(incident);
+    });
+    socket.on('billing:live', (live) => {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated
+      this.billing = new Map(this.billing).set(live.customerId, live);
     });
     socket.on('connect_error', (error) => {
       if (error.message === UNAUTHORIZED || error.message === FORBIDDEN) {

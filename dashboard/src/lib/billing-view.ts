@@ -1,0 +1,190 @@
+/**
+ * What the billing page shows of the billing api's answers (docs/api.md, docs/billing.md), and
+ * the pure helpers that turn stored evidence into what people read.
+ */
+
+/** A run as `GET /api/billing/runs` lists it. */
+export interface BillingRun {
+  readonly id: string;
+  readonly customerId: string;
+  readonly period: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly version: number;
+  readonly currency: string;
+  readonly contentHash: string;
+  readonly totalBilled: string;
+  readonly totalHeld: string;
+  readonly createdAt: string;
+  readonly lineCount: number;
+  readonly heldCount: number;
+  readonly requestedBy: string;
+}
+
+/** One line of `GET /api/billing/runs/:id`. */
+export interface BillingLine {
+  readonly lineNo: number;
+  readonly lineKey: string;
+  readonly serviceId: string;
+  readonly kind: 'charge' | 'overage' | 'credit' | 'adjustment';
+  readonly status: 'billed' | 'held';
+  readonly description: string;
+  readonly quantity: string;
+  readonly unitPrice: string;
+  readonly periodFraction: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly evidence: unknown;
+  readonly coverage: unknown;
+}
+
+/** The stored reconciliation of a run (docs/billing.md, "Reconciliation"). */
+export interface Reconciliation {
+  readonly totals?: {
+    readonly currency: string;
+    readonly billed: string;
+    readonly held: string;
+    readonly byKind: Readonly<Record<string, string>>;
+  };
+  readonly usage?: readonly {
+    readonly serviceId: string;
+    readonly planId: string;
+    readonly inOctets: string;
+    readonly outOctets: string;
+    readonly coveragePercent: string;
+    readonly gapMinutes: number;
+    readonly resets: number;
+    readonly quarantined: number;
+    readonly changePercent: string | null;
+  }[];
+  readonly credits?: readonly {
+    readonly serviceId: string;
+    readonly slaId: string | null;
+    readonly availabilityPercent: string;
+    readonly downtimeMinutes: number;
+    readonly creditAmount: string;
+    readonly outages: readonly {
+      readonly id: string;
+      readonly ticketId: string;
+      readonly start: string;
+      readonly end: string | null;
+      readonly counted: boolean;
+    }[];
+  }[];
+  readonly held?: readonly {
+    readonly lineKey: string;
+    readonly amount: string;
+    readonly coveragePercent: string;
+  }[];
+}
+
+/** `GET /api/billing/runs/:id`. */
+export interface BillingRunDetail {
+  readonly run: BillingRun;
+  readonly lines: readonly BillingLine[];
+  readonly reconciliation: Reconciliation;
+}
+
+/** What a 95th line's evidence says about its rank. */
+export interface Percentile95Evidence {
+  readonly direction: string;
+  readonly sampleCount: number;
+  readonly droppedCount: number;
+  /** 1-based rank of the billed sample among the sorted rates, or null without samples. */
+  readonly rank: number | null;
+  readonly percentileBps: number | null;
+  /** The sorted 5-minute rates, when the evidence carries them (for the chart). */
+  readonly sortedRatesBps: readonly number[] | null;
+}
+
+/** The coverage of a usage line. */
+export interface LineCoverage {
+  readonly expectedBuckets: number;
+  readonly observedBuckets: number;
+  readonly gapMinutes: number;
+  readonly resets: number;
+  readonly quarantined: number;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function numberOrNull(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
+  return null;
+}
+
+/** The 95th evidence of a line, or undefined for any other kind of evidence. */
+export function percentile95Evidence(evidence: unknown): Percentile95Evidence | undefined {
+  const found = record(evidence);
+  if (found?.kind !== 'percentile95') return undefined;
+  const rates = Array.isArray(found.sortedRatesBps) ? found.sortedRatesBps.map(numberOrNull) : [];
+  const complete = rates.filter((rate): rate is number => rate !== null);
+  return {
+    direction: typeof found.direction === 'string' ? found.direction : 'unknown',
+    sampleCount: numberOrNull(found.sampleCount) ?? 0,
+    droppedCount: numberOrNull(found.droppedCount) ?? 0,
+    rank: numberOrNull(found.rank),
+    percentileBps: numberOrNull(found.percentileBps),
+    sortedRatesBps: rates.length > 0 && complete.length === rates.length ? complete : null,
+  };
+}
+
+/** The coverage of a usage line, or undefined when the line has none. */
+export function lineCoverage(coverage: unknown): LineCoverage | undefined {
+  const found = record(coverage);
+  if (found === undefined) return undefined;
+  const expected = numberOrNull(found.expectedBuckets);
+  const observed = numberOrNull(found.observedBuckets);
+  if (expected === null || observed === null) return undefined;
+  return {
+    expectedBuckets: expected,
+    observedBuckets: observed,
+    gapMinutes: numberOrNull(found.gapMinutes) ?? 0,
+    resets: numberOrNull(found.resets) ?? 0,
+    quarantined: numberOrNull(found.quarantined) ?? 0,
+  };
+}
+
+/** A rate in bits per second for people: `245.3 Mbps`, `1.2 Gbps`, `800 bps`. */
+export function formatBps(bps: number | null): string {
+  if (bps === null) return '—';
+  const units: [number, string][] = [
+    [1e9, 'Gbps'],
+    [1e6, 'Mbps'],
+    [1e3, 'kbps'],
+  ];
+  for (const [size, unit] of units) {
+    if (Math.abs(bps) >= size) return `${String(Math.round((bps / size) * 10) / 10)} ${unit}`;
+  }
+  return `${String(Math.round(bps))} bps`;
+}
+
+/** An octet count (decimal string, exact) for people, in decimal GB with two digits. */
+export function formatOctets(octets: string): string {
+  const value = Number(octets);
+  if (!Number.isFinite(value)) return octets;
+  return `${(value / 1e9).toFixed(2)} GB`;
+}
+
+/** The filename of a `content-disposition: attachment; filename="…"` header, else `fallback`. */
+export function attachmentName(header: string | null, fallback: string): string {
+  const match = header === null ? null : /filename="([^"]+)"/.exec(header);
+  return match?.[1] ?? fallback;
+}
+
+/** The lines of a run grouped by service, in line order. */
+export function linesByService(lines: readonly BillingLine[]): [string, BillingLine[]][] {
+  const groups = new Map<string, BillingLine[]>();
+  for (const line of [...lines].sort((a, b) => a.lineNo - b.lineNo)) {
+    const group = groups.get(line.serviceId) ?? [];
+    group.push(line);
+    groups.set(line.serviceId, group);
+  }
+  return [...groups.entries()];
+}
