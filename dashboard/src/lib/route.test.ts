@@ -9,6 +9,7 @@ describe('parseRoute', () => {
     ['/wall/', { page: 'wall' }],
     ['/oncall', { page: 'oncall' }],
     ['/billing', { page: 'billing' }],
+    ['/admin', { page: 'admin' }],
     ['/incidents/inc-1', { page: 'incident', id: 'inc-1' }],
     ['/incidents/inc%3A1', { page: 'incident', id: 'inc:1' }],
     ['/incidents/', { page: 'not-found' }],

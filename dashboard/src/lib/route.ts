@@ -5,15 +5,17 @@ export type Route =
   | { readonly page: 'oncall' }
   | { readonly page: 'incident'; readonly id: string }
   | { readonly page: 'billing' }
+  | { readonly page: 'admin' }
   | { readonly page: 'not-found' };
 
-/** The page a path shows: `/` alarms, `/wall`, `/oncall`, `/incidents/:id`, `/billing`. */
+/** The page a path shows: `/` alarms, `/wall`, `/oncall`, `/incidents/:id`, `/billing`, `/admin`. */
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/alarms') return { page: 'alarms' };
   if (path === '/wall') return { page: 'wall' };
   if (path === '/oncall') return { page: 'oncall' };
   if (path === '/billing') return { page: 'billing' };
+  if (path === '/admin') return { page: 'admin' };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1] !== undefined) return { page: 'incident', id: decodeURIComponent(incident[1]) };
   return { page: 'not-found' };
