@@ -50,11 +50,17 @@ export function createMqttSimulatorControl(deps: MqttSimulatorControlDeps): Mqtt
     reconnectPeriod: 2_000,
     connectTimeout: 5_000,
   });
+  // While the broker stays away, the client retries every 2 s: warn once per outage, not each try.
+  let warned = false;
   client.on('error', (error) => {
     // The message of a connection error names host and port only, never the URL's credentials.
-    logger.warn({ err: { message: error.message } }, 'simulator control connection error');
+    const fields = { err: { message: error.message } };
+    if (warned) logger.debug(fields, 'simulator control connection error');
+    else logger.warn(fields, 'simulator control connection error');
+    warned = true;
   });
   client.on('connect', () => {
+    warned = false;
     client.subscribe(replies, { qos: 1 }, (error) => {
       if (error) logger.warn({ err: { message: error.message } }, 'cannot subscribe to replies');
       else {
