@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DASHBOARD_DIR } from '@faultline/api';
+import { channels, type BillingLive } from '@faultline/shared';
 import { collectPageProblems, launchBrowser } from '../support/browser.js';
 import { createBillingWorld, type BillingWorld } from '../api/billing-world.js';
 import { TOKENS } from '../api/incident-world.js';
@@ -33,18 +34,6 @@ afterAll(async () => {
 
 describe('billing page', () => {
   it('shows a run with its evidence, and its CSV downloads with the bytes of the api export', async () => {
-    // A run made by the real billing bridge, requested through the api.
-    const posted = await fetch(`${baseUrl}/api/billing/runs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKENS.billing}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ period: '2026-04', customer: 'acme' }),
-    });
-    expect(posted.status).toBe(202);
-    await vi.waitFor(async () => {
-      const { rows } = await world.pool.query('SELECT id FROM billing_runs');
-      expect(rows).toEqual([{ id: RUN_ID }]);
-    }, WAIT);
-
     const context = await browser.newContext({
       viewport: { width: 1600, height: 900 },
       acceptDownloads: true,
@@ -53,6 +42,45 @@ describe('billing page', () => {
     const page = await context.newPage();
     const problems = collectPageProblems(page);
     await page.goto(`${baseUrl}/billing?token=${TOKENS.billing}`);
+    await page.getByTestId('no-runs').waitFor();
+
+    // A run made by the real billing bridge, requested from the page.
+    const request = page.getByRole('form', { name: 'Request a billing run' });
+    await request.getByLabel('Period').fill('2026-04');
+    await request.getByLabel('Customer').fill('acme');
+    await request.getByRole('button', { name: 'Request run' }).click();
+    await page.getByRole('status').filter({ hasText: 'billing-run_2026-04_acme' }).waitFor();
+    await vi.waitFor(async () => {
+      const { rows } = await world.pool.query('SELECT id FROM billing_runs');
+      expect(rows).toEqual([{ id: RUN_ID }]);
+    }, WAIT);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+
+    // The live view the bridge publishes reaches the page over socket.io.
+    const live: BillingLive = {
+      customerId: 'acme',
+      period: '2026-05',
+      periodStart: '2026-05-01T00:00:00.000Z',
+      periodEnd: '2026-06-01T00:00:00.000Z',
+      at: '2026-05-02T00:00:00.000Z',
+      services: [
+        {
+          serviceId: 'acme-transit',
+          planId: 'burst-95-1g',
+          inOctets: '81000000000',
+          outOctets: '40500000000',
+          percentile95Bps: 245_300_000,
+          projectedPercentile95Bps: 250_000_000,
+          coveragePercent: 100,
+          downtimeMinutes: 12,
+          slaBudgetMinutes: 9.6,
+        },
+      ],
+    };
+    await world.redis.publish(channels(world.settings.prefix).billing, JSON.stringify(live));
+    const livePanel = page.getByTestId('billing-live');
+    await livePanel.getByText('245.3 Mbps').waitFor();
+    await livePanel.getByText('9.6 min').waitFor();
 
     // Keyboard: focus the run's button and press Enter.
     const show = page.getByRole('button', { name: `Show ${RUN_ID}` });
@@ -79,6 +107,12 @@ describe('billing page', () => {
     const expected = Buffer.from(await api.arrayBuffer());
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.equals(expected)).toBe(true);
+    if (process.env.FAULTLINE_SCREENSHOTS === '1') {
+      await page.screenshot({
+        path: new URL('../../../docs/billing.png', import.meta.url).pathname,
+        fullPage: true,
+      });
+    }
     expect(problems).toEqual([]);
   });
 
