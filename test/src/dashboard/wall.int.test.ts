@@ -88,6 +88,11 @@ describe('NOC wall', () => {
     // The cut uplinks and the device behind them take their alarm colour on the map.
     await page.locator('[data-node="agg-2"]:not([data-status="ok"])').waitFor();
     await page.locator('[data-link="core-1-agg-2"][data-status="major"]').waitFor();
+    // Cut off by the incident, access-3 sends nothing: it shows as unreachable, never as OK.
+    const cutOff = page.locator('[data-node="access-3"][data-unreachable="true"]');
+    await cutOff.waitFor();
+    expect(await cutOff.textContent()).toContain('Unreachable');
+    expect(await cutOff.textContent()).not.toContain('OK');
     expect(await page.locator('[data-node="core-2"]').getAttribute('data-status')).not.toBe(
       'critical',
     );
