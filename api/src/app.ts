@@ -233,7 +233,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   await typed.register(incidentRoutes, { incidents, customers: () => config.customers });
   await typed.register(commandRoutes, { commands });
   await typed.register(deviceRoutes, { devices: () => config.devices });
-  await typed.register(topologyRoutes, { config: () => config, alarms });
+  await typed.register(topologyRoutes, { config: () => config, alarms, incidents });
   await typed.register(sessionRoutes);
   await typed.register(billingRoutes, {
     runs: createPostgresBillingRunReader({ pool: deps.pool }),
