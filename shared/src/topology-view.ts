@@ -70,7 +70,7 @@ export interface AlarmOnMap {
   readonly type?: string | undefined;
 }
 
-/** Alarm types that mean "this device is down or cannot be reached" (as the correlator reads them). */
+/** Alarm types that mean "this device is down or cannot be reached", for the correlator and the map alike. */
 export const DEVICE_DOWN_ALARM_TYPES: ReadonlySet<string> = new Set([
   'deviceDown',
   'nodeDown',

@@ -1,4 +1,4 @@
-import type { Config } from '@faultline/shared';
+import { DEVICE_DOWN_ALARM_TYPES, type Config } from '@faultline/shared';
 
 /** One end of a link: a device and one of its interfaces, by name. */
 export interface LinkEnd {
@@ -39,12 +39,8 @@ export interface TopologyAlarm {
   readonly firstSeenMs: number;
 }
 
-/** Alarm types that mean "this device is down or cannot be reached". */
-export const DEVICE_DOWN_TYPES: ReadonlySet<string> = new Set([
-  'deviceDown',
-  'nodeDown',
-  'unreachable',
-]);
+/** Alarm types that mean "this device is down or cannot be reached" (one list, in shared). */
+export const DEVICE_DOWN_TYPES = DEVICE_DOWN_ALARM_TYPES;
 /** Alarm types that mean "this interface is down"; the link on it is down. */
 export const LINK_DOWN_TYPES: ReadonlySet<string> = new Set(['linkDown']);
 
