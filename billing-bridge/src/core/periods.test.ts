@@ -270,7 +270,8 @@ describe('period properties', () => {
         (instant, anchor, zone) => {
           const period = periodContaining(instant, anchor, zone);
           expect(period.startMs).toBeLessThanOrEqual(instant);
-          expect(instant).toBeLessThan(period.endMs);
+          // Half-open [start, end): the instant lies before the end.
+          expect(instant < period.endMs).toBe(true);
           expect(nextPeriod(period).startMs).toBe(period.endMs);
           expect(previousPeriod(period).endMs).toBe(period.startMs);
           const hours = (period.endMs - period.startMs) / HOUR;

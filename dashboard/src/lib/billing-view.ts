@@ -3,40 +3,20 @@
  * the pure helpers that turn stored evidence into what people read.
  */
 
-/** A run as `GET /api/billing/runs` lists it. */
-export interface BillingRun {
-  readonly id: string;
-  readonly customerId: string;
-  readonly period: string;
-  readonly periodStart: string;
-  readonly periodEnd: string;
-  readonly version: number;
-  readonly currency: string;
-  readonly contentHash: string;
-  readonly totalBilled: string;
-  readonly totalHeld: string;
-  readonly createdAt: string;
+import type { BillingExportLine, BillingExportRun } from '@faultline/shared';
+
+/** A run as `GET /api/billing/runs` lists it: the stored run with its counts. */
+export type BillingRun = BillingExportRun & {
   readonly lineCount: number;
   readonly heldCount: number;
   readonly requestedBy: string;
-}
+};
 
-/** One line of `GET /api/billing/runs/:id`. */
-export interface BillingLine {
-  readonly lineNo: number;
-  readonly lineKey: string;
-  readonly serviceId: string;
-  readonly kind: 'charge' | 'overage' | 'credit' | 'adjustment';
-  readonly status: 'billed' | 'held';
-  readonly description: string;
-  readonly quantity: string;
-  readonly unitPrice: string;
-  readonly periodFraction: string;
-  readonly amount: string;
-  readonly currency: string;
+/** One line of `GET /api/billing/runs/:id`: the stored line with its evidence and coverage. */
+export type BillingLine = BillingExportLine & {
   readonly evidence: unknown;
   readonly coverage: unknown;
-}
+};
 
 /** The stored reconciliation of a run (docs/billing.md, "Reconciliation"). */
 export interface Reconciliation {
