@@ -259,6 +259,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     disableRequestLogging: true,
     // Behind a proxy the client address comes from X-Forwarded-For; only trust loopback proxies.
     trustProxy: '127.0.0.1',
+    // A browser keeps HTTP connections open between requests; on stop they are cut rather than
+    // waited for, so a stop (SIGTERM, a test) ends within a bound whatever dashboards are open.
+    forceCloseConnections: true,
   });
   await app.register(faultlineApp, deps);
   await app.ready();
