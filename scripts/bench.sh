@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every benchmark of issue #8, each in its own process, then the figures into docs/benchmarks.md.
+# Run on an otherwise idle machine. BENCH_SCALE=small runs a tiny version of each (a smoke run).
+# Pass names to run only some: npm run bench -- storm latency
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+# The peers measured beside Faultline and the browser for the dashboard benchmark.
+need=()
+command -v snmptrap >/dev/null || need+=(snmp)
+command -v snmptrapd >/dev/null || need+=(snmptrapd)
+command -v chromium >/dev/null || need+=(chromium)
+[ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
+bash scripts/services.sh
+say "building (tsc -b, vite build)"
+npm run --silent build
+
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(trap-ingest pipeline storm latency polling billing dashboard)
+rm -f .cache/bench/*.json
+for bench in "${benches[@]}"; do
+  [ -f "test/dist/bench/$bench.js" ] || fail "no benchmark named $bench (see test/src/bench/)"
+  say "benchmark: $bench"
+  node --max-old-space-size=4096 "test/dist/bench/$bench.js"
+done
+if [ "${BENCH_SCALE:-}" = small ]; then
+  say "small scale: figures not written into docs/benchmarks.md"
+else
+  node test/dist/bench/report.js
+fi
