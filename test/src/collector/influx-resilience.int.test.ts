@@ -10,7 +10,7 @@ import {
   type FaultEvent,
 } from '@faultline/shared';
 import { testSettings, uniqueName } from '../support/services.js';
-import { createPrivateInfluxd, type PrivateInfluxd } from './influxd.js';
+import { createPrivateInfluxd, type PrivateService } from '../support/private-services.js';
 
 /** How many telemetry points of one metric a private InfluxDB holds. */
 async function countPoints(url: string, database: string, metric: string): Promise<number> {
@@ -31,7 +31,7 @@ describe('collector InfluxDB resilience (a private influxd stopped and started)'
   });
 
   async function setUp(maxBufferLines: number, influxUp: boolean) {
-    const influxd: PrivateInfluxd = await createPrivateInfluxd();
+    const influxd: PrivateService = await createPrivateInfluxd();
     cleanups.push(() => influxd.destroy());
     if (influxUp) await influxd.start();
     const settings = testSettings({ trapHost: '127.0.0.1', trapPort: 0, influxUrl: influxd.url });

@@ -26,9 +26,10 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Creates an isolated, migrated database on the test PostgreSQL server. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const base = testSettings().databaseUrl;
+/** Creates an isolated, migrated database on the test PostgreSQL server (or the one of `base`). */
+export async function createTestDatabase(
+  base: string = testSettings().databaseUrl,
+): Promise<TestDatabase> {
   const name = uniqueName('ft').toLowerCase();
   const admin = new pg.Client({ connectionString: withDatabase(base, 'postgres') });
   await admin.connect();

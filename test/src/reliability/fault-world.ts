@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import {
+  createLogger,
+  loadConfigFile,
+  type Config,
+  type Runtime,
+  type Settings,
+} from '@faultline/shared';
+import { snmptrap } from '../collector/snmp-tools.js';
+import { uniqueName } from '../support/services.js';
+
+/** The example network's config file: core-1 is 127.0.1.1. */
+export const EXAMPLE_CONFIG = fileURLToPath(
+  new URL('../../../config/example.yaml', import.meta.url),
+);
+
+/**
+ * The example network with telemetry on a topic of its own and no lasting MQTT session, so a test
+ * on the shared broker neither hears other tests nor leaves sessions behind.
+ */
+export async function faultConfig(): Promise<Config> {
+  const loaded = await loadConfigFile(EXAMPLE_CONFIG);
+  if (!loaded.ok) throw new Error(`example config invalid: ${JSON.stringify(loaded.problems)}`);
+  const topic = `${uniqueName('tl')}/#`;
+  return {
+    ...loaded.value,
+    telemetry: { ...loaded.value.telemetry, topics: [topic], sessionExpiryS: 0 },
+  };
+}
+
+/** A silent runtime for in-process components. */
+export function faultRuntime(settings: Settings, config: Config): Runtime {
+  return { settings, config, logger: createLogger({ level: 'silent' }) };
+}
+
+const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
+const IF_INDEX = '1.3.6.1.2.1.2.2.1.1';
+
+/**
+ * A linkDown trap from core-1 (127.0.1.1) for `ifIndex`: each index is its own problem, so every
+ * trap must become exactly one alarm `linkDown:core-1:ifIndex=<n>` with count 1.
+ */
+export async function linkDownTrap(target: string, ifIndex: number): Promise<void> {
+  const index = String(ifIndex);
+  await snmptrap([
+    ...['-v', '2c', '-c', 'public', '--clientaddr=127.0.1.1', target, ''],
+    ...[LINK_DOWN, `${IF_INDEX}.${index}`, 'i', index],
+  ]);
+}
+
+/** The alarms of a database as the fault tests count them: reduction key → event count. */
+export async function alarmCounts(databaseUrl: string): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ reduction_key: string; count: number }>(
+      'SELECT reduction_key, count FROM alarms',
+    );
+    return new Map(rows.map((row) => [row.reduction_key, row.count]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The alarms `linkDownTrap` must have made for indexes 1..n, each seen once. */
+export function expectedLinkDowns(n: number): Map<string, number> {
+  return new Map(
+    Array.from({ length: n }, (_, i) => [`linkDown:core-1:ifIndex=${String(i + 1)}`, 1]),
+  );
+}
