@@ -15,17 +15,32 @@ export const EXAMPLE_CONFIG = fileURLToPath(
   new URL('../../../config/example.yaml', import.meta.url),
 );
 
+/** What a fault test changes in the example network. */
+export interface FaultConfigOptions {
+  /** Telemetry is read from `<telemetryRoot>/#` (default: a unique root). */
+  readonly telemetryRoot?: string;
+  /** How long the broker keeps the collector's session (default 0: none is left behind). */
+  readonly sessionExpiryS?: number;
+  /** The InfluxDB database written to (default: the example's). */
+  readonly influxDatabase?: string;
+}
+
 /**
- * The example network with telemetry on a topic of its own and no lasting MQTT session, so a test
- * on the shared broker neither hears other tests nor leaves sessions behind.
+ * The example network with telemetry on a topic root of its own, so a test on the shared broker
+ * neither hears other tests nor, by default, leaves sessions behind.
  */
-export async function faultConfig(): Promise<Config> {
+export async function faultConfig(options: FaultConfigOptions = {}): Promise<Config> {
   const loaded = await loadConfigFile(EXAMPLE_CONFIG);
   if (!loaded.ok) throw new Error(`example config invalid: ${JSON.stringify(loaded.problems)}`);
-  const topic = `${uniqueName('tl')}/#`;
+  const config = loaded.value;
   return {
-    ...loaded.value,
-    telemetry: { ...loaded.value.telemetry, topics: [topic], sessionExpiryS: 0 },
+    ...config,
+    telemetry: {
+      ...config.telemetry,
+      topics: [`${options.telemetryRoot ?? uniqueName('tl')}/#`],
+      sessionExpiryS: options.sessionExpiryS ?? 0,
+    },
+    influx: { ...config.influx, database: options.influxDatabase ?? config.influx.database },
   };
 }
 
