@@ -69,6 +69,11 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       traps?.unauthorized,
     ),
     metric(
+      'traps_discovery_total',
+      'SNMPv3 engine-ID discovery probes answered with a report.',
+      traps?.discovery,
+    ),
+    metric(
       'mib_modules_loaded',
       'Vendor MIB modules loaded from snmp.mibDirs at start.',
       parts?.mibs.modules.length,

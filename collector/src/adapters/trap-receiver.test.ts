@@ -2,6 +2,7 @@ import type { RemoteInfo } from 'node:dgram';
 import snmp from 'net-snmp';
 import { describe, expect, it } from 'vitest';
 import {
+  answersDiscovery,
   authFailureReason,
   classifyReceiverError,
   reportedRefusal,
@@ -9,6 +10,9 @@ import {
 } from './trap-receiver.js';
 
 const rinfo: RemoteInfo = { address: '127.0.0.9', family: 'IPv4', port: 40128, size: 100 };
+
+/** A datagram shaped like a report around the given varbind OID. */
+const wrap = (hex: string) => Buffer.from(`3081a0020103${hex}0500`, 'hex');
 
 function error(name: string, fields: Partial<snmp.SnmpError> = {}): snmp.SnmpError {
   return Object.assign(new Error('x'), { name, ...fields });
@@ -47,7 +51,6 @@ describe('authFailureReason', () => {
 });
 
 describe('reportedRefusal', () => {
-  const wrap = (hex: string) => Buffer.from(`3081a0020103${hex}0500`, 'hex');
   it.each([
     [wrap('060a2b060106030f01010300'), 'unknown user'],
     [wrap('060a2b060106030f01010500'), 'security level too low'],
@@ -56,6 +59,16 @@ describe('reportedRefusal', () => {
     [Buffer.from('not a report'), undefined],
   ])('%#: %s', (datagram, expected) => {
     expect(reportedRefusal(datagram)).toBe(expected);
+  });
+});
+
+describe('answersDiscovery', () => {
+  it.each([
+    [wrap('060a2b060106030f01010400'), true],
+    [wrap('060a2b060106030f01010300'), false],
+    [Buffer.from('not a report'), false],
+  ])('%#: %s', (datagram, expected) => {
+    expect(answersDiscovery(datagram)).toBe(expected);
   });
 });
 

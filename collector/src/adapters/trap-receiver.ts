@@ -7,12 +7,17 @@ import type { Notification } from '../core/trap-to-event.js';
 import { toSnmpUser } from './snmp-users.js';
 import { createCounters, type Clock, type Counters } from '../ports.js';
 
-/** What the receiver counts. Every datagram is `received`; each then lands in exactly one other. */
+/**
+ * What the receiver counts. Every datagram is `received`; each then lands in exactly one of
+ * `decoded`, `malformed`, `unauthorized` and `discovery` (an SNMPv3 engine-ID probe, answered
+ * with a report). `dropped` counts the decoded notifications that could not be queued.
+ */
 export const TRAP_COUNTER_NAMES = [
   'received',
   'decoded',
   'malformed',
   'unauthorized',
+  'discovery',
   'dropped',
 ] as const;
 /** A trap receiver counter. */
@@ -101,6 +106,17 @@ export function reportedRefusal(datagram: Buffer): AuthFailureReason | undefined
   return REPORT_REFUSALS.find(([oid]) => datagram.includes(oid))?.[1];
 }
 
+/** BER of usmStatsUnknownEngineIDs.0 (1.3.6.1.6.3.15.1.1.4.0), the report that answers discovery. */
+const DISCOVERY_REPORT = Buffer.from('060a2b060106030f01010400', 'hex');
+
+/**
+ * Whether an outgoing datagram is the report answering an SNMPv3 engine-ID discovery probe (a
+ * sender of v3 informs asks first). The library answers those itself and never calls back.
+ */
+export function answersDiscovery(datagram: Buffer): boolean {
+  return datagram.includes(DISCOVERY_REPORT);
+}
+
 /** net-snmp's ResponseInvalidCode values that mean "credentials did not check out" (v3). */
 const AUTH_FAILURE_CODES = new Set([
   4 /* ECouldNotDecrypt */, 5 /* EAuthFailure */, 14 /* ENotInTimeWindow */,
@@ -179,6 +195,12 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
   let socket: Socket | undefined;
   let bound: AddressInfo | undefined;
 
+  const refuse = (source: string, reason: AuthFailureReason): void => {
+    counters.unauthorized += 1;
+    logger.debug({ kind: 'unauthorized', source, reason }, 'trap rejected');
+    options.onUnauthorized?.(source, reason);
+  };
+
   const handle = (
     error: snmp.SnmpError | null,
     received: snmp.ReceivedNotification | null,
@@ -190,18 +212,23 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
           logger.error({ err: error }, 'trap socket error');
           return;
         }
-        counters[kind] += 1;
         const source = error.rinfo?.address ?? 'unknown';
         if (kind === 'unauthorized') {
-          const reason = authFailureReason(error);
-          logger.debug({ kind, source, reason }, 'trap rejected');
-          options.onUnauthorized?.(source, reason);
+          refuse(source, authFailureReason(error));
         } else {
+          counters.malformed += 1;
           logger.debug({ kind, source, reason: error.message }, 'trap rejected');
         }
         return;
       }
       if (received === null) return;
+      // net-snmp takes a v3 message with an empty user name and no authentication as a
+      // noAuthNoPriv notification of the user "" (the name RFC 3414 discovery uses) even though
+      // no such user is configured: it is refused like any unknown user.
+      if (received.pdu.user === '') {
+        refuse(received.rinfo.address, 'unknown user');
+        return;
+      }
       const notification = toNotification(received, newId(), clock());
       if (notification === undefined) {
         counters.malformed += 1;
@@ -248,6 +275,7 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
           const [buffer, , , , address] = args;
           if (Buffer.isBuffer(buffer) && typeof address === 'string') {
             const reason = reportedRefusal(buffer);
+            if (answersDiscovery(buffer)) counters.discovery += 1;
             if (reason !== undefined) {
               counters.unauthorized += 1;
               try {

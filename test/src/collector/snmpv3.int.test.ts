@@ -9,7 +9,7 @@ import {
   type FaultEvent,
 } from '@faultline/shared';
 import { createInfluxDatabase, testSettings } from '../support/services.js';
-import { snmpinform, snmptrap, startSnmpd, type Snmpd } from './snmp-tools.js';
+import { sendUdp, snmpinform, snmptrap, startSnmpd, type Snmpd } from './snmp-tools.js';
 
 const COLD_START = '1.3.6.1.6.3.1.1.5.1';
 const WARM_START = '1.3.6.1.6.3.1.1.5.2';
@@ -267,6 +267,34 @@ devices:
       type: 'trapAuthenticationFailure',
       details: { reason: 'unknown user' },
     });
+  });
+
+  it('refuses a v3 trap with no user name and no authentication, and counts discovery probes', async () => {
+    /** A v3 noAuthNoPriv message with an empty user name around the given PDU tag (hex). */
+    const anonymous = (flags: string, pduTag: string) =>
+      Buffer.from(
+        [
+          '303e020103', // SEQUENCE, version 3
+          `30110204383328b4020300ffe30401${flags}020103`, // header: id, max size, flags, USM
+          '0410300e0400020100020100040004000400', // security parameters: no engine, no user
+          `301404000400${pduTag}0e02042e74ffaf0201000201003000`, // scoped PDU, no varbinds
+        ].join(''),
+        'hex',
+      );
+    const unauthorized = counter('traps_unauthorized_total');
+    const discovery = counter('traps_discovery_total');
+    const decoded = counter('traps_decoded_total');
+    // A TrapV2-PDU, not reportable; then the engine-ID probe a v3 sender starts with.
+    await sendUdp(Number(target.split(':')[1]), [anonymous('00', 'a7'), anonymous('04', 'a0')]);
+    await vi.waitFor(() => {
+      expect(counter('traps_unauthorized_total')).toBe(unauthorized + 1);
+      expect(counter('traps_discovery_total')).toBe(discovery + 1);
+    });
+    expect(counter('traps_decoded_total')).toBe(decoded);
+    const event = await eventWhere(
+      (e) => e.type === 'trapAuthenticationFailure' && e.details.sourceAddress === '127.0.0.1',
+    );
+    expect(event.details).toMatchObject({ reason: 'unknown user' });
   });
 
   it('polls a device over SNMPv3 (authPriv, SHA-256, AES)', async () => {
