@@ -8,6 +8,7 @@ import {
   periodContaining,
   periodFromLabel,
   periodLabel,
+  planAssignments,
   planRun,
   previousPeriod,
   reconcile,
@@ -64,9 +65,6 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
     const outages = await store.readOutages(customer.id, period.startMs, period.endMs);
     const services: ServiceBillInput[] = [];
     for (const service of customer.services) {
-      const plan = config.pricePlans.find((candidate) => candidate.id === service.plan);
-      // Config validation checks these references; a service without its plan is not billable.
-      if (plan === undefined) continue;
       const sla = config.slas.find((candidate) => candidate.id === service.sla) ?? null;
       const { usage } = await readServiceUsage(
         deps.readings,
@@ -76,7 +74,7 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
       );
       services.push({
         serviceId: service.id,
-        plan,
+        plans: planAssignments(service, config.pricePlans, customer.timeZone),
         sla,
         usage,
         outages: outages.filter((outage) => outage.serviceId === service.id),

@@ -10,6 +10,8 @@ import {
   liveService,
   periodContaining,
   periodLabel,
+  planAssignments,
+  planAt,
 } from '../core/index.js';
 import type { BillingStore, InterfaceReadings } from '../ports.js';
 import { readServiceUsage } from './service-usage.js';
@@ -44,8 +46,12 @@ export function createLiveBilling(deps: LiveBillingDeps): LiveBilling {
           const outages = await deps.store.readOutages(customer.id, period.startMs, nowMs);
           const services = [];
           for (const service of customer.services) {
-            const plan = config.pricePlans.find((candidate) => candidate.id === service.plan);
-            if (plan === undefined) continue;
+            const plan = planAt(
+              planAssignments(service, config.pricePlans, customer.timeZone),
+              nowMs,
+            );
+            // A service cancelled by a plan change has no live usage to show.
+            if (plan === null) continue;
             const { usage } = await readServiceUsage(
               deps.readings,
               service.device,

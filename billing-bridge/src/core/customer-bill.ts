@@ -10,11 +10,11 @@
  * - Each line has a key naming what it bills (`service/kind/plan-or-sla/segment start`), stable
  *   across re-runs: re-runs compare amounts key by key.
  */
-import type { PricePlan, Sla } from '@faultline/shared';
+import type { Sla } from '@faultline/shared';
 import { computeAvailability, type Availability, type Outage } from './availability.js';
 import { slaCredit, type SlaBudget } from './credits.js';
 import type { Interval } from './periods.js';
-import { rateService } from './rating.js';
+import { rateService, type PlanAssignment } from './rating.js';
 import type { RatedLine } from './rated-line.js';
 import { compare, fromNumber, ratio, type Ratio } from './ratio.js';
 import type { PeriodUsage, UsageCoverage } from './usage.js';
@@ -30,7 +30,8 @@ export interface BillLine extends RatedLine {
 /** One service to bill. */
 export interface ServiceBillInput {
   readonly serviceId: string;
-  readonly plan: PricePlan;
+  /** The plans in force over time, sorted by `fromMs` (see `planAssignments`). */
+  readonly plans: readonly PlanAssignment[];
   readonly sla: Sla | null;
   readonly usage: PeriodUsage;
   readonly outages: readonly Outage[];
@@ -50,6 +51,7 @@ export interface CustomerBillInput {
 /** What was decided for one service, for the reconciliation report. */
 export interface ServiceBillSummary {
   readonly serviceId: string;
+  /** The plans billed in the period, in order, joined by " → " (empty: none in force). */
   readonly planId: string;
   readonly coverage: UsageCoverage;
   /** Observed / expected buckets in percent, exact. */
@@ -99,7 +101,7 @@ export function billCustomer(input: CustomerBillInput): CustomerBill {
       serviceId: service.serviceId,
       currency: input.currency,
       period: input.period,
-      plans: [{ fromMs: input.period.startMs, plan: service.plan }],
+      plans: service.plans,
       usage: service.usage,
     });
     const percent = coveragePercent(service.usage.coverage);
@@ -135,7 +137,7 @@ export function billCustomer(input: CustomerBillInput): CustomerBill {
     }
     services.push({
       serviceId: service.serviceId,
-      planId: service.plan.id,
+      planId: rating.segments.map((segment) => segment.plan.id).join(' → '),
       coverage: service.usage.coverage,
       coveragePercent: percent,
       held: held && rating.lines.some((line) => line.kind === 'overage'),

@@ -7,6 +7,7 @@ export * from './money.js';
 export * from './percentile.js';
 export * from './period-label.js';
 export * from './periods.js';
+export * from './plan-assignments.js';
 export * from './rated-line.js';
 export * from './rating.js';
 export * from './ratio.js';

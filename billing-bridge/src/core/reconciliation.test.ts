@@ -35,7 +35,7 @@ describe('reconcile', () => {
       services: [
         {
           serviceId: 's1',
-          plan: VOLUME,
+          plans: [{ fromMs: PERIOD.startMs, plan: VOLUME }],
           sla: { id: 'g', tiers: [{ belowPercent: 99, creditPercent: 10 }], creditCapPercent: 10 },
           // 11 of 12 buckets: 91.67 % coverage, held.
           usage: bucketUsage(PERIOD, polls([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55])),

@@ -41,7 +41,7 @@ const FULL_HOUR = Array.from({ length: 13 }, (_, i) => i * 5);
 function service(samples: CounterSample[], outages: ServiceBillInput['outages'] = []) {
   return {
     serviceId: 's1',
-    plan: BURST,
+    plans: [{ fromMs: PERIOD.startMs, plan: BURST }],
     sla: GOLD,
     usage: bucketUsage(PERIOD, samples),
     outages,

@@ -1,4 +1,5 @@
 import type { Problem } from '../validate.js';
+import { planChangeProblems } from './plan-changes.js';
 import { POLL_THRESHOLD_METRICS, type Config, type ThresholdRule } from './schema.js';
 
 /** Reports every name used twice within one list, at the path of the repeat. */
@@ -210,6 +211,9 @@ export function checkReferences(config: Config): Problem[] {
           message: `unknown price plan "${service.plan}"`,
         });
       }
+      problems.push(
+        ...planChangeProblems(service.planChanges ?? [], `${servicePath}.planChanges`, planIds),
+      );
       if (service.sla !== undefined && !slaIds.has(service.sla)) {
         problems.push({ path: `${servicePath}.sla`, message: `unknown SLA "${service.sla}"` });
       }

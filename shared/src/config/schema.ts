@@ -94,6 +94,19 @@ export const LinkSchema = Type.Object({ a: LinkEndSchema, b: LinkEndSchema }, st
 /** Where the NOC reaches the network from: reachability is computed from these devices. */
 export const TopologySchema = Type.Object({ roots: Type.Array(Name, { minItems: 1 }) }, strict);
 
+/**
+ * A mid-period plan change: from the first instant of local day `from` (in the customer's time
+ * zone) the service is billed on `plan`, or not billed at all with `plan: null` (cancelled).
+ */
+export const PlanChangeSchema = Type.Object(
+  {
+    /** A calendar date, `YYYY-MM-DD`, in the customer's time zone. */
+    from: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+    plan: Type.Union([Name, Type.Null()]),
+  },
+  strict,
+);
+
 /** A customer service (circuit) and the interface that carries it. */
 export const ServiceSchema = Type.Object(
   {
@@ -101,7 +114,10 @@ export const ServiceSchema = Type.Object(
     description: Type.Optional(Type.String()),
     device: Name,
     interface: Type.String(),
+    /** The plan the service starts on, until its first plan change. */
     plan: Name,
+    /** Plan changes, in strictly increasing `from` order (see docs/billing.md, pro-ration). */
+    planChanges: Type.Optional(Type.Array(PlanChangeSchema)),
     sla: Type.Optional(Name),
   },
   strict,
@@ -400,6 +416,10 @@ export type SnmpUser = Static<typeof SnmpUserSchema>;
 export type ApiToken = Static<typeof ApiTokenSchema>;
 /** An API role. */
 export type Role = ApiToken['role'];
+/** A customer service. */
+export type Service = Static<typeof ServiceSchema>;
+/** A mid-period plan change of a service. */
+export type PlanChange = Static<typeof PlanChangeSchema>;
 /** A customer. */
 export type Customer = Static<typeof CustomerSchema>;
 /** A price plan. */

@@ -119,8 +119,15 @@ export async function insertOutages(databaseUrl: string): Promise<void> {
   }
 }
 
-/** The config of the test: customer acme (EUR, UTC, anchor day 1) with both services. */
-export function billingConfig(influxDatabase: string, billing: string): Config {
+/**
+ * The config of the test: customer acme (EUR, UTC, anchor day 1) with both services.
+ * @param transitPlan the plan keys of acme-transit (YAML flow), by default burst-95-1g throughout.
+ */
+export function billingConfig(
+  influxDatabase: string,
+  billing: string,
+  transitPlan = 'plan: burst-95-1g',
+): Config {
   const checked = parseConfig(`
 influx: { database: ${influxDatabase} }
 billing: ${billing}
@@ -134,6 +141,7 @@ devices:
       - { ifIndex: 2, name: ge-0/0/2, speedMbps: 1000 }
 pricePlans:
   - { id: burst-95-1g, type: percentile95, monthlyCharge: '900.00', commitMbps: 200, overagePerMbps: '4.50', direction: max }
+  - { id: flat-100m, type: flat, monthlyCharge: '150.00' }
   - { id: volume-4tb, type: volume, monthlyCharge: '100.00', includedGB: 4000, perExtraGB: '0.50' }
 slas:
   - id: gold
@@ -148,7 +156,7 @@ customers:
     currency: EUR
     timeZone: UTC
     services:
-      - { id: acme-transit, device: access-1, interface: ge-0/0/1, plan: burst-95-1g, sla: gold }
+      - { id: acme-transit, device: access-1, interface: ge-0/0/1, ${transitPlan}, sla: gold }
       - { id: acme-backup, device: access-1, interface: ge-0/0/2, plan: volume-4tb }
 `);
   if (!checked.ok) throw new Error(`invalid test config: ${JSON.stringify(checked.problems)}`);
