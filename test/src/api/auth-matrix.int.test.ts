@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type Role } from '@faultline/shared';
-import { buildApp } from '@faultline/api';
+import { buildApp, faultlineApp, type AppDeps } from '@faultline/api';
 import { createApiFixture, type ApiFixture } from './harness.js';
 import { TOKENS, withTokens } from './incident-world.js';
 
 let fixture: ApiFixture;
+let deps: AppDeps;
 let app: FastifyInstance;
 let limited: FastifyInstance;
 
@@ -98,12 +99,15 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
   ['GET', '/metrics', '/metrics', undefined, EVERYONE, 200],
 ];
 
+/** Routes outside the OpenAPI document, public by design: the API reference page and its files. */
+const PUBLIC_PAGES = ['/api/docs', '/api/docs/docs.js', '/api/docs/docs.css'];
+
 const token = (caller: Caller): Record<string, string> =>
   caller === 'anonymous' ? {} : { authorization: `Bearer ${TOKENS[caller]}` };
 
 beforeAll(async () => {
   fixture = await createApiFixture();
-  const deps = {
+  deps = {
     pool: fixture.pool,
     redis: fixture.redis,
     config: withTokens(fixture.config),
@@ -156,6 +160,34 @@ describe('auth matrix', () => {
     );
     const covered = ROUTES.map(([method, pattern]) => `${method} ${pattern}`);
     expect(documented.sort()).toEqual(covered.sort());
+  });
+
+  it.each(PUBLIC_PAGES.flatMap((url) => CALLERS.map((caller) => [url, caller] as const)))(
+    'GET %s as %s → 200',
+    async (url, caller) => {
+      const response = await app.inject({ method: 'GET', url, headers: token(caller) });
+      expect(response.statusCode).toBe(200);
+    },
+  );
+
+  it('covers every route the app registers, so a new route cannot be left out', async () => {
+    // The same plugin on a bare instance that records each route as it is added; fastify's own
+    // HEAD twins of GET routes pass the same auth hook and are left out.
+    const registered: string[] = [];
+    const probe = Fastify();
+    probe.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD') registered.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+      }
+    });
+    await probe.register(faultlineApp, deps);
+    await probe.ready();
+    await probe.close();
+    const covered = [
+      ...ROUTES.map(([method, pattern]) => `${method} ${pattern}`),
+      ...PUBLIC_PAGES.map((url) => `GET ${url}`),
+    ];
+    expect(registered.sort()).toEqual(covered.sort());
   });
 });
 
