@@ -1,11 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
-import { createValidator, type Checked, type Problem } from '../validate.js';
+import { createValidator, toDottedPath, type Checked, type Problem } from '../validate.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { checkReferences } from './references.js';
 
 const validator = createValidator(ConfigSchema);
+
+/**
+ * Where a map was given for a list that has a default. TypeBox's `Value.Default` merges such a
+ * map into the default list (`Object.assign([], map)`), which then checks as an empty list: a
+ * whole section (`devices: { core-1: … }`) would vanish without a word. Found by walking what was
+ * written next to what defaulting made of it.
+ */
+function mapsGivenForLists(
+  written: unknown,
+  defaulted: unknown,
+  path: readonly string[] = [],
+): Problem[] {
+  if (typeof written !== 'object' || written === null) return [];
+  if (!Array.isArray(written) && Array.isArray(defaulted)) {
+    return [{ path: toDottedPath(path.join('/')), message: 'Expected array, got a map' }];
+  }
+  const inside = (key: string): unknown =>
+    typeof defaulted === 'object' && defaulted !== null
+      ? (defaulted as Record<string, unknown>)[key]
+      : undefined;
+  return Object.entries(written).flatMap(([key, item]) =>
+    mapsGivenForLists(item, inside(key), [...path, key]),
+  );
+}
 
 /**
  * Parses and validates a configuration from YAML text: syntax, schema (unknown keys are errors)
@@ -25,6 +49,8 @@ export function parseConfig(text: string): Checked<Config> {
   }
   const raw: unknown = document.toJS() ?? {};
   const withDefaults = Value.Default(ConfigSchema, Value.Clone(raw));
+  const misplaced = mapsGivenForLists(raw, withDefaults);
+  if (misplaced.length > 0) return { ok: false, problems: misplaced };
   const checked = validator.check(withDefaults);
   if (!checked.ok) return checked;
   const problems: Problem[] = checkReferences(checked.value);

@@ -17,6 +17,40 @@ function duplicates(
 }
 
 /**
+ * SNMPv3 users whose keys do not add up. The security level follows from the keys given (see the
+ * collector's `toSnmpUser`), so a protocol without its key, or a privacy key without an
+ * authentication key, would silently make a user that accepts unauthenticated notifications.
+ */
+function snmpUserProblems(users: Config['snmp']['users']): Problem[] {
+  const problems = duplicates(
+    users.map((u, i) => ({ key: u.name, path: `snmp.users.${String(i)}.name` })),
+    'SNMPv3 user',
+  );
+  users.forEach((user, i) => {
+    const path = `snmp.users.${String(i)}`;
+    if (user.authProtocol !== undefined && user.authKey === undefined) {
+      problems.push({
+        path: `${path}.authKey`,
+        message: 'authProtocol is set but authKey is missing',
+      });
+    }
+    if (user.privProtocol !== undefined && user.privKey === undefined) {
+      problems.push({
+        path: `${path}.privKey`,
+        message: 'privProtocol is set but privKey is missing',
+      });
+    }
+    if (user.privKey !== undefined && user.authKey === undefined) {
+      problems.push({
+        path: `${path}.authKey`,
+        message: 'privacy needs authentication: privKey is set but authKey is missing',
+      });
+    }
+  });
+  return problems;
+}
+
+/**
  * A threshold rule's clear level must lie on the normal side of its raise level (that gap is the
  * hysteresis), a poll rule must name a poll metric, and its devices must exist.
  */
@@ -93,10 +127,11 @@ function isTimeZone(zone: string): boolean {
 
 /**
  * Cross-reference checks that a schema cannot express: unique names, links and services that
- * point at existing devices and interfaces, plans and SLAs that exist, v3 users that are defined.
+ * point at existing devices and interfaces, plans and SLAs that exist, v3 users that are defined
+ * and whose keys add up.
  */
 export function checkReferences(config: Config): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = snmpUserProblems(config.snmp.users);
   const interfacesByDevice = new Map<string, Set<string>>();
   config.devices.forEach((device, d) => {
     interfacesByDevice.set(device.name, new Set(device.interfaces.map((i) => i.name)));
