@@ -23,6 +23,8 @@ export * from './billing-export.js';
 export * from './incident-detail.js';
 export * from './config/billing-schema.js';
 export * from './billing-rows.js';
+export * from './money.js';
+export * from './ratio.js';
 export * from './incident-state.js';
 export * from './db/alarm-row.js';
 export * from './db/incident-row.js';

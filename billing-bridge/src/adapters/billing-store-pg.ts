@@ -6,12 +6,12 @@ import type pg from 'pg';
 import {
   billingLineFromRow,
   billingRunFromRow,
+  formatMinor,
+  formatPriceMinor,
   SELECT_BILLING_LINES,
   SELECT_BILLING_RUN,
 } from '@faultline/shared';
 import {
-  formatMinor,
-  formatPriceMinor,
   linesHash,
   parseExact,
   type BillLine,

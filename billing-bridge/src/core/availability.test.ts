@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAvailability, mergeIntervals, type Outage } from './availability.js';
-import { compare, ONE, ratio, ZERO } from './ratio.js';
+import { compare, ONE, ratio, ZERO } from '@faultline/shared';
 
 const MIN = 60_000;
 const DAY = 1440 * MIN;

@@ -9,7 +9,7 @@
  * - availability = 1 − downtime / period length, as an exact ratio; the period length includes
  *   maintenance time (maintenance is excluded from downtime, not from the period).
  */
-import { ratio, sub, ONE, type Ratio } from './ratio.js';
+import { ratio, sub, ONE, type Ratio } from '@faultline/shared';
 import type { Interval } from './periods.js';
 
 /** A customer-service outage as the correlator records it. */

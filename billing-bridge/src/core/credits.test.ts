@@ -1,10 +1,9 @@
-import type { Sla } from '@faultline/shared';
+import { type Sla, ratio, toExactString } from '@faultline/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAvailability } from './availability.js';
 import { slaCredit, tierFor, exactTiers } from './credits.js';
 import { lineIsConsistent } from './rated-line.js';
-import { ratio, toExactString } from './ratio.js';
 
 const MIN = 60_000;
 const PERIOD = { startMs: 0, endMs: 30 * 1440 * MIN }; // 43,200 minutes

@@ -16,11 +16,9 @@
  * - "More downtime never gives less credit" holds when credits do not decrease as thresholds go
  *   down; `slaTierProblems` reports configs that break it.
  */
-import type { Sla } from '@faultline/shared';
-import type { Availability } from './availability.js';
-import { displayDecimal } from './money.js';
-import { makeLine, type RatedLine } from './rated-line.js';
 import {
+  type Sla,
+  displayDecimal,
   compare,
   floor,
   fromBigInt,
@@ -32,7 +30,9 @@ import {
   sub,
   toExactString,
   type Ratio,
-} from './ratio.js';
+} from '@faultline/shared';
+import type { Availability } from './availability.js';
+import { makeLine, type RatedLine } from './rated-line.js';
 
 /** One SLA tier, exact. */
 export interface SlaTier {

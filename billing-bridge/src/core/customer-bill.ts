@@ -10,13 +10,12 @@
  * - Each line has a key naming what it bills (`service/kind/plan-or-sla/segment start`), stable
  *   across re-runs: re-runs compare amounts key by key.
  */
-import type { Sla } from '@faultline/shared';
+import { type Sla, compare, fromNumber, ratio, type Ratio } from '@faultline/shared';
 import { computeAvailability, type Availability, type Outage } from './availability.js';
 import { slaCredit, type SlaBudget } from './credits.js';
 import type { Interval } from './periods.js';
 import { rateService, type PlanAssignment } from './rating.js';
 import type { RatedLine } from './rated-line.js';
-import { compare, fromNumber, ratio, type Ratio } from './ratio.js';
 import type { PeriodUsage, UsageCoverage } from './usage.js';
 
 /** A line of a customer's bill, with its key and whether it is billed or held. */

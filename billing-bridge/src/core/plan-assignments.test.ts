@@ -1,10 +1,9 @@
-import type { PricePlan } from '@faultline/shared';
+import { type PricePlan, add, ratio, toExactString, ZERO } from '@faultline/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { billingPeriod, bucketCount, BUCKET_MS } from './periods.js';
 import { planAssignments, planAt } from './plan-assignments.js';
 import { planSegments, rateService } from './rating.js';
-import { add, ratio, toExactString, ZERO } from './ratio.js';
 import { bucketUsage } from './usage.js';
 
 const FLAT: PricePlan = { id: 'flat-100m', type: 'flat', monthlyCharge: '150.00' };

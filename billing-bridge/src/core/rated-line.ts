@@ -10,8 +10,15 @@
  * factor, exact: a decimal when it terminates ("0.5"), otherwise a reduced fraction ("10/31").
  * Credits carry a negative unit price, so their amounts are negative.
  */
-import { roundHalfAwayFromZero } from './money.js';
-import { mul, parseDecimal, ratio, toDecimalString, toExactString, type Ratio } from './ratio.js';
+import {
+  roundHalfAwayFromZero,
+  mul,
+  parseDecimal,
+  ratio,
+  toDecimalString,
+  toExactString,
+  type Ratio,
+} from '@faultline/shared';
 import type { Direction } from './percentile.js';
 
 /** What a line is. */

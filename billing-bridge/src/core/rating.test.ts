@@ -1,9 +1,8 @@
-import type { PricePlan } from '@faultline/shared';
+import { type PricePlan, formatMinor } from '@faultline/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAvailability } from './availability.js';
 import { slaCredit } from './credits.js';
-import { formatMinor } from './money.js';
 import { billingPeriod, bucketCount, type Interval } from './periods.js';
 import { adjustmentLine, lineIsConsistent } from './rated-line.js';
 import { rateService, type PlanAssignment } from './rating.js';

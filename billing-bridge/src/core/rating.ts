@@ -20,12 +20,10 @@
  *   includedGB × 10^9 × fraction is rounded to whole octets. The price is not pro-rated (the
  *   allowance is), so that line's periodFraction is 1.
  */
-import type { PricePlan } from '@faultline/shared';
-import { priceMinor, roundHalfAwayFromZero } from './money.js';
-import { billablePercentile95, type Percentile95 } from './percentile.js';
-import type { Interval } from './periods.js';
-import { makeLine, type RatedLine } from './rated-line.js';
 import {
+  type PricePlan,
+  priceMinor,
+  roundHalfAwayFromZero,
   fromBigInt,
   fromNumber,
   max,
@@ -36,7 +34,10 @@ import {
   toExactString,
   ZERO,
   type Ratio,
-} from './ratio.js';
+} from '@faultline/shared';
+import { billablePercentile95, type Percentile95 } from './percentile.js';
+import type { Interval } from './periods.js';
+import { makeLine, type RatedLine } from './rated-line.js';
 import { octetsBetween, observedRates, type PeriodUsage } from './usage.js';
 
 /** A plan in force from `fromMs` until the next assignment (null: not billed). */

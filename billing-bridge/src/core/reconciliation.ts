@@ -8,8 +8,7 @@
  * Amounts are decimal strings in the currency's minor digits, octets are decimal strings.
  */
 import type { BillLine, ServiceBillSummary } from './customer-bill.js';
-import { displayDecimal, formatMinor } from './money.js';
-import { ratio, sub, mul, type Ratio } from './ratio.js';
+import { displayDecimal, formatMinor, ratio, sub, mul, type Ratio } from '@faultline/shared';
 
 /** An outage record as the run read it. */
 export interface OutageRecord {

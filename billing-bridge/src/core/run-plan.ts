@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BillLine } from './customer-bill.js';
-import { formatMinor } from './money.js';
+import { formatMinor } from '@faultline/shared';
 import { adjustmentLine } from './rated-line.js';
 
 /** What the earlier runs of a customer and period left behind. */
