@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { migrate, type Component, type Runtime } from '@faultline/shared';
+import { guardPoolClients, migrate, type Component, type Runtime } from '@faultline/shared';
 import { buildApp } from './app.js';
 
 /** What `createApi` needs. */
@@ -41,6 +41,7 @@ export function createApi(deps: ApiDeps): ApiComponent {
       pool.on('error', (error) => {
         logger.warn({ err: error }, 'idle postgres connection failed');
       });
+      guardPoolClients(pool);
       const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
       redis.on('error', (error: unknown) => {
         logger.warn({ err: error }, 'redis connection error');

@@ -2,6 +2,7 @@ export * from './alarm.js';
 export * from './config/load.js';
 export * from './config/schema.js';
 export * from './db/migrations.js';
+export * from './db/pool-clients.js';
 export * from './event.js';
 export * from './logger.js';
 export * from './names.js';

@@ -1,15 +1,17 @@
 import pg from 'pg';
-import { migrate, type Logger } from '@faultline/shared';
+import { guardPoolClients, migrate, type Logger } from '@faultline/shared';
 
 /**
  * Creates the bridge's pool. An idle client that loses its server emits 'error' on the pool;
- * without a listener that would crash the process, so it is logged and the pool replaces it.
+ * without a listener that would crash the process, so it is logged and the pool replaces it. A
+ * client checked out while its server goes away is guarded too (`guardPoolClients`).
  */
 export function createPostgresPool(deps: { databaseUrl: string; logger: Logger }): pg.Pool {
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 4 });
   pool.on('error', (error) => {
     deps.logger.error({ err: error }, 'idle PostgreSQL connection failed');
   });
+  guardPoolClients(pool);
   return pool;
 }
 

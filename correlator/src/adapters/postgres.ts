@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { migrate, type Logger } from '@faultline/shared';
+import { guardPoolClients, migrate, type Logger } from '@faultline/shared';
 
 /** Options of the correlator's PostgreSQL pool. */
 export interface PostgresDeps {
@@ -11,13 +11,15 @@ export interface PostgresDeps {
 
 /**
  * Creates the pool. An idle client that loses its server emits 'error' on the pool; without a
- * listener that would crash the process, so it is logged and the pool replaces the client.
+ * listener that would crash the process, so it is logged and the pool replaces the client. A
+ * client checked out while its server goes away is guarded too (`guardPoolClients`).
  */
 export function createPostgresPool(deps: PostgresDeps): pg.Pool {
   const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: deps.maxConnections });
   pool.on('error', (error) => {
     deps.logger.error({ err: error }, 'idle PostgreSQL connection failed');
   });
+  guardPoolClients(pool);
   return pool;
 }
 

@@ -50,32 +50,51 @@ export function faultRuntime(settings: Settings, config: Config): Runtime {
 }
 
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
+const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
 const IF_INDEX = '1.3.6.1.2.1.2.2.1.1';
+
+/** A linkDown (or linkUp) trap for `ifIndex` from a device's own address, as it would send it. */
+export async function linkTrap(
+  target: string,
+  ifIndex: number,
+  options: { readonly from: string; readonly up?: boolean },
+): Promise<void> {
+  const index = String(ifIndex);
+  await snmptrap([
+    ...['-v', '2c', '-c', 'public', `--clientaddr=${options.from}`, target, ''],
+    ...[options.up === true ? LINK_UP : LINK_DOWN, `${IF_INDEX}.${index}`, 'i', index],
+  ]);
+}
 
 /**
  * A linkDown trap from core-1 (127.0.1.1) for `ifIndex`: each index is its own problem, so every
  * trap must become exactly one alarm `linkDown:core-1:ifIndex=<n>` with count 1.
  */
-export async function linkDownTrap(target: string, ifIndex: number): Promise<void> {
-  const index = String(ifIndex);
-  await snmptrap([
-    ...['-v', '2c', '-c', 'public', '--clientaddr=127.0.1.1', target, ''],
-    ...[LINK_DOWN, `${IF_INDEX}.${index}`, 'i', index],
-  ]);
+export function linkDownTrap(target: string, ifIndex: number): Promise<void> {
+  return linkTrap(target, ifIndex, { from: '127.0.1.1' });
+}
+
+/** Runs one query on a fresh connection (the server may have restarted since the last one). */
+export async function queryRows<T extends pg.QueryResultRow>(
+  databaseUrl: string,
+  sql: string,
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The alarms of a database as the fault tests count them: reduction key → event count. */
 export async function alarmCounts(databaseUrl: string): Promise<Map<string, number>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ reduction_key: string; count: number }>(
-      'SELECT reduction_key, count FROM alarms',
-    );
-    return new Map(rows.map((row) => [row.reduction_key, row.count]));
-  } finally {
-    await client.end();
-  }
+  const rows = await queryRows<{ reduction_key: string; count: number }>(
+    databaseUrl,
+    'SELECT reduction_key, count FROM alarms',
+  );
+  return new Map(rows.map((row) => [row.reduction_key, row.count]));
 }
 
 /** The alarms `linkDownTrap` must have made for indexes 1..n, each seen once. */
