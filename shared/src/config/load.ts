@@ -50,9 +50,9 @@ export function parseConfig(text: string): Checked<Config> {
   const raw: unknown = document.toJS() ?? {};
   const withDefaults = Value.Default(ConfigSchema, Value.Clone(raw));
   const misplaced = mapsGivenForLists(raw, withDefaults);
-  if (misplaced.length > 0) return { ok: false, problems: misplaced };
   const checked = validator.check(withDefaults);
-  if (!checked.ok) return checked;
+  if (!checked.ok) return { ok: false, problems: [...misplaced, ...checked.problems] };
+  if (misplaced.length > 0) return { ok: false, problems: misplaced };
   const problems: Problem[] = checkReferences(checked.value);
   return problems.length > 0 ? { ok: false, problems } : checked;
 }
