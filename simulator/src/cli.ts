@@ -10,6 +10,7 @@ import {
 } from '@faultline/shared';
 import { sendControlCommand } from './adapters/control-client.js';
 import { backfillUsage } from './adapters/influx-backfill.js';
+import { backfillIncidents } from './adapters/pg-incidents.js';
 import {
   DEFAULT_SCENARIOS_DIR,
   listScenarioFiles,
@@ -35,7 +36,8 @@ commands:
                                send linkUp/linkDown from the device's address
   reboot <device>              send coldStart from the device's address
   storm <device>               send a bounded trap storm from the device's address
-  backfill                     write a month of 5-minute usage points to InfluxDB
+  backfill                     write a month of 5-minute usage points to InfluxDB and a few
+                               past incidents (alarms, tickets, outages) to PostgreSQL
 
 options:
   --config <path>      network config (default: $FAULTLINE_CONFIG or config/example.yaml)
@@ -295,6 +297,15 @@ async function main(argv: readonly string[]): Promise<void> {
       });
       console.log(
         `wrote ${String(result.points)} points for ${String(result.series)} customer interfaces in ${String(result.requests)} requests`,
+      );
+      const incidents = await backfillIncidents({
+        config,
+        databaseUrl: settings.databaseUrl,
+        endMs: Date.now(),
+        days: options.days,
+      });
+      console.log(
+        `wrote ${String(incidents.incidents)} past incidents with ${String(incidents.outages)} customer outages`,
       );
       return;
     }

@@ -4,6 +4,7 @@ export * from './core/device-state.js';
 export * from './core/duration.js';
 export * from './core/flaps.js';
 export * from './core/hash.js';
+export * from './core/past-incidents.js';
 export * from './core/reachability.js';
 export * from './core/scenario.js';
 export * from './core/schedule.js';
@@ -24,6 +25,11 @@ export {
   type BackfillOptions,
   type BackfillResult,
 } from './adapters/influx-backfill.js';
+export {
+  backfillIncidents,
+  type IncidentBackfillOptions,
+  type IncidentBackfillResult,
+} from './adapters/pg-incidents.js';
 export {
   DEFAULT_SCENARIOS_DIR,
   listScenarioFiles,

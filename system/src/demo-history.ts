@@ -1,12 +1,15 @@
+import { periodContaining } from '@faultline/billing-bridge';
 import type { Component, Runtime } from '@faultline/shared';
-import { backfillUsage, hasUsageHistory } from '@faultline/simulator';
+import { backfillIncidents, backfillUsage, hasUsageHistory } from '@faultline/simulator';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Gives a fresh demo a past: when InfluxDB holds no usage older than a day, a month of 5-minute
- * interface samples from the simulator's traffic model is written, so the billing views show a
- * real month on first start. Idempotent (the samples sit on a fixed grid), and skipped once
+ * interface samples from the simulator's traffic model is written; when PostgreSQL holds no
+ * incident older than a day, a few past incidents (a fibre cut, a power loss, maintenance, a
+ * flapping port) with their alarms, tickets and outages, laid out in each customer's last closed
+ * billing period, so the first billing run has SLA credits. Both are idempotent and skipped once
  * history exists.
  */
 export function createDemoHistory(runtime: Runtime): Component {
@@ -18,6 +21,19 @@ export function createDemoHistory(runtime: Runtime): Component {
     async start() {
       const influx = { influxUrl: settings.influxUrl, database, ...(token ? { token } : {}) };
       const now = Date.now();
+      const incidents = await backfillIncidents({
+        config,
+        databaseUrl: settings.databaseUrl,
+        endMs: now,
+        periodStartOf: (customerId) => {
+          const customer = config.customers.find((c) => c.id === customerId);
+          return customer === undefined
+            ? now
+            : periodContaining(now, customer.billingAnchorDay, customer.timeZone).startMs;
+        },
+        unlessHistoryBeforeMs: now - DAY_MS,
+      });
+      logger.info({ component: 'demo-history', ...incidents }, 'past incidents');
       if (
         config.influx.api === 'v1' &&
         (await hasUsageHistory({ ...influx, olderThanMs: now - DAY_MS }))

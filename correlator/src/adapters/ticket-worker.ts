@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { Incident, Logger } from '@faultline/shared';
+import { ADD_TICKET_EVENT, UPSERT_TICKET, ticketParams, type Logger } from '@faultline/shared';
 import { TICKETS_QUEUE, type TicketJob } from '../core/jobs.js';
 
 /** What the tickets worker needs. */
@@ -11,22 +11,6 @@ export interface TicketWorkerDeps {
   readonly pool: pg.Pool;
   readonly logger: Logger;
 }
-
-const UPSERT_TICKET = `
-  INSERT INTO tickets (id, incident_id, state, title, severity, impacted_services, version,
-    created_at, updated_at, resolved_at, assignee)
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
-  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
-    assignee = EXCLUDED.assignee,
-    severity = EXCLUDED.severity, impacted_services = EXCLUDED.impacted_services,
-    version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
-    resolved_at = EXCLUDED.resolved_at
-  WHERE tickets.version < EXCLUDED.version`;
-
-const ADD_EVENT = `
-  INSERT INTO ticket_events (ticket_id, dedup_key, at, kind, actor, body)
-  VALUES ($1, $2, $3, $4, $5, $6)
-  ON CONFLICT (dedup_key) DO NOTHING`;
 
 /** The timeline entry a ticket job writes. */
 export function ticketEventBody(job: TicketJob): string {
@@ -62,7 +46,7 @@ export async function applyTicketJob(pool: pg.Pool, jobId: string, job: TicketJo
   try {
     await client.query('BEGIN');
     await client.query(UPSERT_TICKET, ticketParams(incident));
-    await client.query(ADD_EVENT, [
+    await client.query(ADD_TICKET_EVENT, [
       incident.ticketId,
       jobId,
       job.at ?? incident.updatedAt,
@@ -78,22 +62,6 @@ export async function applyTicketJob(pool: pg.Pool, jobId: string, job: TicketJo
   } finally {
     client.release(failure);
   }
-}
-
-function ticketParams(incident: Incident): unknown[] {
-  return [
-    incident.ticketId,
-    incident.id,
-    incident.state,
-    incident.title,
-    incident.severity,
-    JSON.stringify(incident.impactedServices),
-    incident.version,
-    incident.openedAt,
-    incident.updatedAt,
-    incident.resolvedAt,
-    incident.assignee,
-  ];
 }
 
 /** A BullMQ worker on the `tickets` queue. */

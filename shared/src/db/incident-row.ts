@@ -69,3 +69,83 @@ export function incidentFromRow(row: IncidentRow): Incident {
     version: row.version,
   };
 }
+
+/**
+ * Writes an incident, never over a newer version of it: the correlator's write, and the demo's
+ * backfill of past incidents.
+ */
+export const UPSERT_INCIDENT = `
+  INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
+    cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
+    acknowledged_by, assignee, in_maintenance, announced, version)
+  VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
+    $14, $15, $16, $17, $18, $19)
+  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
+    severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
+    root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
+    cut_off_devices = EXCLUDED.cut_off_devices, impacted_services = EXCLUDED.impacted_services,
+    updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
+    resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
+    assignee = EXCLUDED.assignee, in_maintenance = EXCLUDED.in_maintenance,
+    announced = EXCLUDED.announced, version = EXCLUDED.version
+  WHERE incidents.version < EXCLUDED.version`;
+
+/** Parameters of `UPSERT_INCIDENT`. */
+export function incidentParams(incident: Incident): unknown[] {
+  return [
+    incident.id,
+    incident.state,
+    incident.title,
+    incident.severity,
+    incident.primaryAlarmId,
+    incident.rootAlarmIds,
+    incident.alarmIds,
+    incident.cutOffDevices,
+    JSON.stringify(incident.impactedServices),
+    incident.ticketId,
+    incident.openedAt,
+    incident.updatedAt,
+    incident.resolvedAt,
+    incident.resolution,
+    incident.acknowledgedBy,
+    incident.assignee,
+    incident.inMaintenance,
+    incident.announced,
+    incident.version,
+  ];
+}
+
+/** Writes an incident's ticket, never over a newer version of it (the tickets worker's write). */
+export const UPSERT_TICKET = `
+  INSERT INTO tickets (id, incident_id, state, title, severity, impacted_services, version,
+    created_at, updated_at, resolved_at, assignee)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11)
+  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
+    assignee = EXCLUDED.assignee,
+    severity = EXCLUDED.severity, impacted_services = EXCLUDED.impacted_services,
+    version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
+    resolved_at = EXCLUDED.resolved_at
+  WHERE tickets.version < EXCLUDED.version`;
+
+/** Parameters of `UPSERT_TICKET`: the ticket follows its incident. */
+export function ticketParams(incident: Incident): unknown[] {
+  return [
+    incident.ticketId,
+    incident.id,
+    incident.state,
+    incident.title,
+    incident.severity,
+    JSON.stringify(incident.impactedServices),
+    incident.version,
+    incident.openedAt,
+    incident.updatedAt,
+    incident.resolvedAt,
+    incident.assignee,
+  ];
+}
+
+/** Adds one entry to a ticket's timeline, once per `dedup_key` (the job or request that wrote it). */
+export const ADD_TICKET_EVENT = `
+  INSERT INTO ticket_events (ticket_id, dedup_key, at, kind, actor, body)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (dedup_key) DO NOTHING`;
