@@ -7,6 +7,7 @@ import type { AlarmStateFilter, AlarmStore, AppliedBatch } from '../ports.js';
 import {
   ALARM_COLUMNS,
   ALARM_COLUMN_TYPES,
+  LOCK_ALARM_ROWS,
   recordsToColumns,
   rowToRecord,
   type AlarmRow,
@@ -110,7 +111,10 @@ export function createAlarmStorePg(deps: AlarmStorePgDeps): AlarmStore {
     const writes = planWrites(before, decisions);
     // Updates first: an alarm cleared and a new one raised on the same key in one batch must not
     // meet as two open alarms in the unique index.
-    if (writes.updates.length > 0) await client.query(UPDATE_ALARMS, updateParams(writes.updates));
+    if (writes.updates.length > 0) {
+      await client.query(LOCK_ALARM_ROWS, [writes.updates.map((record) => record.alarm.id)]);
+      await client.query(UPDATE_ALARMS, updateParams(writes.updates));
+    }
     if (writes.inserts.length > 0) {
       await client.query(INSERT_ALARMS, recordsToColumns(writes.inserts));
     }

@@ -17,7 +17,7 @@ import {
 import { jobsForChanges } from '../core/jobs.js';
 import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
-import { rowToRecord, type AlarmRow } from './alarm-rows.js';
+import { LOCK_ALARM_ROWS, rowToRecord, type AlarmRow } from './alarm-rows.js';
 import { cleanStaleAlarms, remindUnacknowledged } from './housekeeping-pg.js';
 import { UPSERT_INCIDENT, incidentParams } from './incident-rows.js';
 import { addToOutbox } from './outbox.js';
@@ -120,8 +120,10 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
     // Incidents first: outages reference them.
     for (const change of plan.changes)
       await client.query(UPSERT_INCIDENT, incidentParams(change.incident));
-    if (plan.annotations.length > 0)
+    if (plan.annotations.length > 0) {
+      await client.query(LOCK_ALARM_ROWS, [plan.annotations.map((a) => a.alarmId)]);
       await client.query(ANNOTATE, annotationParams(plan.annotations));
+    }
     for (const outage of plan.outagesClosed)
       await client.query(CLOSE_OUTAGE, [outage.incidentId, outage.serviceId, nowIso]);
     for (const o of plan.outagesOpened) {
