@@ -102,6 +102,11 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
           { events },
           {
             jobId,
+            // A batch failing on a transient error (a PostgreSQL deadlock or restart) is retried:
+            // without attempts BullMQ fails it for good and its events are lost. Retries are safe,
+            // the correlator counts each event id once.
+            attempts: 10,
+            backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: { age: 3600, count: 10_000 },
             removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
           },
