@@ -12,18 +12,29 @@ export interface CorrelationLoopDeps {
   /** Time between steps. */
   readonly intervalMs: number;
   readonly logger: Logger;
+  /** Monotonic milliseconds, to time the steps (default `performance.now`). */
+  readonly now?: () => number;
 }
 
 /**
  * Runs the correlation step on a timer and whenever kicked (after each event batch). All state
  * lives in PostgreSQL (alarms with the time they were raised, incidents, outages, the outbox), so
  * a restarted correlator picks up held alarms and unsent jobs where the last one left them.
+ *
+ * A kicked step starts no sooner after the last one ended than the last one took. A step reads
+ * every open alarm and incident, so in a storm it grows with the network's trouble; kicked after
+ * every batch it would run back to back and starve the event batches of CPU (profiled: 2k
+ * events/s with 5,000 open incidents). Resting as long as it ran keeps it under half the process
+ * and costs a small network nothing (a 2 ms step rests 2 ms).
  */
 export function createCorrelationLoop(deps: CorrelationLoopDeps) {
+  const now = deps.now ?? (() => performance.now());
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
+  /** When the last step may be followed by a kicked one. */
+  let restedAt = 0;
 
   async function runOnce(): Promise<void> {
     try {
@@ -47,11 +58,14 @@ export function createCorrelationLoop(deps: CorrelationLoopDeps) {
       again = true;
       return;
     }
+    const startedAt = now();
     running = runOnce().finally(() => {
       running = undefined;
+      const endedAt = now();
+      restedAt = endedAt + (endedAt - startedAt);
       if (again) {
         again = false;
-        schedule(0);
+        schedule(restedAt - endedAt);
       } else schedule(deps.intervalMs);
     });
   }
@@ -65,7 +79,7 @@ export function createCorrelationLoop(deps: CorrelationLoopDeps) {
     kick(): void {
       if (stopped) return;
       if (running !== undefined) again = true;
-      else schedule(0);
+      else schedule(Math.max(0, restedAt - now()));
     },
     async stop(): Promise<void> {
       stopped = true;
