@@ -1,0 +1,89 @@
+// Helpers shared by the component benchmarks: waiting on a condition, running a Faultline
+// service as its own process, and removing a run's Redis keys.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+
+/** The repository root (benchmarks run from there, as scripts/bench.sh does). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Polls `check` every `intervalMs` until it returns true; throws after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  { timeoutMs = 120_000, intervalMs = 20 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** A Faultline program (a service's `dist/main.js`, the simulator's CLI) in its own process. */
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  /** CPU time (user + system) the process has used so far, seconds. */
+  cpuSeconds(): Promise<number>;
+  /** Sends SIGTERM (the program stops its components and exits) and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Linux clock ticks per second, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU time (user + system) a process has used, seconds, from /proc/<pid>/stat. */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses; utime and stime are
+  // fields 14 and 15 of the whole line, so 12 and 13 after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+/**
+ * Starts `node <script> <args>` from the repository root with the given environment on top of
+ * this one; its output goes to this process's so a failure is visible. With
+ * `BENCH_CPU_PROF=<dir>` it writes a V8 CPU profile there when it exits (node refuses
+ * `--cpu-prof` in NODE_OPTIONS).
+ */
+export function startNodeProcess(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): NodeProcess {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, script, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  return {
+    child,
+    cpuSeconds: () => processCpuSeconds(child.pid ?? 0),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Deletes every Redis key under `prefix:` (a run's queues, hot state and dedup keys). */
+export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+  const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 });
+  for await (const keys of stream as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+}
+
+/** Resident set size of this process now, MiB. */
+export function rssMiB(): number {
+  return process.memoryUsage.rss() / 2 ** 20;
+}

@@ -1,0 +1,145 @@
+// Polling: interfaces polled per second by the real collector (its SNMP poller, counter math and
+// InfluxDB writer) against the simulator's real net-snmp agents, which run in their own process
+// (`simulator/dist/cli.js run`), one agent per device on its own loopback address. Every device is
+// due every 5 s (the shortest poll interval the config allows), more than the poller can serve, so
+// what is counted is the poller's ceiling.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCollector } from '@faultline/collector';
+import { createLogger, parseConfig, type ComponentMetric } from '@faultline/shared';
+import { createInfluxDatabase, influxQuery, testSettings } from '../support/services.js';
+import { startNodeProcess, type NodeProcess } from './bench-support.js';
+import { smallScale, writeResult } from './result.js';
+
+const DEVICES = smallScale ? 4 : 400;
+const INTERFACES_PER_DEVICE = smallScale ? 40 : 100;
+const POLL_INTERVAL_S = 5;
+/** Steady state is measured after every device has been polled twice (rates need two polls). */
+const WARM_UP_MS = 2 * POLL_INTERVAL_S * 1000 + 1000;
+const WINDOW_MS = smallScale ? 3_000 : 30_000;
+const TARGET_INTERFACES_PER_S = 5_000;
+
+const influx = await createInfluxDatabase();
+// Agents on 127.88.x.y, on a port no other test uses, so parallel runs elsewhere never answer.
+const agentPort = 20_000 + Math.floor(Math.random() * 20_000);
+const devices = Array.from({ length: DEVICES }, (_, index) => ({
+  name: `poll-${String(index)}`,
+  address: `127.88.${String(Math.floor(index / 250))}.${String((index % 250) + 1)}`,
+  kind: 'access',
+  snmp: { version: '2c', community: 'public', port: agentPort },
+  pollIntervalS: POLL_INTERVAL_S,
+  interfaces: Array.from({ length: INTERFACES_PER_DEVICE }, (_, i) => ({
+    ifIndex: i + 1,
+    name: `ge-0/0/${String(i)}`,
+    speedMbps: 10_000,
+  })),
+}));
+// JSON is YAML: the same text configures the simulator (a file) and the collector (parsed here).
+const configText = JSON.stringify({
+  influx: { api: 'v1', database: influx.name },
+  // No MQTT session is left on the broker: this run has no telemetry.
+  telemetry: { sessionExpiryS: 0 },
+  devices,
+});
+const parsed = parseConfig(configText);
+if (!parsed.ok) throw new Error(`benchmark config invalid: ${JSON.stringify(parsed.problems)}`);
+const configDir = await mkdtemp(join(tmpdir(), 'faultline-bench-polling-'));
+const configPath = join(configDir, 'network.json');
+await writeFile(configPath, configText);
+
+const collector = createCollector({
+  runtime: {
+    settings: testSettings({ trapHost: '127.0.0.1', trapPort: 0 }),
+    config: parsed.value,
+    logger: createLogger({ level: 'warn' }),
+  },
+});
+const metric = (metrics: readonly ComponentMetric[], name: string): number =>
+  metrics.find((m) => m.name === `faultline_collector_${name}`)?.value ?? 0;
+
+let simulator: NodeProcess | undefined;
+try {
+  await collector.start();
+  // The simulator's coldStart traps go to this collector, not to another one on the machine.
+  const trapPort = collector.trapAddress()?.port ?? 0;
+  simulator = startNodeProcess('simulator/dist/cli.js', [
+    'run',
+    '--offline',
+    '--config',
+    configPath,
+    '--trap-port',
+    String(trapPort),
+    '--log-level',
+    'warn',
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+  const before = collector.metrics();
+  const cpuBefore = {
+    collector: process.cpuUsage(),
+    simulator: await simulator.cpuSeconds(),
+  };
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  const after = collector.metrics();
+  const elapsedS = (performance.now() - started) / 1000;
+  const collectorCpuS = process.cpuUsage(cpuBefore.collector);
+  const simulatorCpuS = (await simulator.cpuSeconds()) - cpuBefore.simulator;
+  const delta = (name: string): number => metric(after, name) - metric(before, name);
+  const polls = delta('polls_succeeded_total');
+  const interfacesPerS = (polls * INTERFACES_PER_DEVICE) / elapsedS;
+  const failed = delta('polls_failed_total');
+  const skipped = delta('polls_skipped_total');
+  const written = metric(after, 'influx_points_written_total');
+  // Stopping flushes what is still buffered.
+  await collector.stop();
+
+  // Every point InfluxDB had accepted by the end of the window is there to read.
+  const answer = (await influxQuery('SELECT count(in_octets) FROM interface', influx.name)) as {
+    results: { series?: { values: [string, number][] }[] }[];
+  };
+  const stored = answer.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+  if (stored === 0 || stored < written) {
+    throw new Error(`InfluxDB holds ${String(stored)} points; it had accepted ${String(written)}`);
+  }
+
+  const demand = (DEVICES * INTERFACES_PER_DEVICE) / POLL_INTERVAL_S;
+  await writeResult({
+    name: 'polling',
+    title: 'Polling',
+    figures: [
+      {
+        label: 'interfaces polled, counted and written',
+        value: Math.round(interfacesPerS),
+        unit: 'interfaces/s',
+        target: '≥ 5,000 interfaces/s',
+        met: interfacesPerS >= TARGET_INTERFACES_PER_S,
+      },
+      { label: 'interfaces due (demand)', value: demand, unit: 'interfaces/s' },
+      { label: 'device polls failed in the window', value: failed, unit: 'polls' },
+      { label: 'device polls skipped (previous one still running)', value: skipped, unit: 'polls' },
+      {
+        label: 'collector CPU per 1,000 interfaces',
+        value:
+          ((collectorCpuS.user + collectorCpuS.system) / 1000 / (polls * INTERFACES_PER_DEVICE)) *
+          1000,
+        unit: 'ms',
+      },
+      {
+        label: 'simulator (agents) CPU per 1,000 interfaces',
+        value: ((simulatorCpuS * 1000) / (polls * INTERFACES_PER_DEVICE)) * 1000,
+        unit: 'ms',
+      },
+      { label: 'points in InfluxDB at the end', value: stored, unit: 'points' },
+    ],
+    notes: [
+      `${String(DEVICES)} simulated devices × ${String(INTERFACES_PER_DEVICE)} interfaces, each device a net-snmp agent of the simulator (one process) on its own loopback address; the collector (this process, the real component with its poller at the default 16 device polls at once) polls each every ${String(POLL_INTERVAL_S)} s (${demand.toLocaleString('en-US')} interfaces/s due), GetBulk walks of the 64-bit columns, counter math, and points batched to InfluxDB 1.6 at 8086.`,
+      `Counted over ${String(WINDOW_MS / 1000)} s after a ${String(WARM_UP_MS / 1000)} s warm-up: answered device polls × interfaces per device. ${written.toLocaleString('en-US')} points were accepted by InfluxDB by the end of the window and ${stored.toLocaleString('en-US')} were read back after the collector stopped.`,
+    ],
+  });
+} finally {
+  await collector.stop();
+  await simulator?.stop();
+  await rm(configDir, { recursive: true, force: true });
+  await influx.drop();
+}
