@@ -2,7 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { guardPoolClients, migrate, type Component, type Runtime } from '@faultline/shared';
+import {
+  guardPoolClients,
+  migrate,
+  waitForServer,
+  type Component,
+  type Runtime,
+} from '@faultline/shared';
 import { buildApp } from './app.js';
 
 /** What `createApi` needs. */
@@ -48,13 +54,19 @@ export function createApi(deps: ApiDeps): ApiComponent {
       });
       try {
         // Every PostgreSQL user migrates at start (idempotent, serialized by an advisory lock),
-        // so the api can start first on a fresh database.
-        const client = await pool.connect();
-        try {
-          await migrate(client);
-        } finally {
-          client.release();
-        }
+        // so the api can start first on a fresh database; before PostgreSQL is up it waits for it.
+        await waitForServer({
+          server: 'PostgreSQL',
+          attempt: async () => {
+            const client = await pool.connect();
+            try {
+              await migrate(client);
+            } finally {
+              client.release();
+            }
+          },
+          logger,
+        });
         const app = await buildApp({
           pool,
           redis,

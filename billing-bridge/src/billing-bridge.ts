@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import {
   channels,
+  waitForServer,
   type BillingRunRequest,
   type Component,
   type ComponentMetric,
@@ -97,7 +98,12 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
       try {
         const pool = createPostgresPool({ databaseUrl: settings.databaseUrl, logger });
         teardown.push({ name: 'postgres pool', run: () => pool.end() });
-        const applied = await migrateWithPool(pool);
+        // Started before PostgreSQL is up, the bridge waits for it rather than crash.
+        const applied = await waitForServer({
+          server: 'PostgreSQL',
+          attempt: () => migrateWithPool(pool),
+          logger,
+        });
         if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
         const readings = createInfluxReadings({
           influxUrl: settings.influxUrl,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { EVENTS_QUEUE, type Component, type Runtime } from '@faultline/shared';
+import { EVENTS_QUEUE, waitForServer, type Component, type Runtime } from '@faultline/shared';
 import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 import { createCommandWorker } from './adapters/command-worker.js';
 import { createEventWorker } from './adapters/event-worker.js';
@@ -74,7 +74,12 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           logger,
         });
         teardown.push({ name: 'postgres pool', run: () => pool.end() });
-        const applied = await migrateWithPool(pool);
+        // Started before PostgreSQL is up, the correlator waits for it rather than crash.
+        const applied = await waitForServer({
+          server: 'PostgreSQL',
+          attempt: () => migrateWithPool(pool),
+          logger,
+        });
         if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
         // The mirror gives up after ioredis's default retries (the job is then retried); the
         // worker connection must never give up, as BullMQ requires.

@@ -30,3 +30,4 @@ export * from './incident-state.js';
 export * from './db/alarm-row.js';
 export * from './db/incident-row.js';
 export * from './simulator-control.js';
+export * from './wait-for-server.js';

@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freeUdpPort } from '../collector/snmp-tools.js';
+import {
+  createPrivateInfluxd,
+  createPrivateMosquitto,
+  createPrivatePostgres,
+  createPrivateRedis,
+  freeTcpPort,
+  type PrivateService,
+} from '../support/private-services.js';
+import { uniqueName } from '../support/services.js';
+import { EXAMPLE_CONFIG, alarmCounts, expectedLinkDowns, linkDownTrap } from './fault-world.js';
+
+const MAIN = fileURLToPath(new URL('../../../system/dist/main.js', import.meta.url));
+
+/** The whole system as `npm start` runs it, in a process of its own, and what it logged. */
+interface SystemProcess {
+  readonly child: ChildProcess;
+  /** The `msg` of every JSON log line, and every other line as is. */
+  readonly lines: string[];
+  exited(): Promise<number | null>;
+}
+
+describe('the whole system as a process (node system/dist/main.js, private servers)', () => {
+  let redis: PrivateService;
+  let mosquitto: PrivateService;
+  let postgres: PrivateService;
+  let influxd: PrivateService;
+  let env: NodeJS.ProcessEnv;
+  let target: string;
+  const processes: SystemProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await createPrivateRedis({ appendOnly: true });
+    mosquitto = await createPrivateMosquitto();
+    postgres = await createPrivatePostgres();
+    influxd = await createPrivateInfluxd();
+    const trapPort = await freeUdpPort();
+    target = `127.0.0.1:${String(trapPort)}`;
+    env = {
+      PATH: process.env.PATH,
+      FAULTLINE_CONFIG: EXAMPLE_CONFIG,
+      FAULTLINE_SIMULATE: '0',
+      FAULTLINE_PREFIX: uniqueName('sys'),
+      FAULTLINE_HTTP_PORT: String(await freeTcpPort()),
+      FAULTLINE_TRAP_HOST: '127.0.0.1',
+      FAULTLINE_TRAP_PORT: String(trapPort),
+      REDIS_URL: redis.url,
+      MQTT_URL: mosquitto.url,
+      INFLUX_URL: influxd.url,
+      // The cluster is private: its own `postgres` database is the system's.
+      DATABASE_URL: postgres.url,
+      LOG_LEVEL: 'info',
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const running of processes) {
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+      await running.exited();
+    }
+    for (const service of [redis, mosquitto, postgres, influxd]) await service.destroy();
+  });
+
+  function startSystem(): SystemProcess {
+    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    let rest = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop() ?? '';
+      for (const line of parts) {
+        try {
+          lines.push((JSON.parse(line) as { msg: string }).msg);
+        } catch {
+          lines.push(line);
+        }
+      }
+    });
+    child.stderr.resume();
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const started: SystemProcess = { child, lines, exited: () => exit };
+    processes.push(started);
+    return started;
+  }
+
+  async function logged(system: SystemProcess, text: string): Promise<void> {
+    await vi.waitFor(
+      () => {
+        expect(system.child.exitCode).toBe(null);
+        expect(system.lines.some((line) => line.includes(text))).toBe(true);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+  }
+
+  it('started before its servers, waits for each and connects, without crashing', async () => {
+    const system = startSystem();
+    await logged(system, 'server not reachable yet; waiting for it');
+    await postgres.start();
+    // With PostgreSQL there the correlator goes on, to a Redis that is not there yet.
+    await logged(system, 'Redis connection error');
+    await redis.start();
+    // The collector does not wait for the broker: it goes on and retries in the background.
+    await logged(system, 'mqtt broker not reached yet; retrying');
+    await mosquitto.start();
+    await influxd.start();
+    await logged(system, 'Faultline is running');
+    await logged(system, 'telemetry subscribed');
+
+    // Connected: a trap becomes an alarm.
+    await linkDownTrap(target, 1);
+    await vi.waitFor(
+      async () => {
+        expect(await alarmCounts(postgres.url)).toEqual(expectedLinkDowns(1));
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(system.child.exitCode).toBe(null);
+  });
+
+  it('drains on SIGTERM and exits within the bound; a restart finds everything', async () => {
+    const [first] = processes;
+    if (first === undefined) throw new Error('the first test starts the system');
+    const traps = 100;
+    for (let ifIndex = 2; ifIndex <= traps; ifIndex += 1) await linkDownTrap(target, ifIndex);
+    // Right after the last trap: batches are still being written and processed.
+    first.child.kill('SIGTERM');
+    const code = await vi.waitFor(
+      async () => {
+        if (first.child.exitCode === null) throw new Error('still running');
+        return first.exited();
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(code).toBe(0);
+    // The collector wrote every event it had received before it let go of Redis.
+    expect(first.lines.filter((line) => /dropped|unsent/.test(line))).toEqual([]);
+
+    // What was not yet an alarm waits in the queue: the next start makes it one.
+    const second = startSystem();
+    await logged(second, 'Faultline is running');
+    await vi.waitFor(
+      async () => {
+        expect(await alarmCounts(postgres.url)).toEqual(expectedLinkDowns(traps));
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited()).toBe(0);
+  });
+});
