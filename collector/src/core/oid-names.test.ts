@@ -20,6 +20,12 @@ describe('createOidNames', () => {
     expect(names.nameOf(oid)).toBe(expected);
   });
 
+  it('answers a repeated OID the same, found or not', () => {
+    for (const oid of ['.1.3.6.1.2.1.2.2.1.8.3', '2.5', '.1.3.6.1.2.1.2.2.1.8.3', '2.5']) {
+      expect(names.nameOf(oid)).toBe(oid === '2.5' ? undefined : 'IF-MIB::ifOperStatus.3');
+    }
+  });
+
   it('knows nothing without MIBs', () => {
     expect(NO_OID_NAMES.nameOf('1.3.6.1.6.3.1.1.5.3')).toBeUndefined();
   });

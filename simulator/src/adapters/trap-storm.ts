@@ -1,5 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { encodeTrapPacket, setRequestId, type TrapPacketSpec } from '../core/trap-packet.js';
+import {
+  encodeTrapPacket,
+  setRequestId,
+  type TrapPacket,
+  type TrapPacketSpec,
+} from '../core/trap-packet.js';
 import {
   STORM_MAX_BURST,
   stormDeadlineMs,
@@ -13,7 +18,11 @@ export interface TrapStormOptions extends StormPlan {
   /** The device address the traps come from (bound as the sockets' source address). */
   readonly sourceAddress: string;
   readonly target: { readonly host: string; readonly port: number };
-  readonly packet: TrapPacketSpec;
+  /**
+   * The trap to repeat: a spec to encode, or bytes already encoded (e.g. captured from another
+   * sender) whose four request-id content bytes sit at `requestIdOffset`.
+   */
+  readonly packet: TrapPacketSpec | TrapPacket;
   /** UDP sockets to spread the storm over (default 4). */
   readonly sockets?: number;
   /** Stops the storm early when aborted. */
@@ -81,7 +90,7 @@ async function storm(
   sockets: readonly Socket[],
 ): Promise<TrapStormResult> {
   const plan: StormPlan = { ratePerS: options.ratePerS, count: options.count };
-  const packet = encodeTrapPacket(options.packet);
+  const packet = 'bytes' in options.packet ? options.packet : encodeTrapPacket(options.packet);
   // Node hands a datagram's buffer to the kernel asynchronously: a buffer is patched again only
   // after its send completed, which the in-flight bound guarantees.
   const pool = Array.from({ length: POOL_SIZE }, () => Buffer.from(packet.bytes));
