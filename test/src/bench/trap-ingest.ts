@@ -1,0 +1,234 @@
+// Trap ingest: the highest rate at which real v2c trap packets (captured from Net-SNMP's
+// `snmptrap`) go into the BullMQ `events` queue with zero loss, the loss at twice that rate, and
+// Net-SNMP's `snmptrapd` logging the same packets in the same run.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { createCollector } from '@faultline/collector';
+import { EVENTS_QUEUE, type ComponentMetric } from '@faultline/shared';
+import type { TrapPacket, TrapStormResult } from '@faultline/simulator';
+import { freeUdpPort } from '../collector/snmp-tools.js';
+import { createBenchRuntime, exampleConfig } from './bench-system.js';
+import { waitUntil } from './bench-support.js';
+import { captureLinkDownTrap } from './captured-trap.js';
+import { smallScale, writeResult } from './result.js';
+import { sendStorms } from './storm-sender.js';
+
+const TARGET_RATE = 50_000;
+/** How long each rate is held. */
+const STEP_S = smallScale ? 0.5 : 5;
+const FAULTLINE_RATES = smallScale
+  ? [5_000, 10_000]
+  : [20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000, 120_000, 140_000];
+const SNMPTRAPD_RATES = smallScale
+  ? [5_000]
+  : [2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000];
+/** access-1 in the example network: its linkDown of ge-0/0/1 (ifIndex 1). */
+const SOURCE = '127.0.1.21';
+const IF_INDEX = 1;
+
+/** One rate held for a while: what was sent, what the sender achieved, what arrived. */
+interface Step {
+  readonly ratePerS: number;
+  readonly sent: number;
+  readonly achievedPerS: number;
+  readonly taken: number;
+}
+
+const lost = (step: Step): number => step.sent - step.taken;
+
+async function send(
+  target: number,
+  packet: TrapPacket,
+  ratePerS: number,
+): Promise<TrapStormResult> {
+  const [result] = await sendStorms({
+    target: { host: '127.0.0.1', port: target },
+    storms: [
+      {
+        sourceAddress: SOURCE,
+        packetHex: Buffer.from(packet.bytes).toString('hex'),
+        requestIdOffset: packet.requestIdOffset,
+        ratePerS,
+        count: Math.round(ratePerS * STEP_S),
+        sockets: 4,
+      },
+    ],
+  });
+  if (result === undefined) throw new Error('the storm sender returned no result');
+  return result;
+}
+
+/** Waits until `count` stops moving for half a second; returns its last value. */
+async function settled(count: () => Promise<number>): Promise<number> {
+  let last = -1;
+  let sinceMs = performance.now();
+  await waitUntil('the count to settle', async () => {
+    const now = await count();
+    if (now === last) return performance.now() - sinceMs >= 500;
+    last = now;
+    sinceMs = performance.now();
+    return false;
+  });
+  return last;
+}
+
+/**
+ * Steps up through the rates, `STEP_S` each, until one loses traps; returns every step run.
+ * `taken` counts what the receiver took in during one step.
+ */
+async function ladder(
+  rates: readonly number[],
+  sendAt: (ratePerS: number) => Promise<TrapStormResult>,
+  taken: () => Promise<number>,
+  afterStep: () => Promise<void> = () => Promise.resolve(),
+): Promise<Step[]> {
+  const steps: Step[] = [];
+  for (const ratePerS of rates) {
+    const before = await taken();
+    const result = await sendAt(ratePerS);
+    const after = await settled(taken);
+    const step: Step = {
+      ratePerS,
+      sent: result.sent,
+      achievedPerS: Math.round((result.sent * 1000) / Math.max(1, result.elapsedMs)),
+      taken: after - before,
+    };
+    steps.push(step);
+    process.stdout.write(`  ${JSON.stringify(step)}\n`);
+    await afterStep();
+    if (lost(step) > 0) break;
+  }
+  return steps;
+}
+
+/** The highest zero-loss step (the rate the sender actually held), or undefined. */
+function sustained(steps: readonly Step[]): Step | undefined {
+  return steps.filter((step) => lost(step) === 0).at(-1);
+}
+
+const metricOf = (metrics: readonly ComponentMetric[], name: string): number =>
+  metrics.find((m) => m.name === `faultline_collector_${name}`)?.value ?? 0;
+
+/** Net-SNMP's trap daemon logging every trap to a file (two lines per v2c trap). */
+async function startSnmptrapd(): Promise<{
+  port: number;
+  logged: () => Promise<number>;
+  stop(): Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), 'faultline-snmptrapd-'));
+  const conf = join(dir, 'snmptrapd.conf');
+  const log = join(dir, 'traps.log');
+  await writeFile(conf, 'disableAuthorization yes\n');
+  const port = await freeUdpPort();
+  const child = spawn(
+    'snmptrapd',
+    ['-f', '-n', '-C', '-c', conf, '-Lf', log, '-m', '', '-M', '/dev/null'].concat(
+      `udp:127.0.0.1:${String(port)}`,
+    ),
+    { env: { ...process.env, SNMP_PERSISTENT_DIR: dir }, stdio: 'ignore' },
+  );
+  const text = () => readFile(log, 'utf8').catch(() => '');
+  await waitUntil('snmptrapd to start', async () => (await text()).includes('NET-SNMP version'), {
+    timeoutMs: 10_000,
+  });
+  return {
+    port,
+    // Each trap starts with a line "YYYY-MM-DD hh:mm:ss <transport>…"; its varbinds follow on one line.
+    logged: async () => (await text()).match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /gm)?.length ?? 0,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const packet = await captureLinkDownTrap('public', IF_INDEX);
+const { runtime, drop } = await createBenchRuntime(await exampleConfig(), { trapPort: 0 });
+const collector = createCollector({ runtime, schedulePolls: false });
+const queue = new Queue(EVENTS_QUEUE, {
+  connection: { url: runtime.settings.redisUrl },
+  prefix: runtime.settings.prefix,
+});
+const trapd = await startSnmptrapd();
+try {
+  await collector.start();
+  const port = collector.trapAddress()?.port;
+  if (port === undefined) throw new Error('the collector does not listen for traps');
+  const enqueued = () => Promise.resolve(metricOf(collector.metrics(), 'events_enqueued_total'));
+  const sendToCollector = (ratePerS: number) => send(port, packet, ratePerS);
+  // Each step's jobs are checked against Redis, then removed so the queue does not grow for ever.
+  const jobsMatch: boolean[] = [];
+  let batchesBefore = 0;
+  const checkAndEmptyQueue = async (): Promise<void> => {
+    const batches = metricOf(collector.metrics(), 'event_batches_total');
+    jobsMatch.push((await queue.getWaitingCount()) === batches - batchesBefore);
+    batchesBefore = batches;
+    await queue.obliterate({ force: true });
+  };
+  process.stdout.write('faultline collector:\n');
+  const steps = await ladder(FAULTLINE_RATES, sendToCollector, enqueued, checkAndEmptyQueue);
+  const best = sustained(steps);
+  const doubleRate = 2 * (best?.ratePerS ?? FAULTLINE_RATES[0] ?? TARGET_RATE);
+  const [double] = await ladder([doubleRate], sendToCollector, enqueued, checkAndEmptyQueue);
+  const received = metricOf(collector.metrics(), 'traps_received_total');
+  const decoded = metricOf(collector.metrics(), 'traps_decoded_total');
+  const dropped = metricOf(collector.metrics(), 'traps_dropped_total');
+
+  process.stdout.write('snmptrapd:\n');
+  const trapdSteps = await ladder(
+    SNMPTRAPD_RATES,
+    (ratePerS) => send(trapd.port, packet, ratePerS),
+    trapd.logged,
+  );
+  const trapdBest = sustained(trapdSteps);
+  const faultlineRate = best?.achievedPerS ?? 0;
+  const trapdRate = trapdBest?.achievedPerS ?? 0;
+  const lossAtDouble = double === undefined ? 0 : lost(double) / Math.max(1, double.sent);
+
+  await writeResult({
+    name: 'trap-ingest',
+    title: 'Trap ingest',
+    figures: [
+      {
+        label: 'sustained rate into the events queue with zero loss',
+        value: faultlineRate,
+        unit: 'traps/s',
+        target: '≥ 50,000 traps/s',
+        met: faultlineRate >= TARGET_RATE,
+      },
+      {
+        label: `loss at twice that rate (${String(double?.achievedPerS ?? doubleRate)} traps/s sent)`,
+        value: 100 * lossAtDouble,
+        unit: '%',
+      },
+      {
+        label: 'Net-SNMP snmptrapd logging the same packets, zero loss',
+        value: trapdRate,
+        unit: 'traps/s',
+      },
+      {
+        label: 'Faultline / snmptrapd',
+        value: trapdRate === 0 ? 0 : faultlineRate / trapdRate,
+        unit: '×',
+      },
+    ],
+    notes: [
+      `Packets: one linkDown with the three IF-MIB varbinds, captured from Debian's \`snmptrap\` (${String(packet.bytes.length)} bytes), its request-id varied per send; sent from ${SOURCE} (access-1 of the example network) over loopback by the simulator's storm sender in a child process (4 sockets), ${String(STEP_S)} s per rate, rates stepped up until one lost traps.`,
+      `Counted: traps sent versus events the collector wrote to the \`events\` queue (its own \`events_enqueued_total\`, in jobs of up to 500 events); after each step the number of jobs waiting in Redis was checked against the collector's batch count (${jobsMatch.every(Boolean) ? 'equal at every step' : '**not equal at some step**'}) and the queue emptied. Over the run the receiver counted ${String(received)} datagrams, ${String(decoded)} decoded, ${String(dropped)} dropped by the queue.`,
+      `The rate shown is what the sender achieved (sent / elapsed), not what it was asked for. snmptrapd ran as \`snmptrapd -f -n -C -c <disableAuthorization yes> -Lf <file> -m '' -M /dev/null\` (no MIBs to translate, its best case); its count is the trap header lines in the log.`,
+      'Sender, receiver, Redis and snmptrapd share the 2 cores. The limit of the receiver is its one event loop: net-snmp BER decoding of each datagram and the trap → event mapping take most of it; the socket buffer (4 MiB) absorbs the sender’s bursts, and Redis is reached once per 500 events. Loss, when it comes, is the kernel dropping datagrams from a full socket buffer while the loop is busy.',
+    ],
+  });
+} finally {
+  await trapd.stop();
+  await collector.stop();
+  await queue.close();
+  await drop();
+}
