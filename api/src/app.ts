@@ -29,6 +29,7 @@ import { createTokenVerifier } from './app/token-verifier.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerErrorHandler } from './plugins/errors.js';
+import { registerNulGuard } from './plugins/nul-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
@@ -136,6 +137,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
 
   registerErrorHandler(app);
   registerAuth(app, { verify, guard });
+  registerNulGuard(app);
   await registerDashboard(app, {
     root: deps.dashboardDir === null ? undefined : (deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
   });
@@ -254,6 +256,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A body field the schema does not declare is refused (400 naming it), not silently dropped:
+    // a client that misspells a field learns it at once.
+    ajv: { customOptions: { removeAdditional: false } },
     // fastify's own request lines include the full URL, query string and all; the app logs its
     // own line without it (see the onResponse hook).
     disableRequestLogging: true,

@@ -6,7 +6,8 @@ export interface ValidationIssue {
   readonly message?: string | undefined;
 }
 
-const PART_NAMES: Readonly<Record<string, string>> = {
+/** How a request part is named in a message to the client. */
+export const PART_NAMES: Readonly<Record<string, string>> = {
   querystring: 'query parameter',
   params: 'path parameter',
   body: 'body field',
