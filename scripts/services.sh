@@ -11,7 +11,9 @@ ensure_redis() {
   command -v redis-server >/dev/null || ensure_packages redis-server
   say "Redis: starting on 127.0.0.1:6379 (data in .services/redis)"
   mkdir -p "$DATA/redis"
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+  # The append-only file (written before each reply, fsync every second) keeps the queued event
+  # batches across a Redis restart or crash; without it a restart loses the batches still waiting.
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly yes \
     --dir "$DATA/redis" --logfile "$DATA/redis/redis.log"
   wait_port 6379 Redis
 }
