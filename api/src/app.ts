@@ -21,6 +21,7 @@ import { createBillingQueue } from './adapters/billing-queue.js';
 import { createCommandQueue } from './adapters/command-queue.js';
 import { createPostgresAlarmReader, createPostgresProbe } from './adapters/postgres-alarms.js';
 import { createPostgresBillingRunReader } from './adapters/postgres-billing.js';
+import { createPostgresBillingReview } from './adapters/postgres-billing-review.js';
 import { createPostgresIncidentReader } from './adapters/postgres-incidents.js';
 import { createRedisFeed, createRedisProbe } from './adapters/redis-feed.js';
 import { createLiveUpdates } from './adapters/live-updates.js';
@@ -33,6 +34,7 @@ import { registerNulGuard } from './plugins/nul-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
+import { billingReviewRoutes } from './routes/billing-review.js';
 import { commandRoutes } from './routes/commands.js';
 import { deviceRoutes } from './routes/devices.js';
 import { docsRoutes } from './routes/docs.js';
@@ -240,6 +242,9 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   await typed.register(billingRoutes, {
     runs: createPostgresBillingRunReader({ pool: deps.pool }),
     requester: billingQueue,
+  });
+  await typed.register(billingReviewRoutes, {
+    review: createPostgresBillingReview({ pool: deps.pool }),
   });
   await typed.register(adminRoutes, { simulator });
   await typed.register(docsRoutes);

@@ -12,6 +12,7 @@ import type {
 } from '@faultline/shared';
 
 /** Which alarms to list. */
+import type { AdjustmentRequest } from './core/billing-review.js';
 export interface AlarmQuery {
   readonly states: readonly AlarmState[];
   readonly limit: number;
@@ -118,4 +119,41 @@ export interface BillingRunRequester {
   /** Adds a billing job and returns its id (the same request while one waits gets the same id). */
   request(request: BillingRunRequest): Promise<string>;
   close(): Promise<void>;
+}
+
+/** What a billing analyst did to a run (table `billing_actions`, docs/billing.md). */
+export interface BillingAction {
+  readonly actionNo: number;
+  readonly kind: 'approval' | 'adjustment';
+  /** The held line an approval released (null for an adjustment). */
+  readonly lineNo: number | null;
+  readonly lineKey: string;
+  readonly serviceId: string;
+  readonly description: string;
+  /** Decimal in major units with the currency's digits; negative for a credit. */
+  readonly amount: string;
+  readonly currency: string;
+  readonly reason: string;
+  readonly actor: string;
+  readonly at: string;
+}
+
+/** The outcome of an analyst's request. */
+export type BillingActionOutcome =
+  | { readonly kind: 'done'; readonly action: BillingAction }
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'no-run' };
+
+/** Approvals of held lines and manual adjustments, written beside a run, never into it. */
+export interface BillingReview {
+  /** The run's actions in order, or undefined without such a run. */
+  actions(runId: string): Promise<BillingAction[] | undefined>;
+  approve(
+    runId: string,
+    request: { readonly lineNo: number; readonly reason: string; readonly actor: string },
+  ): Promise<BillingActionOutcome>;
+  adjust(
+    runId: string,
+    request: AdjustmentRequest & { readonly reason: string; readonly actor: string },
+  ): Promise<BillingActionOutcome>;
 }

@@ -1,7 +1,9 @@
 /**
- * How a billing run and its lines are read from PostgreSQL (tables of migration `billing_001`),
- * for the billing bridge and the api alike: the queries and the row mappers to the export types.
- * Money columns are read as text so that no amount passes through a float.
+ * How a billing run and its lines are read from PostgreSQL (tables of migration `billing_001`,
+ * through the views of `billing_002` that add the analysts' approvals and adjustments as lines
+ * after the computed ones), for the billing bridge and the api alike: the queries and the row
+ * mappers to the export types. Money columns are read as text so that no amount passes through
+ * a float.
  */
 import type { BillingExportLine, BillingExportRun } from './billing-export.js';
 
@@ -9,13 +11,21 @@ import type { BillingExportLine, BillingExportRun } from './billing-export.js';
 export const SELECT_BILLING_RUN = `
   SELECT id, customer_id, period, period_start, period_end, version, currency, content_hash,
     total_billed::text AS total_billed, total_held::text AS total_held, created_at
-  FROM billing_runs WHERE id = $1`;
+  FROM billing_runs_reviewed WHERE id = $1`;
 
 /** The lines of a run (`$1`), in order. */
 export const SELECT_BILLING_LINES = `
   SELECT line_no, line_key, service_id, kind, status, description, quantity,
     unit_price::text AS unit_price, period_fraction, amount::text AS amount, currency
-  FROM billing_lines WHERE run_id = $1 ORDER BY line_no`;
+  FROM billing_lines_reviewed WHERE run_id = $1 ORDER BY line_no`;
+
+/**
+ * The transaction-scoped advisory lock (`pg_advisory_xact_lock(hashtext(key))`) that serializes
+ * the writers of one customer's period: billing runs and analysts' actions.
+ */
+export function billingPeriodLockKey(customerId: string, period: string): string {
+  return `billing:${customerId}:${period}`;
+}
 
 function iso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();

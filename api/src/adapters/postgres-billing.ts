@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {
   billingLineFromRow,
   billingRunFromRow,
+  formatMinor,
   SELECT_BILLING_LINES,
   SELECT_BILLING_RUN,
 } from '@faultline/shared';
@@ -22,8 +23,10 @@ function summaryFromRow(row: Readonly<Record<string, unknown>>): BillingRunSumma
 }
 
 /**
- * Reads billing runs with the shared row mappers. The `billing_runs` table belongs to the billing
- * bridge (migration `billing_001`); until it has run, the list answers undefined.
+ * Reads billing runs with the shared row mappers, through the views that add the analysts'
+ * approvals and adjustments (migration `billing_002`) to the lines and totals. The `billing_runs`
+ * table belongs to the billing bridge (migration `billing_001`); until it has run, the list
+ * answers undefined.
  */
 export function createPostgresBillingRunReader(deps: { pool: pg.Pool }): BillingRunReader {
   const { pool } = deps;
@@ -33,11 +36,40 @@ export function createPostgresBillingRunReader(deps: { pool: pg.Pool }): Billing
     );
     return exists.rows[0]?.found != null;
   };
+  /**
+   * The analysts' part of a run's reconciliation: what the bridge computed, what approvals
+   * released and adjustments added, and the totals after them (exact, from minor units).
+   */
+  const reviewOf = async (runId: string, currency: string) => {
+    const { rows } = await pool.query<Record<string, string>>(
+      `SELECT r.total_billed_minor::text AS computed_billed,
+         coalesce(sum(a.amount_minor) FILTER (WHERE a.kind = 'approval'), 0)::text AS released,
+         coalesce(sum(a.amount_minor) FILTER (WHERE a.kind = 'adjustment'), 0)::text AS adjusted,
+         count(a.*) FILTER (WHERE a.kind = 'approval')::text AS approvals,
+         count(a.*) FILTER (WHERE a.kind = 'adjustment')::text AS adjustments
+       FROM billing_runs r LEFT JOIN billing_actions a ON a.run_id = r.id
+       WHERE r.id = $1 GROUP BY r.id`,
+      [runId],
+    );
+    const sums = rows[0] ?? {};
+    const minor = (key: string): bigint => BigInt(sums[key] ?? '0');
+    return {
+      computedBilled: formatMinor(minor('computed_billed'), currency),
+      released: formatMinor(minor('released'), currency),
+      adjusted: formatMinor(minor('adjusted'), currency),
+      billed: formatMinor(
+        minor('computed_billed') + minor('released') + minor('adjusted'),
+        currency,
+      ),
+      approvals: Number(sums.approvals ?? 0),
+      adjustments: Number(sums.adjustments ?? 0),
+    };
+  };
   return {
     async list(filter) {
       if (!(await tableExists())) return undefined;
       const result = await pool.query(
-        `SELECT ${RUN_COLUMNS} FROM billing_runs
+        `SELECT ${RUN_COLUMNS} FROM billing_runs_reviewed
          WHERE ($1::text IS NULL OR period = $1) AND ($2::text IS NULL OR customer_id = $2)
          ORDER BY created_at DESC, id DESC LIMIT $3`,
         [filter.period ?? null, filter.customerId ?? null, filter.limit],
@@ -47,14 +79,14 @@ export function createPostgresBillingRunReader(deps: { pool: pg.Pool }): Billing
     async get(runId) {
       if (!(await tableExists())) return undefined;
       const run = await pool.query(
-        `SELECT ${RUN_COLUMNS}, reconciliation FROM billing_runs WHERE id = $1`,
+        `SELECT ${RUN_COLUMNS}, reconciliation FROM billing_runs_reviewed WHERE id = $1`,
         [runId],
       );
       const row = run.rows[0] as Record<string, unknown> | undefined;
       if (row === undefined) return undefined;
       const lines = await pool.query(SELECT_BILLING_LINES, [runId]);
       const extras = await pool.query<{ line_no: unknown; evidence: unknown; coverage: unknown }>(
-        'SELECT line_no, evidence, coverage FROM billing_lines WHERE run_id = $1',
+        'SELECT line_no, evidence, coverage FROM billing_lines_reviewed WHERE run_id = $1',
         [runId],
       );
       const byLine = new Map(extras.rows.map((extra) => [Number(extra.line_no), extra]));
@@ -67,7 +99,14 @@ export function createPostgresBillingRunReader(deps: { pool: pg.Pool }): Billing
           coverage: extra?.coverage ?? null,
         };
       });
-      return { run: summaryFromRow(row), lines: detailed, reconciliation: row.reconciliation };
+      return {
+        run: summaryFromRow(row),
+        lines: detailed,
+        reconciliation: {
+          ...(row.reconciliation as object),
+          review: await reviewOf(runId, String(row.currency)),
+        },
+      };
     },
     async exportOf(runId) {
       if (!(await tableExists())) return undefined;

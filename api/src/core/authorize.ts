@@ -13,6 +13,7 @@ export type Permission =
   | 'incidents:act'
   | 'billing:read'
   | 'billing:run'
+  | 'billing:approve'
   | 'admin';
 
 /** Every permission, for tables and documentation. */
@@ -25,6 +26,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'incidents:act',
   'billing:read',
   'billing:run',
+  'billing:approve',
   'admin',
 ];
 
@@ -38,11 +40,13 @@ const VIEWER: readonly Permission[] = [
 /**
  * Roles form a small lattice: viewer < engineer, viewer < billing, and admin above both.
  * Engineers act on alarms and incidents, billing reads money; neither gets the other's rights.
+ * `billing:approve` (release held lines, manual adjustments) is its own permission so that a
+ * deployment can split it from running bills when a second role is added.
  */
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: VIEWER,
   engineer: [...VIEWER, 'alarms:acknowledge', 'incidents:act'],
-  billing: [...VIEWER, 'billing:read', 'billing:run'],
+  billing: [...VIEWER, 'billing:read', 'billing:run', 'billing:approve'],
   admin: PERMISSIONS,
 };
 

@@ -54,7 +54,7 @@ const LineSchema = Type.Object({
   coverage: JsonValue,
 });
 
-const RunIdParamsSchema = Type.Object({
+export const RunIdParamsSchema = Type.Object({
   id: Type.String({
     minLength: 1,
     maxLength: 300,

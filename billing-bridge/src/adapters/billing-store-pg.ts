@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import {
   billingLineFromRow,
+  billingPeriodLockKey,
   billingRunFromRow,
   formatMinor,
   formatPriceMinor,
@@ -31,11 +32,19 @@ const LATEST_RUN = `
   SELECT id, version, target_hash, reconciliation FROM billing_runs
   WHERE customer_id = $1 AND period = $2 ORDER BY version DESC LIMIT 1`;
 
+/** Billed so far by key: billed lines, and held lines an analyst released (migration billing_002). */
 const BILLED_BY_KEY = `
-  SELECT l.line_key, sum(l.amount_minor)::text AS billed
-  FROM billing_lines l JOIN billing_runs r ON r.id = l.run_id
-  WHERE r.customer_id = $1 AND r.period = $2 AND l.status = 'billed'
-  GROUP BY l.line_key`;
+  SELECT line_key, sum(billed)::text AS billed FROM (
+    SELECT l.line_key, l.amount_minor AS billed
+    FROM billing_lines l JOIN billing_runs r ON r.id = l.run_id
+    WHERE r.customer_id = $1 AND r.period = $2 AND l.status = 'billed'
+    UNION ALL
+    SELECT line_key, amount_minor FROM billing_actions
+    WHERE customer_id = $1 AND period = $2 AND kind = 'approval'
+  ) billed GROUP BY line_key`;
+
+const RELEASED_KEYS = `
+  SELECT line_key FROM billing_actions WHERE customer_id = $1 AND period = $2 AND kind = 'approval'`;
 
 const INSERT_RUN = `
   INSERT INTO billing_runs (id, customer_id, period, period_start, period_end, version, currency,
@@ -114,14 +123,19 @@ export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): 
         await client.query('BEGIN');
         // One writer per customer and period: concurrent runs see each other's result.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-          `billing:${scope.customerId}:${scope.period}`,
+          billingPeriodLockKey(scope.customerId, scope.period),
         ]);
         const latest = (await client.query(LATEST_RUN, [scope.customerId, scope.period]))
           .rows[0] as { id: string; version: number; target_hash: string } | undefined;
         let previous: PreviousRuns | null = null;
         if (latest !== undefined) {
           const billed = await client.query(BILLED_BY_KEY, [scope.customerId, scope.period]);
+          const released = await client.query<{ line_key: string }>(RELEASED_KEYS, [
+            scope.customerId,
+            scope.period,
+          ]);
           previous = {
+            releasedKeys: new Set(released.rows.map((row) => row.line_key)),
             latestTargetHash: latest.target_hash,
             billedByKey: new Map(
               billed.rows.map((row: Record<string, unknown>) => [

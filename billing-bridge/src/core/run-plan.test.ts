@@ -95,6 +95,7 @@ describe('planRun', () => {
       {
         latestTargetHash: plan.targetHash,
         billedByKey: new Map(),
+        releasedKeys: new Set(),
       },
       're-run',
       'EUR',
@@ -107,7 +108,7 @@ describe('planRun', () => {
     const changed = bill([service(polls(5n, FULL_HOUR))]).lines;
     const plan = planRun(
       changed,
-      { latestTargetHash: linesHash(first), billedByKey: billed },
+      { latestTargetHash: linesHash(first), billedByKey: billed, releasedKeys: new Set() },
       'late data',
       'EUR',
     );
@@ -124,7 +125,7 @@ describe('planRun', () => {
     const thin = bill([service(polls(5n, FULL_HOUR.slice(0, 8)))]).lines;
     const held = planRun(
       thin,
-      { latestTargetHash: linesHash(first), billedByKey: billed },
+      { latestTargetHash: linesHash(first), billedByKey: billed, releasedKeys: new Set() },
       'late data',
       'EUR',
     );
@@ -144,7 +145,7 @@ describe('planRun', () => {
     ]).lines;
     const plan = planRun(
       late,
-      { latestTargetHash: linesHash(first), billedByKey: billed },
+      { latestTargetHash: linesHash(first), billedByKey: billed, releasedKeys: new Set() },
       're-run',
       'EUR',
     );
@@ -159,11 +160,56 @@ describe('planRun', () => {
       bill([service(polls(3n, FULL_HOUR))]).lines.map((l) =>
         l.kind === 'overage' ? { ...l, description: `${l.description} (late)` } : l,
       ),
-      { latestTargetHash: linesHash(first), billedByKey: billed },
+      { latestTargetHash: linesHash(first), billedByKey: billed, releasedKeys: new Set() },
       're-run',
       'EUR',
     );
     expect(moved).toMatchObject({ kind: 'adjusted', lines: [] });
+  });
+
+  it('bills a released held line on re-runs: adjusts its amount, never holds or bills it twice', () => {
+    const thin = (step: bigint) => bill([service(polls(step, FULL_HOUR.slice(0, 8)))]).lines;
+    const v1 = thin(5n);
+    const heldLine = v1.find((l) => l.status === 'held');
+    if (heldLine === undefined) throw new Error('expected a held line');
+    // What the store reports after an analyst released it: its amount billed under its key.
+    const billed = new Map(
+      v1.filter((l) => l.status === 'billed').map((l) => [l.key, l.amountMinor]),
+    );
+    billed.set(heldLine.key, heldLine.amountMinor);
+    const previous = {
+      latestTargetHash: linesHash(v1),
+      billedByKey: billed,
+      releasedKeys: new Set([heldLine.key]),
+    };
+    // Still thin, same amount: nothing to adjust, nothing held again.
+    const same = planRun(
+      v1.map((l) => ({ ...l, description: `${l.description} (new evidence)` })),
+      previous,
+      're-run',
+      'EUR',
+    );
+    expect(same).toMatchObject({ kind: 'adjusted', lines: [] });
+    // Late data, now fully covered at another amount: only the difference is billed.
+    const full = bill([service(polls(3n, FULL_HOUR))]).lines;
+    const plan = planRun(full, previous, 're-run', 'EUR');
+    if (plan.kind !== 'adjusted') throw new Error('expected adjustments');
+    expect(plan.lines.map((l) => [l.key, l.kind, l.status, l.amountMinor])).toEqual([
+      [heldLine.key, 'adjustment', 'billed', 2000n - heldLine.amountMinor],
+    ]);
+    // Without the release, the same re-run would bill the whole amount.
+    const unreleased = planRun(
+      full,
+      {
+        ...previous,
+        billedByKey: new Map([...billed].filter(([key]) => key !== heldLine.key)),
+        releasedKeys: new Set<string>(),
+      },
+      're-run',
+      'EUR',
+    );
+    if (unreleased.kind !== 'adjusted') throw new Error('expected adjustments');
+    expect(unreleased.lines.map((l) => l.amountMinor)).toEqual([2000n]);
   });
 
   it('hashes canonically: key order and bigint do not matter', () => {

@@ -7,8 +7,9 @@
  *   latest run stands, with its lines and hash.
  * - The bill changed (late data, a late outage, a config change): a new version holds one
  *   `adjustment` line per key whose billed amount differs from the sum already billed under that
- *   key (held lines count as 0), with the reason; lines still held are repeated as held, for
- *   review. A closed run is never rewritten.
+ *   key (held lines count as 0, unless an analyst released their key: then they count as billed),
+ *   with the reason; lines still held are repeated as held, for review. A closed run is never
+ *   rewritten.
  *
  * The content hash is SHA-256 over the canonical JSON of the lines (keys sorted, big integers as
  * decimal strings), so equal lines give equal hashes on any machine.
@@ -22,8 +23,13 @@ import { adjustmentLine } from './rated-line.js';
 export interface PreviousRuns {
   /** The target hash of the latest run. */
   readonly latestTargetHash: string;
-  /** Sum of the billed amounts so far, by line key. */
+  /** Sum of the billed amounts so far, by line key (released held lines included). */
   readonly billedByKey: ReadonlyMap<string, bigint>;
+  /**
+   * Keys of held lines a billing analyst released: they are billed from then on whatever their
+   * coverage, so a re-run adjusts their amount instead of holding them again.
+   */
+  readonly releasedKeys: ReadonlySet<string>;
 }
 
 /** The decision for one run. */
@@ -55,6 +61,11 @@ export function linesHash(lines: readonly BillLine[]): string {
     .digest('hex');
 }
 
+/** A line counts as billed when it is, or when it is held under a key an analyst released. */
+function isBilled(line: BillLine, previous: PreviousRuns): boolean {
+  return line.status === 'billed' || previous.releasedKeys.has(line.key);
+}
+
 /**
  * Decides what a run writes.
  * @param reason why the bill may have changed, for the adjustment lines ("re-run of 2026-04").
@@ -75,7 +86,7 @@ export function planRun(
   const billedTarget = new Map<string, bigint>();
   for (const line of target) {
     targetByKey.set(line.key, line);
-    const billed = line.status === 'billed' ? line.amountMinor : 0n;
+    const billed = isBilled(line, previous) ? line.amountMinor : 0n;
     billedTarget.set(line.key, (billedTarget.get(line.key) ?? 0n) + billed);
   }
   const keys = [...new Set([...billedTarget.keys(), ...previous.billedByKey.keys()])].sort();
@@ -96,7 +107,7 @@ export function planRun(
       );
       lines.push({ ...adjustment, key, status: 'billed', coverage: line?.coverage ?? null });
     }
-    if (line?.status === 'held') lines.push(line);
+    if (line !== undefined && !isBilled(line, previous)) lines.push(line);
   }
   return { kind: 'adjusted', lines, targetHash };
 }

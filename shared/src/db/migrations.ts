@@ -241,6 +241,78 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE incidents ADD COLUMN last_reminder_at timestamptz;
     `,
   },
+  {
+    id: 'billing_002',
+    sql: `
+      -- What billing analysts did to a run: release a held line ('approval') or add a manual
+      -- credit or debit ('adjustment'). Computed lines are never edited: an action is a row of
+      -- its own, shown after the run's lines in its exports. Rows are never updated or deleted.
+      CREATE TABLE billing_actions (
+        run_id text NOT NULL REFERENCES billing_runs (id),
+        action_no integer NOT NULL CHECK (action_no >= 1),
+        kind text NOT NULL CHECK (kind IN ('approval', 'adjustment')),
+        customer_id text NOT NULL,
+        period text NOT NULL,
+        -- The held line an approval releases (null for an adjustment).
+        line_no integer,
+        -- An approval bills under the released line's key; an adjustment under its own.
+        line_key text NOT NULL,
+        service_id text NOT NULL,
+        description text NOT NULL,
+        amount_minor bigint NOT NULL,
+        amount numeric NOT NULL,
+        currency text NOT NULL,
+        reason text NOT NULL CHECK (length(reason) > 0),
+        actor text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (run_id, action_no),
+        FOREIGN KEY (run_id, line_no) REFERENCES billing_lines (run_id, line_no),
+        CHECK ((kind = 'approval') = (line_no IS NOT NULL))
+      );
+      -- A held line (or its repeat in a later version: same key) is released at most once.
+      CREATE UNIQUE INDEX billing_actions_one_approval ON billing_actions (customer_id, period, line_key)
+        WHERE kind = 'approval';
+
+      CREATE FUNCTION billing_actions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'billing_actions is an audit record: rows are never changed or deleted';
+      END $$;
+      CREATE TRIGGER billing_actions_append_only BEFORE UPDATE OR DELETE ON billing_actions
+        FOR EACH ROW EXECUTE FUNCTION billing_actions_append_only();
+
+      -- Runs and lines as exported: the computed lines, then one billed 'adjustment' line per
+      -- action (numbered after them), and the totals with the actions counted. A released held
+      -- line stays 'held' among the computed lines; its approval line bills it.
+      CREATE VIEW billing_runs_reviewed AS
+        SELECT r.id, r.customer_id, r.period, r.period_start, r.period_end, r.version, r.currency,
+          r.content_hash, r.target_hash,
+          r.total_billed_minor + coalesce(a.billed_minor, 0) AS total_billed_minor,
+          r.total_billed + coalesce(a.billed, 0) AS total_billed,
+          r.total_held - coalesce(a.released, 0) AS total_held,
+          r.line_count + coalesce(a.actions, 0) AS line_count,
+          r.held_count - coalesce(a.approvals, 0) AS held_count,
+          r.requested_by, r.reconciliation, r.created_at
+        FROM billing_runs r LEFT JOIN (
+          SELECT run_id, sum(amount_minor) AS billed_minor, sum(amount) AS billed,
+            sum(amount) FILTER (WHERE kind = 'approval') AS released, count(*) AS actions,
+            count(*) FILTER (WHERE kind = 'approval') AS approvals
+          FROM billing_actions GROUP BY run_id
+        ) a ON a.run_id = r.id;
+      CREATE VIEW billing_lines_reviewed AS
+        SELECT run_id, line_no, line_key, customer_id, service_id, kind, status, description,
+          quantity, unit_price_minor, unit_price, period_fraction, amount_minor, amount, currency,
+          evidence, coverage
+        FROM billing_lines
+        UNION ALL
+        SELECT a.run_id, r.line_count + a.action_no, a.line_key, a.customer_id, a.service_id,
+          'adjustment', 'billed', a.description, '1', a.amount_minor::text, a.amount, '1',
+          a.amount_minor, a.amount, a.currency,
+          jsonb_build_object('kind', 'manual', 'action', a.kind, 'actionNo', a.action_no,
+            'lineNo', a.line_no, 'reason', a.reason, 'actor', a.actor, 'at', a.created_at),
+          NULL
+        FROM billing_actions a JOIN billing_runs r ON r.id = a.run_id;
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */
