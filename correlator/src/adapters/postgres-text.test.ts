@@ -12,6 +12,16 @@ describe('withoutNul', () => {
     expect(withoutNul(input)).toEqual(expected);
   });
 
+  it('returns a value without NUL as it is, and copies only what holds one', () => {
+    const clean = { a: [{ s: 'x' }], b: { t: 'y' } };
+    expect(withoutNul(clean)).toBe(clean);
+    const mixed = { a: [{ s: 'x' }], b: { t: 'y\u0000' } };
+    const cleaned = withoutNul(mixed);
+    expect(cleaned).not.toBe(mixed);
+    expect(cleaned.a).toBe(mixed.a);
+    expect(cleaned.b).toEqual({ t: 'y\uFFFD' });
+  });
+
   it('leaves the input unchanged', () => {
     const input = { s: 'a\u0000' };
     withoutNul(input);
