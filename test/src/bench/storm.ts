@@ -21,7 +21,7 @@ const SWITCHES = smallScale ? 5 : 20;
 const PORTS = smallScale ? 10 : 50;
 const TRAPS_PER_PORT = smallScale ? 20 : 100;
 const INTERFACES = SWITCHES * PORTS;
-const RATE_PER_S = smallScale ? 5_000 : 50_000;
+const RATE_PER_S = smallScale ? 5_000 : 20_000;
 const SETTLE_TARGET_MS = 10_000;
 /** How long to wait for the storm to settle before reporting where it stands. */
 const SETTLE_GIVE_UP_MS = 120_000;
