@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createChangeRelay } from './change-relay.js';
 
 interface Change {
@@ -67,5 +67,61 @@ describe('createChangeRelay', () => {
     ]);
     expect(dropped()).toBe(1);
     r.close();
+  });
+
+  describe('urgent changes', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    function urgentRelay() {
+      const batches: Change[][] = [];
+      const r = createChangeRelay<Change>({
+        keyOf: (change) => change.id,
+        emit: (batch) => batches.push(batch),
+        flushIntervalMs: 1000,
+        isUrgent: (change) => change.id.startsWith('new'),
+        urgentFlushMs: 20,
+        maxBuffered: 100,
+        onDropped: () => undefined,
+      });
+      return { r, batches };
+    }
+
+    it('push the waiting batch at once, repeats included, instead of at the interval', () => {
+      const { r, batches } = urgentRelay();
+      r.push({ id: 'a', n: 1 });
+      vi.advanceTimersByTime(10);
+      expect(batches).toEqual([]);
+      r.push({ id: 'new-1', n: 1 });
+      vi.advanceTimersByTime(0);
+      expect(batches).toEqual([
+        [
+          { id: 'a', n: 1 },
+          { id: 'new-1', n: 1 },
+        ],
+      ]);
+      r.close();
+    });
+
+    it('keep urgent batches urgentFlushMs apart, and others the whole interval', () => {
+      const { r, batches } = urgentRelay();
+      r.push({ id: 'new-1', n: 1 });
+      vi.advanceTimersByTime(0);
+      r.push({ id: 'new-2', n: 1 });
+      vi.advanceTimersByTime(19);
+      expect(batches).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(batches).toEqual([[{ id: 'new-1', n: 1 }], [{ id: 'new-2', n: 1 }]]);
+      r.push({ id: 'a', n: 1 });
+      vi.advanceTimersByTime(999);
+      expect(batches).toHaveLength(2);
+      vi.advanceTimersByTime(1);
+      expect(batches).toHaveLength(3);
+      r.close();
+    });
   });
 });

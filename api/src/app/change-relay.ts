@@ -2,7 +2,8 @@ import { coalesceChanges } from '../core/coalesce-changes.js';
 
 /**
  * Buffers one kind of live change (alarm or incident changes) and pushes it in coalesced batches,
- * at most every `flushIntervalMs`; keeps the changes that arrive while a connection's snapshot is
+ * at most every `flushIntervalMs`, or within `urgentFlushMs` of an urgent change (news such as a
+ * new alarm, which people wait for; repeats are what a storm is made of and can wait); keeps the changes that arrive while a connection's snapshot is
  * being read, so they can be sent right after it and nothing falls in the gap.
  */
 export interface ChangeRelay<C> {
@@ -25,6 +26,13 @@ export interface ChangeRelayDeps<C> {
   /** Sends one batch to every live connection. */
   readonly emit: (batch: C[]) => void;
   readonly flushIntervalMs: number;
+  /** Changes that must not wait the whole interval (a raised alarm, an opened incident). */
+  readonly isUrgent?: (change: C) => boolean;
+  /**
+   * How soon a batch holding an urgent change is pushed (default: `flushIntervalMs`). Batches are
+   * still at least this far apart, so a storm of new alarms stays a bounded message rate.
+   */
+  readonly urgentFlushMs?: number;
   /** Beyond this many buffered changes the buffer is coalesced early, then its oldest dropped. */
   readonly maxBuffered: number;
   readonly onDropped: () => void;
@@ -32,8 +40,13 @@ export interface ChangeRelayDeps<C> {
 
 /** Creates a relay; see `ChangeRelay`. */
 export function createChangeRelay<C>(deps: ChangeRelayDeps<C>): ChangeRelay<C> {
+  const urgentFlushMs = Math.min(deps.urgentFlushMs ?? deps.flushIntervalMs, deps.flushIntervalMs);
   let buffer: C[] = [];
   let timer: NodeJS.Timeout | undefined;
+  /** When the pending flush is due (performance.now() ms), while one is pending. */
+  let dueMs = 0;
+  /** When the last batch was pushed; urgent batches keep `urgentFlushMs` from it. */
+  let lastFlushMs = Number.NEGATIVE_INFINITY;
   const awaiting = new Map<string, C[]>();
 
   const flush = (): void => {
@@ -41,7 +54,18 @@ export function createChangeRelay<C>(deps: ChangeRelayDeps<C>): ChangeRelay<C> {
     if (buffer.length === 0) return;
     const batch = coalesceChanges(buffer, deps.keyOf);
     buffer = [];
+    lastFlushMs = performance.now();
     deps.emit(batch);
+  };
+  const schedule = (urgent: boolean): void => {
+    const nowMs = performance.now();
+    const wantedMs = urgent
+      ? Math.max(nowMs, lastFlushMs + urgentFlushMs)
+      : nowMs + deps.flushIntervalMs;
+    if (timer !== undefined && dueMs <= wantedMs) return;
+    if (timer !== undefined) clearTimeout(timer);
+    dueMs = wantedMs;
+    timer = setTimeout(flush, wantedMs - nowMs);
   };
 
   return {
@@ -55,7 +79,7 @@ export function createChangeRelay<C>(deps: ChangeRelayDeps<C>): ChangeRelay<C> {
         }
       }
       for (const kept of awaiting.values()) kept.push(change);
-      timer ??= setTimeout(flush, deps.flushIntervalMs);
+      schedule(deps.isUrgent?.(change) ?? false);
     },
     hold(connectionId) {
       awaiting.set(connectionId, []);
