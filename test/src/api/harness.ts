@@ -109,6 +109,27 @@ export async function upsertAlarm(db: pg.ClientBase | pg.Pool, alarm: Alarm): Pr
   );
 }
 
+/**
+ * Inserts `count` open alarms in one statement, the shape the correlator writes: devices `dev-1` …
+ * `dev-<count>`, severities critical, major, minor, warning in turn (so `count / 4` of each for a
+ * multiple of 4), the latest `lastSeen` first.
+ */
+export async function insertActiveAlarms(
+  db: pg.ClientBase | pg.Pool,
+  count: number,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO alarms (id, reduction_key, device, device_known, component, type, source, severity,
+       state, count, first_seen, last_seen, description, last_event_id, details)
+     SELECT gen_random_uuid(), 'linkDown:dev-' || n, 'dev-' || n, false, 'ge-0/0/1', 'linkDown',
+       'trap', (ARRAY['critical','major','minor','warning'])[1 + n % 4], 'active', 1,
+       now() - interval '1 minute', now() - n * interval '1 millisecond', 'Link down ' || n,
+       'e-' || n, '{}'::jsonb
+     FROM generate_series(1, $1) AS n`,
+    [count],
+  );
+}
+
 /** Everything a test needs around the api: its database, a Redis client, settings and config. */
 export interface ApiFixture {
   readonly settings: Settings;

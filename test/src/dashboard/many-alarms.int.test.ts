@@ -5,6 +5,7 @@ import { channels, type AlarmChange } from '@faultline/shared';
 import { collectPageProblems, launchBrowser } from '../support/browser.js';
 import {
   createApiFixture,
+  insertActiveAlarms,
   sampleAlarm,
   startApi,
   VIEWER_TOKEN,
@@ -29,17 +30,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   fixture = await createApiFixture();
-  // 10,000 open alarms in one statement, the shape the correlator writes.
-  await fixture.pool.query(
-    `INSERT INTO alarms (id, reduction_key, device, device_known, component, type, source, severity,
-       state, count, first_seen, last_seen, description, last_event_id, details)
-     SELECT gen_random_uuid(), 'linkDown:dev-' || n, 'dev-' || n, false, 'ge-0/0/1', 'linkDown',
-       'trap', (ARRAY['critical','major','minor','warning'])[1 + n % 4], 'active', 1,
-       now() - interval '1 minute', now() - n * interval '1 millisecond', 'Link down ' || n,
-       'e-' || n, '{}'::jsonb
-     FROM generate_series(1, $1) AS n`,
-    [ALARMS],
-  );
+  await insertActiveAlarms(fixture.pool, ALARMS);
   ({ api, baseUrl } = await startApi(fixture));
   page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
 });
