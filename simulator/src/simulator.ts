@@ -1,4 +1,5 @@
 import {
+  withoutCredentials,
   controlTopic,
   formatProblems,
   telemetryTopic,
@@ -428,7 +429,11 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
             }, MQTT_READY_WAIT_MS);
           }),
         ]);
-        if (!connected) logger.warn({ broker: deps.mqtt.url }, 'MQTT not ready yet; continuing');
+        if (!connected)
+          logger.warn(
+            { broker: withoutCredentials(deps.mqtt.url) },
+            'MQTT not ready yet; continuing',
+          );
       }
       logger.info(
         {

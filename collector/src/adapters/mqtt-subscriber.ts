@@ -1,5 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Logger } from '@faultline/shared';
+import { withoutCredentials, type Logger } from '@faultline/shared';
 
 /** What the subscriber needs. */
 export interface MqttSubscriberOptions {
@@ -95,14 +95,18 @@ export function createMqttSubscriber(options: MqttSubscriberOptions): MqttSubscr
       };
       let failures = 0;
       active.on('error', (error) => {
-        if (failures++ === 0) logger.warn({ err: error, broker: options.url }, 'mqtt error');
+        if (failures++ === 0)
+          logger.warn({ err: error, broker: withoutCredentials(options.url) }, 'mqtt error');
       });
       active.on('close', () => {
         isSubscribed = false;
       });
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          logger.warn({ broker: options.url }, 'mqtt broker not reached yet; retrying');
+          logger.warn(
+            { broker: withoutCredentials(options.url) },
+            'mqtt broker not reached yet; retrying',
+          );
           resolve();
         }, options.connectTimeoutMs ?? 5000);
         active.on('connect', (connack) => {

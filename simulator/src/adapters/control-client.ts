@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import {
+  withoutCredentials,
   controlTopic,
   formatProblems,
   parseControlReply,
@@ -44,7 +45,9 @@ export async function sendControlCommand(
       false,
     );
   } catch (error) {
-    throw new Error(`cannot reach the MQTT broker at ${options.mqttUrl}`, { cause: error });
+    throw new Error(`cannot reach the MQTT broker at ${withoutCredentials(options.mqttUrl)}`, {
+      cause: error,
+    });
   }
   try {
     await client.subscribeAsync(replyTo, { qos: 1 });

@@ -1,4 +1,4 @@
-import type { Config } from '@faultline/shared';
+import { withoutCredentials, type Config } from '@faultline/shared';
 import { backfillLines, backfillSeries, backfillTimes } from '../core/backfill-lines.js';
 
 /** What a backfill needs. */
@@ -46,7 +46,9 @@ export async function backfillUsage(options: BackfillOptions): Promise<BackfillR
     try {
       response = await fetch(url, { method: 'POST', headers, body: lines.join('\n') });
     } catch (error) {
-      throw new Error(`cannot reach InfluxDB at ${options.influxUrl}`, { cause: error });
+      throw new Error(`cannot reach InfluxDB at ${withoutCredentials(options.influxUrl)}`, {
+        cause: error,
+      });
     }
     if (response.status !== 204) {
       const detail = (await response.text()).slice(0, 300);

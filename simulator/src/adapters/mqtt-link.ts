@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Logger } from '@faultline/shared';
+import { withoutCredentials, type Logger } from '@faultline/shared';
 
 /** The simulator's MQTT connection: telemetry out, control commands in. */
 export interface MqttLink {
@@ -40,7 +40,7 @@ export function createMqttLink(deps: MqttLinkDeps): MqttLink {
   });
   client.on('connect', () => {
     failures = 0;
-    logger.info({ broker: deps.url }, 'simulator connected to MQTT');
+    logger.info({ broker: withoutCredentials(deps.url) }, 'simulator connected to MQTT');
     if (deps.controlTopic === undefined) {
       markReady();
       return;
@@ -52,7 +52,8 @@ export function createMqttLink(deps: MqttLinkDeps): MqttLink {
   });
   client.on('error', (error) => {
     // Logged once per outage, not at every reconnect attempt.
-    if (failures++ === 0) logger.warn({ err: error, broker: deps.url }, 'MQTT connection failed');
+    if (failures++ === 0)
+      logger.warn({ err: error, broker: withoutCredentials(deps.url) }, 'MQTT connection failed');
   });
   client.on('message', (topic, payload) => {
     if (topic !== deps.controlTopic) return;
