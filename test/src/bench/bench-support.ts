@@ -83,7 +83,13 @@ export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<v
   }
 }
 
-/** Resident set size of this process now, MiB. */
-export function rssMiB(): number {
-  return process.memoryUsage.rss() / 2 ** 20;
+/** Deterministic draws in [0, 1) (mulberry32), so every run of a benchmark sends the same mix. */
+export function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }

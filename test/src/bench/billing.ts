@@ -17,6 +17,7 @@ import {
 import { createLogger, parseConfig, type Config } from '@faultline/shared';
 import { writeLines } from '../billing/billing-data.js';
 import { createInfluxDatabase, createTestDatabase, testSettings } from '../support/services.js';
+import { seeded } from './bench-support.js';
 import { smallScale, writeResult } from './result.js';
 
 const CUSTOMERS = smallScale ? 20 : 1_000;
@@ -34,17 +35,6 @@ const LOOKAROUND_MS = 3_600_000;
 const TARGET_S = 60;
 const PLANS = ['burst-95-1g', 'burst-95-dc', 'volume-1tb', 'flat-100m'];
 const SLAS = ['gold', 'silver', undefined];
-
-/** A deterministic draw in [0, 1) (mulberry32), so every run rates the same traffic. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const deviceOf = (customer: number): string => `edge-${String(customer)}`;
 const interfaceOf = (service: number): string => `ge-0/0/${String(service)}`;

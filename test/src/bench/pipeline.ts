@@ -10,6 +10,7 @@ import { EVENTS_QUEUE, createLogger, hotStateKeys, type FaultEvent } from '@faul
 import { createTestDatabase, uniqueName, testSettings } from '../support/services.js';
 import {
   deleteRedisPrefix,
+  seeded,
   startNodeProcess,
   waitUntil,
   type NodeProcess,
@@ -22,17 +23,6 @@ const KEYS = smallScale ? 200 : 5_000;
 const INTERFACES_PER_DEVICE = 48;
 const TARGET_EVENTS_PER_S = 50_000;
 const T0 = Date.UTC(2026, 0, 1);
-
-/** A deterministic draw in [0, 1) (mulberry32), so every run sends the same mix. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A linkDown event on key `key` (device and interface derived from it), as a trap gives it. */
 function linkDownEvent(index: number, key: number): FaultEvent {
