@@ -1,5 +1,6 @@
 import type {
   Alarm,
+  BillingAction,
   AlarmState,
   BillingExportLine,
   BillingExportRun,
@@ -119,23 +120,6 @@ export interface BillingRunRequester {
   /** Adds a billing job and returns its id (the same request while one waits gets the same id). */
   request(request: BillingRunRequest): Promise<string>;
   close(): Promise<void>;
-}
-
-/** What a billing analyst did to a run (table `billing_actions`, docs/billing.md). */
-export interface BillingAction {
-  readonly actionNo: number;
-  readonly kind: 'approval' | 'adjustment';
-  /** The held line an approval released (null for an adjustment). */
-  readonly lineNo: number | null;
-  readonly lineKey: string;
-  readonly serviceId: string;
-  readonly description: string;
-  /** Decimal in major units with the currency's digits; negative for a credit. */
-  readonly amount: string;
-  readonly currency: string;
-  readonly reason: string;
-  readonly actor: string;
-  readonly at: string;
 }
 
 /** The outcome of an analyst's request. */

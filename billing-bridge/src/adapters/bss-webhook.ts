@@ -38,6 +38,9 @@ export async function pushRun(deps: BssPushDeps, runId: string): Promise<'sent' 
       },
       body: renderBillingJson(stored.run, stored.lines),
       signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+      // Billing data goes to the configured URL only: a redirect (which 307/308 would follow with
+      // the body) is an answer like any other non-2xx, and is not retried.
+      redirect: 'manual',
     });
   } catch (error) {
     throw new Error('BSS webhook unreachable', { cause: error });
