@@ -11,9 +11,9 @@ import type {
   IncidentDetail,
   IncidentState,
 } from '@faultline/shared';
+import type { AdjustmentRequest } from './core/billing-review.js';
 
 /** Which alarms to list. */
-import type { AdjustmentRequest } from './core/billing-review.js';
 export interface AlarmQuery {
   readonly states: readonly AlarmState[];
   readonly limit: number;

@@ -24,6 +24,7 @@ export * from './billing-export.js';
 export * from './incident-detail.js';
 export * from './config/billing-schema.js';
 export * from './billing-rows.js';
+export * from './billing-actions.js';
 export * from './money.js';
 export * from './ratio.js';
 export * from './incident-state.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { billingPeriodLockKey } from '@faultline/shared';
+import { billingPeriodLockKey, type BillingAction } from '@faultline/shared';
 import {
   decideAdjustment,
   decideApproval,
@@ -7,7 +7,7 @@ import {
   type ReviewDecision,
   type ReviewRun,
 } from '../core/billing-review.js';
-import type { BillingAction, BillingActionOutcome, BillingReview } from '../ports.js';
+import type { BillingActionOutcome, BillingReview } from '../ports.js';
 
 const ACTION_COLUMNS = `action_no, kind, line_no, line_key, service_id, description,
   amount::text AS amount, currency, reason, actor, created_at`;

@@ -3,6 +3,7 @@ import {
   billingLineFromRow,
   billingRunFromRow,
   formatMinor,
+  type BillingReviewSummary,
   SELECT_BILLING_LINES,
   SELECT_BILLING_RUN,
 } from '@faultline/shared';
@@ -40,7 +41,7 @@ export function createPostgresBillingRunReader(deps: { pool: pg.Pool }): Billing
    * The analysts' part of a run's reconciliation: what the bridge computed, what approvals
    * released and adjustments added, and the totals after them (exact, from minor units).
    */
-  const reviewOf = async (runId: string, currency: string) => {
+  const reviewOf = async (runId: string, currency: string): Promise<BillingReviewSummary> => {
     const { rows } = await pool.query<Record<string, string>>(
       `SELECT r.total_billed_minor::text AS computed_billed,
          coalesce(sum(a.amount_minor) FILTER (WHERE a.kind = 'approval'), 0)::text AS released,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { BillingAction, BillingActionOutcome, BillingReview } from '../ports.js';
+import type { BillingAction } from '@faultline/shared';
+import type { BillingActionOutcome, BillingReview } from '../ports.js';
 import { RunIdParamsSchema } from './billing.js';
 import { AUTHENTICATED_ERRORS, errorResponses } from './schemas.js';
 
