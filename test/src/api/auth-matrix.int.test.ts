@@ -241,3 +241,17 @@ describe('GET /api/docs', () => {
     expect(script.body).toContain("fetch('/api/openapi.json'");
   });
 });
+
+describe('api rate limit', () => {
+  it('answers 429 with retry-after once one client made 600 requests in a minute', async () => {
+    // Runs last in this file: the budget it spends is the one every test above shares.
+    const health = () => app.inject({ method: 'GET', url: '/api/health' });
+    const first = await health();
+    const remaining = Number(first.headers['x-ratelimit-remaining']);
+    expect(first.headers['x-ratelimit-limit']).toBe('600');
+    for (let call = 0; call < remaining; call++) expect((await health()).statusCode).toBe(200);
+    const refused = await health();
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
