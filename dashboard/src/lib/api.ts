@@ -39,6 +39,11 @@ export function getJson<T>(path: string, token: string): Promise<T> {
   return call<T>('GET', path, token);
 }
 
+/** POSTs JSON to the api with the bearer token (the api's message is in a failure's ApiError). */
+export function postJson<T>(path: string, token: string, body: unknown): Promise<T> {
+  return call<T>('POST', path, token, body);
+}
+
 /** A random idempotency key. `crypto.randomUUID` needs a secure context; a NOC may use plain HTTP. */
 function newKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
