@@ -43,6 +43,16 @@ export async function processCpuSeconds(pid: number): Promise<number> {
 }
 
 /**
+ * Children still running. A benchmark stopped by a signal (Ctrl-C, a timeout) would otherwise leave
+ * them running against the shared services: they are sent SIGTERM before it exits.
+ */
+const running = new Set<ChildProcess>();
+const stopChildrenOnSignal = (signal: NodeJS.Signals): void => {
+  for (const child of running) child.kill('SIGTERM');
+  process.kill(process.pid, signal);
+};
+
+/**
  * Starts `node <script> <args>` from the repository root with the given environment on top of
  * this one; its output goes to this process's so a failure is visible. With
  * `BENCH_CPU_PROF=<dir>` it writes a V8 CPU profile there when it exits (node refuses
@@ -60,8 +70,15 @@ export function startNodeProcess(
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (!process.listeners(signal).includes(stopChildrenOnSignal)) {
+      process.once(signal, stopChildrenOnSignal);
+    }
+  }
+  running.add(child);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
+      running.delete(child);
       resolve();
     }),
   );

@@ -119,24 +119,29 @@ async function run(processes: number): Promise<RunResult> {
     const cpuBefore = await correlatorCpuSeconds(correlators);
     const started = performance.now();
     await queue.resume();
-    await waitUntil('the queue to drain', async () => {
-      const counts = await queue.getJobCounts(
-        'waiting',
-        'active',
-        'delayed',
-        'prioritized',
-        'failed',
-      );
-      if ((counts.failed ?? 0) > 0)
-        throw new Error(`${String(counts.failed)} event batches failed`);
-      return (
-        (counts.waiting ?? 0) +
-          (counts.active ?? 0) +
-          (counts.delayed ?? 0) +
-          (counts.prioritized ?? 0) ===
-        0
-      );
-    });
+    await waitUntil(
+      'the queue to drain',
+      async () => {
+        const counts = await queue.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'prioritized',
+          'failed',
+        );
+        if ((counts.failed ?? 0) > 0)
+          throw new Error(`${String(counts.failed)} event batches failed`);
+        return (
+          (counts.waiting ?? 0) +
+            (counts.active ?? 0) +
+            (counts.delayed ?? 0) +
+            (counts.prioritized ?? 0) ===
+          0
+        );
+      },
+      // Generous: a busy machine drains at a few thousand events/s.
+      { timeoutMs: 600_000 },
+    );
     const elapsedMs = performance.now() - started;
     const cpuMs = ((await correlatorCpuSeconds(correlators)) - cpuBefore) * 1000;
 
