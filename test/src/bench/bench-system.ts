@@ -2,6 +2,7 @@
 // machine's services, on a database, an InfluxDB database and a Redis prefix of its own, with a
 // socket.io client that notes when each push arrives. What the storm and latency benchmarks drive.
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -37,6 +38,15 @@ export async function exampleConfig(): Promise<Config> {
   const loaded = await loadConfigFile(EXAMPLE);
   if (!loaded.ok) throw new Error(`example config invalid: ${JSON.stringify(loaded.problems)}`);
   return loaded.value;
+}
+
+/**
+ * The machine's load as a benchmark begins, in words for its notes: wall-clock figures on a
+ * machine busy with other work are not the figures of an idle one.
+ */
+export function machineLoadNote(): string {
+  const [oneMinute = 0] = loadavg();
+  return `Load average when the run began: ${oneMinute.toFixed(1)} on ${String(cpus().length)} cores${oneMinute > 1 ? ' (other work was running: the figures are lower than on an idle machine)' : ''}.`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { encodeTrapPacket, setRequestId, stormPacket } from '@faultline/simulato
 import {
   checkedConfig,
   exampleConfig,
+  machineLoadNote,
   pollHourly,
   startBenchSystem,
   type BenchSystem,
@@ -66,6 +67,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
+const machineLoad = machineLoadNote();
 const example = await exampleConfig();
 const config = checkedConfig({
   ...example,
@@ -125,6 +127,7 @@ try {
       `Background: ${String(backgroundSent)} linkDown traps at ${String(BACKGROUND_PER_S)}/s over ${String(BACKGROUND_PORTS)} ports of access-3 (each a repeating alarm), from a child process, for ${String(Math.round(durationS))} s. Probes: ${String(PROBES)} linkDown traps of ports never seen before on access-1, one every ${String(PROBE_INTERVAL_MS)} ms, each raising a new alarm.`,
       'Measured from the moment the probe leaves its socket (loopback, so the same as received) until the socket.io client in this process receives the `alarms:changed` batch that raises that alarm; the whole system runs in this process (createSystem).',
       'The hold window is set to 0 here; it delays only incidents, never the alarm push, so nothing is subtracted. The path is: collector batch (≤ 20 ms) → BullMQ job → correlator worker (advisory key locks, PostgreSQL upsert, Redis hot state and pub/sub) → api relay, which pushes a batch holding a new alarm within 20 ms of the previous batch (repeats wait up to 200 ms). Under load the background batches share the probe batches’ path: each job locks its keys, so batches on the same hot keys are applied one after another, and when the machine’s CPU is short the queue builds up and the latency grows with it.',
+      machineLoad,
     ],
   });
 } finally {

@@ -8,6 +8,7 @@ import { snmptrap } from '../collector/snmp-tools.js';
 import {
   checkedConfig,
   exampleConfig,
+  machineLoadNote,
   pollHourly,
   startBenchSystem,
   type BenchSystem,
@@ -158,6 +159,7 @@ function settled(s: Snapshot): boolean {
   );
 }
 
+const machineLoad = machineLoadNote();
 const system = await startBenchSystem(stormNetwork(await exampleConfig()));
 let peakRss = process.memoryUsage.rss();
 const sampler = setInterval(() => {
@@ -256,6 +258,7 @@ try {
       `Network: the example network plus agg-3 on one fibre from core-1 (${CUT.device}:${CUT.name}) and ${String(SWITCHES)} access switches of ${String(PORTS)} ports behind it (${String(INTERFACES)} interfaces). The cut is one linkDown from core-1 sent by \`snmptrap\`; then every port behind it sends its linkDown ${String(TRAPS_PER_PORT)} times from its switch's address (their management network still reaches the NOC): ${String(sent)} traps at ${String(RATE_PER_S)} traps/s, from a child process.`,
       `Settled means: the alarms' counts add up to every trap the collector decoded, every alarm belongs to the incident, its ticket is written, and the socket.io client has been pushed the incident with all ${String(last.alarms)} alarms. ${ok ? 'One incident, one ticket, one incident opened on the socket.' : '**More than one incident, ticket or push.**'} The client also received ${String(system.pushes.messages)} push messages (coalesced batches of alarm and incident changes, at most one per 200 ms per kind). The correlation hold window (${String(system.runtime.config.correlation.holdS)} s, the default) starts at the root alarm, before the storm.`,
       `Memory: the whole system (collector, correlator, billing bridge, api) runs in the benchmark process with the socket.io client; RSS sampled every 20 ms from before the storm until settled (${(baselineRss / 2 ** 20).toFixed(0)} MiB before it). The sender runs in its own process and is not counted.`,
+      machineLoad,
     ],
   });
 } finally {
