@@ -1,18 +1,17 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@faultline/shared';
-import {
-  createBillingRuns,
-  createBillingStore,
-  createInfluxReadings,
-} from '@faultline/billing-bridge';
 import {
   createInfluxDatabase,
   createTestDatabase,
-  testSettings,
   type TestDatabase,
 } from '../support/services.js';
-import { billingConfig, insertOutages, monthLines, writeLines } from './billing-data.js';
+import {
+  billingConfig,
+  insertOutages,
+  monthLines,
+  testBillingRuns,
+  writeLines,
+} from './billing-data.js';
 
 describe('billing runs from two bridges at once', () => {
   let database: TestDatabase;
@@ -36,19 +35,7 @@ describe('billing runs from two bridges at once', () => {
   function bridgeRuns() {
     const pool = new pg.Pool({ connectionString: database.url });
     pools.push(pool);
-    const config = billingConfig(influx.name, '{ minCoveragePercent: 99.95 }');
-    return createBillingRuns({
-      config,
-      readings: createInfluxReadings({
-        influxUrl: testSettings().influxUrl,
-        database: influx.name,
-        token: undefined,
-      }),
-      store: createBillingStore({ pool, now: () => Date.UTC(2026, 4, 2) }),
-      now: () => Date.UTC(2026, 4, 2),
-      minCoveragePercent: config.billing.minCoveragePercent,
-      logger: createLogger({ level: 'silent' }),
-    });
+    return testBillingRuns(billingConfig(influx.name, '{ minCoveragePercent: 99.95 }'), pool);
   }
 
   it('writes one run: the second bridge finds the bill unchanged', async () => {

@@ -4,7 +4,13 @@
  * from the constants here (see the comments in the fixtures test).
  */
 import pg from 'pg';
-import { parseConfig, type Config } from '@faultline/shared';
+import { createLogger, parseConfig, type Config } from '@faultline/shared';
+import {
+  createBillingRuns,
+  createBillingStore,
+  createInfluxReadings,
+  type BillingRuns,
+} from '@faultline/billing-bridge';
 import { testSettings } from '../support/services.js';
 
 export const START_MS = Date.UTC(2026, 3, 1);
@@ -161,4 +167,21 @@ customers:
 `);
   if (!checked.ok) throw new Error(`invalid test config: ${JSON.stringify(checked.problems)}`);
   return checked.value;
+}
+
+/** The billing-runs use-case as a bridge on `pool` runs it, its clock on 2 May 2026. */
+export function testBillingRuns(config: Config, pool: pg.Pool): BillingRuns {
+  const now = () => Date.UTC(2026, 4, 2);
+  return createBillingRuns({
+    config,
+    readings: createInfluxReadings({
+      influxUrl: testSettings().influxUrl,
+      database: config.influx.database,
+      token: undefined,
+    }),
+    store: createBillingStore({ pool, now }),
+    now,
+    minCoveragePercent: config.billing.minCoveragePercent,
+    logger: createLogger({ level: 'silent' }),
+  });
 }

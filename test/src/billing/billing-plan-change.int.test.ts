@@ -1,18 +1,17 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@faultline/shared';
-import {
-  createBillingRuns,
-  createBillingStore,
-  createInfluxReadings,
-} from '@faultline/billing-bridge';
 import {
   createInfluxDatabase,
   createTestDatabase,
-  testSettings,
   type TestDatabase,
 } from '../support/services.js';
-import { billingConfig, insertOutages, monthLines, writeLines } from './billing-data.js';
+import {
+  billingConfig,
+  insertOutages,
+  monthLines,
+  testBillingRuns,
+  writeLines,
+} from './billing-data.js';
 
 /**
  * A real run of the acceptance month (billing-data.ts) in which acme-transit is on flat-100m
@@ -44,18 +43,7 @@ describe('a billing run with a mid-period plan change from config', () => {
       '{ minCoveragePercent: 99 }',
       `plan: flat-100m, planChanges: [{ from: '2026-04-11', plan: burst-95-1g }]`,
     );
-    const runs = createBillingRuns({
-      config,
-      readings: createInfluxReadings({
-        influxUrl: testSettings().influxUrl,
-        database: influx.name,
-        token: undefined,
-      }),
-      store: createBillingStore({ pool, now: () => Date.UTC(2026, 4, 2) }),
-      now: () => Date.UTC(2026, 4, 2),
-      minCoveragePercent: config.billing.minCoveragePercent,
-      logger: createLogger({ level: 'silent' }),
-    });
+    const runs = testBillingRuns(config, pool);
     const [outcome] = await runs.run({ period: '2026-04', customerId: 'acme' });
     if (outcome?.kind !== 'run') throw new Error(`no run: ${JSON.stringify(outcome)}`);
     const change = String(Date.UTC(2026, 3, 11));
