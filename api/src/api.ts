@@ -67,6 +67,9 @@ export function createApi(deps: ApiDeps): ApiComponent {
           },
           logger,
         });
+        // Likewise for Redis: the live feeds subscribe while the app gets ready, within fastify's
+        // plugin timeout, so Redis must answer first.
+        await waitForServer({ server: 'Redis', attempt: () => redis.ping(), logger });
         const app = await buildApp({
           pool,
           redis,

@@ -14,6 +14,13 @@ describe('isUnreachable', () => {
     ],
     ['every address refused', new AggregateError([coded('ECONNREFUSED')]), true],
     ['a dropped handshake', new Error('Connection terminated unexpectedly'), true],
+    [
+      "Redis away for all of ioredis's retries",
+      Object.assign(new Error('Reached the max retries per request limit'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+      true,
+    ],
     ['a syntax error', coded('42601'), false],
     ['a wrong password', coded('28P01'), false],
     ['a plain error', new Error('boom'), false],

@@ -29,8 +29,12 @@ export function isUnreachable(error: unknown): boolean {
   const { code, cause } = error as { code?: unknown; cause?: unknown };
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
   if (error instanceof AggregateError && error.errors.some(isUnreachable)) return true;
-  // pg reports a server that closes the socket during the handshake with this message only.
-  if (error instanceof Error && error.message === 'Connection terminated unexpectedly') return true;
+  if (error instanceof Error) {
+    // pg reports a server that closes the socket during the handshake with this message only;
+    // ioredis gives up a command after its reconnection attempts with this error.
+    if (error.message === 'Connection terminated unexpectedly') return true;
+    if (error.name === 'MaxRetriesPerRequestError') return true;
+  }
   return isUnreachable(cause);
 }
 

@@ -94,8 +94,11 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
   // A NOC in a storm may hold 10,000 open alarms; the dashboard renders only the rows in view.
   const snapshotLimit = deps.snapshotLimit ?? 20_000;
 
-  const pub = deps.redis.duplicate();
-  const sub = deps.redis.duplicate();
+  // The Redis adapter subscribes (and publishes) without handling a rejection. With ioredis's
+  // retry limit, a Redis that is down when the api starts rejects the subscription and the
+  // unhandled rejection ends the process; without the limit the commands wait for Redis.
+  const pub = deps.redis.duplicate({ maxRetriesPerRequest: null });
+  const sub = deps.redis.duplicate({ maxRetriesPerRequest: null });
   for (const [role, connection] of [
     ['publisher', pub],
     ['subscriber', sub],

@@ -20,7 +20,9 @@ export function createRedisFeed<S extends TSchema>(deps: {
   let subscriber: Redis | undefined;
   return {
     async start(onChange) {
-      const connection = deps.redis.duplicate();
+      // A subscriber never gives up: without ioredis's retry limit, a start before Redis is up
+      // waits for it instead of failing.
+      const connection = deps.redis.duplicate({ maxRetriesPerRequest: null });
       subscriber = connection;
       connection.on('error', (error: unknown) => {
         logger.warn({ err: error }, 'change feed redis connection error');
