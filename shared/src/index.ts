@@ -20,6 +20,7 @@ export * from './incident.js';
 export * from './commands.js';
 export * from './topology-view.js';
 export * from './billing.js';
+export * from './billing-evidence.js';
 export * from './billing-export.js';
 export * from './incident-detail.js';
 export * from './config/billing-schema.js';

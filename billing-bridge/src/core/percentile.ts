@@ -129,6 +129,8 @@ export interface DirectionalPercentile95 {
   readonly direction: Direction;
   /** The value billed. */
   readonly billed: Percentile95;
+  /** The rates `billed` was taken from (for `max`, the larger direction's), in bucket order. */
+  readonly ratesBps: Float64Array;
   /** For `max`: the 95th of each direction (billed is the larger). */
   readonly inbound?: Percentile95;
   readonly outbound?: Percentile95;
@@ -148,24 +150,28 @@ export function billablePercentile95(
   }
   switch (direction) {
     case 'in':
-      return { direction, billed: percentile95(inBps) };
+      return { direction, billed: percentile95(inBps), ratesBps: inBps };
     case 'out':
-      return { direction, billed: percentile95(outBps) };
+      return { direction, billed: percentile95(outBps), ratesBps: outBps };
     case 'sum': {
       const sums = new Float64Array(inBps.length);
       for (let i = 0; i < sums.length; i++) sums[i] = valueAt(inBps, i) + valueAt(outBps, i);
-      return { direction, billed: percentile95(sums) };
+      return { direction, billed: percentile95(sums), ratesBps: sums };
     }
     case 'max': {
       const inbound = percentile95(inBps);
       const outbound = percentile95(outBps);
-      const billed =
+      const outboundBilled =
         inbound.kind === 'value' &&
         outbound.kind === 'value' &&
-        outbound.valueBps > inbound.valueBps
-          ? outbound
-          : inbound;
-      return { direction, billed, inbound, outbound };
+        outbound.valueBps > inbound.valueBps;
+      return {
+        direction,
+        billed: outboundBilled ? outbound : inbound,
+        ratesBps: outboundBilled ? outBps : inBps,
+        inbound,
+        outbound,
+      };
     }
   }
 }

@@ -18,6 +18,7 @@ import {
   toDecimalString,
   toExactString,
   type Ratio,
+  type SortedRates,
 } from '@faultline/shared';
 import type { Direction } from './percentile.js';
 
@@ -62,6 +63,8 @@ export type LineEvidence =
       /** The 95th rounded to whole bits per second, the billed value. */
       readonly billedBps: string;
       readonly commitMbps: string;
+      /** The sorted rates for the chart, with the billed rank among them (absent without samples). */
+      readonly sortedRates?: SortedRates;
     }
   | {
       readonly kind: 'volume';

@@ -118,6 +118,18 @@ describe('percentile95 plan (the worked example of docs/billing.md)', () => {
     ]);
   });
 
+  it('keeps the sorted inbound rates as evidence: the billed rank at 245.3 Mbps, then the top 5 %', () => {
+    const evidence = rate(APRIL_BERLIN, [{ fromMs: 0, plan: BURST }], usage).lines[1]?.evidence;
+    if (evidence?.kind !== 'percentile95') throw new Error('no 95th evidence');
+    const { ranks, ratesBps } = evidence.sortedRates ?? { ranks: [], ratesBps: [] };
+    const at = (rank: number) => ratesBps[ranks.indexOf(rank)];
+    expect([ranks[0], at(1)]).toEqual([1, 100_000_000]);
+    expect(at(8208)).toBe(245_300_000);
+    expect(at(8209)).toBe(900_000_000);
+    expect([ranks.at(-1), ratesBps.at(-1)]).toEqual([8640, 900_000_000]);
+    expect(ranks.length).toBeLessThanOrEqual(402);
+  });
+
   it.each([
     ['in', '45.3', 20_385n],
     ['out', '0', 0n], // 50 Mbps, under commit

@@ -24,6 +24,7 @@ import {
   type PricePlan,
   priceMinor,
   roundHalfAwayFromZero,
+  sortedRatesCurve,
   fromBigInt,
   fromNumber,
   max,
@@ -196,6 +197,9 @@ function rateSegment(input: RatingInput, segment: RatedSegment): RatedLine[] {
             : {}),
           billedBps: billedBps.toString(),
           commitMbps: decimal(commit),
+          ...(p95.billed.kind === 'value'
+            ? { sortedRates: sortedRatesCurve(p95.ratesBps.slice().sort(), p95.billed.rank) }
+            : {}),
         },
       });
       return [charge, overage];
