@@ -102,9 +102,10 @@ export function recordsToColumns(records: readonly AlarmRecord[]): unknown[][] {
  * Row-locks the given alarms in ascending id order, before an UPDATE of several of them. An
  * `UPDATE … FROM unnest(…)` locks rows in whatever order its plan visits them, so an event batch
  * and a correlation step updating overlapping alarms could each hold a row the other waits for
- * (PostgreSQL then aborts one with "deadlock detected"). Every multi-row alarm update takes this
- * first, so all of them acquire row locks in the same global order. `NO KEY UPDATE` is the lock the
- * UPDATE takes anyway: it does not block history rows referencing the alarms.
+ * (PostgreSQL then aborts one with "deadlock detected"). The correlation step takes this before
+ * its update, and an event batch locks the same way as it loads its open alarms, so both acquire
+ * row locks in the same global order. `NO KEY UPDATE` is the lock the UPDATE takes anyway: it
+ * does not block history rows referencing the alarms.
  */
 export const LOCK_ALARM_ROWS =
   'SELECT 1 FROM alarms WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE';

@@ -7,7 +7,6 @@ import type { AlarmStateFilter, AlarmStore, AppliedBatch } from '../ports.js';
 import {
   ALARM_COLUMNS,
   ALARM_COLUMN_TYPES,
-  LOCK_ALARM_ROWS,
   recordsToColumns,
   rowToRecord,
   type AlarmRow,
@@ -46,8 +45,11 @@ const RECORD_NEW_EVENTS = `
   ON CONFLICT DO NOTHING
   RETURNING event_id`;
 
+// The open alarms of the batch's keys, row-locked in id order as they load: the rows the batch
+// will update, locked in the order the correlation step locks them (see LOCK_ALARM_ROWS).
 const LOAD_OPEN = `
-  SELECT * FROM alarms WHERE state <> 'cleared' AND reduction_key = ANY($1::text[])`;
+  SELECT * FROM alarms WHERE state <> 'cleared' AND reduction_key = ANY($1::text[])
+  ORDER BY id FOR NO KEY UPDATE`;
 
 const unnestAll = ALARM_COLUMNS.map((c, i) => `$${String(i + 1)}::${ALARM_COLUMN_TYPES[c]}[]`);
 const INSERT_ALARMS = `
@@ -111,10 +113,7 @@ export function createAlarmStorePg(deps: AlarmStorePgDeps): AlarmStore {
     const writes = planWrites(before, decisions);
     // Updates first: an alarm cleared and a new one raised on the same key in one batch must not
     // meet as two open alarms in the unique index.
-    if (writes.updates.length > 0) {
-      await client.query(LOCK_ALARM_ROWS, [writes.updates.map((record) => record.alarm.id)]);
-      await client.query(UPDATE_ALARMS, updateParams(writes.updates));
-    }
+    if (writes.updates.length > 0) await client.query(UPDATE_ALARMS, updateParams(writes.updates));
     if (writes.inserts.length > 0) {
       await client.query(INSERT_ALARMS, recordsToColumns(writes.inserts));
     }
