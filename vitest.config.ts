@@ -11,13 +11,19 @@ const packages = [
   'system',
 ];
 
-// Tests run the TypeScript sources directly: each workspace package resolves to its src/index.ts.
-const alias = Object.fromEntries(
-  packages.map((name) => [
-    `@faultline/${name}`,
-    fileURLToPath(new URL(`./${name}/src/index.ts`, import.meta.url)),
-  ]),
-);
+// Tests run the TypeScript sources directly: each workspace package resolves to its src/index.ts,
+// and the dashboard's subpath imports of shared (`@faultline/shared/billing-evidence`) to the
+// module itself, as in dashboard/vite.config.ts.
+const alias = [
+  {
+    find: /^@faultline\/shared\/([a-z-]+)$/,
+    replacement: `${fileURLToPath(new URL('./shared/src/', import.meta.url))}$1.ts`,
+  },
+  ...packages.map((name) => ({
+    find: `@faultline/${name}`,
+    replacement: fileURLToPath(new URL(`./${name}/src/index.ts`, import.meta.url)),
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -4,6 +4,8 @@ import type {
   AlarmState,
   BillingExportLine,
   BillingExportRun,
+  BillingJobOutcome,
+  BillingRunProgress,
   BillingRunRequest,
   Command,
   CommandResult,
@@ -115,10 +117,31 @@ export interface BillingRunReader {
   ): Promise<{ run: BillingExportRun; lines: BillingExportLine[] } | undefined>;
 }
 
+/** Where a billing job stands (`GET /api/billing/jobs/:id`). */
+export interface BillingJobStatus {
+  readonly id: string;
+  readonly state: 'queued' | 'running' | 'done' | 'failed';
+  readonly request: { readonly period?: string; readonly customer?: string };
+  /** Customers decided so far, once the bridge has started (null before). */
+  readonly progress: BillingRunProgress | null;
+  /** When done: per customer, the run or why there is none. */
+  readonly outcomes: BillingJobOutcome[];
+  /** When failed: the bridge's reason. */
+  readonly error: string | null;
+  readonly enqueuedAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
 /** Asks the billing bridge for runs through the `billing` queue. */
 export interface BillingRunRequester {
-  /** Adds a billing job and returns its id (the same request while one waits gets the same id). */
+  /**
+   * Adds a billing job and returns its id; the same request while one waits or runs gets that
+   * job's id.
+   */
   request(request: BillingRunRequest): Promise<string>;
+  /** Where a job stands; undefined for an unknown job (or one finished long ago and dropped). */
+  status(jobId: string): Promise<BillingJobStatus | undefined>;
   close(): Promise<void>;
 }
 

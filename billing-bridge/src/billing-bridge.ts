@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import {
   channels,
   waitForServer,
+  type BillingJobOutcome,
   type BillingRunRequest,
   type Component,
   type ComponentMetric,
@@ -135,9 +136,9 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
           connection: redisConnection('billing-worker', null),
           prefix: settings.prefix,
           logger,
-          handle: async (request: BillingRunRequest) => {
+          handle: async (request: BillingRunRequest, progress) => {
             try {
-              const outcomes = await runs.run(request);
+              const outcomes = await runs.run(request, progress);
               count(outcomes);
               // Every run is (re)offered to the push, not only new ones: a job retried after its run
               // was committed finds it unchanged, and its push must not be lost. The job id and
@@ -149,9 +150,9 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
                   }
                 }
               }
-              return outcomes.map((outcome) =>
+              return outcomes.map((outcome): BillingJobOutcome =>
                 outcome.kind === 'run'
-                  ? { customerId: outcome.customerId, runId: outcome.stored.run.id }
+                  ? { kind: 'run', customerId: outcome.customerId, runId: outcome.stored.run.id }
                   : outcome,
               );
             } catch (error) {

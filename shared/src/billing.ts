@@ -67,3 +67,36 @@ export const BillingLiveSchema = Type.Object(
 
 /** The live billing view of one customer. */
 export type BillingLive = Static<typeof BillingLiveSchema>;
+
+/**
+ * How far a billing job has come, as the bridge reports it (BullMQ job progress) and the api
+ * serves it: customers whose run is decided, of those the request covers.
+ */
+export const BillingRunProgressSchema = Type.Object(
+  {
+    customersDone: Type.Integer({ minimum: 0 }),
+    customers: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+/** How far a billing job has come. */
+export type BillingRunProgress = Static<typeof BillingRunProgressSchema>;
+
+/**
+ * What a billing job returns, one per customer: the run it stored (or found unchanged), or why
+ * none was made (`unknown-customer`, `not-a-period-of-the-customer`, `period-not-closed`).
+ */
+export const BillingJobOutcomeSchema = Type.Union([
+  Type.Object(
+    { kind: Type.Literal('run'), customerId: Type.String(), runId: Type.String() },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('skipped'), customerId: Type.String(), reason: Type.String() },
+    { additionalProperties: false },
+  ),
+]);
+
+/** What a billing job returns for one customer. */
+export type BillingJobOutcome = Static<typeof BillingJobOutcomeSchema>;

@@ -1,12 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   BILLING_QUEUE,
   BILLING_RUN_JOB,
+  BillingJobOutcomeSchema,
+  BillingRunProgressSchema,
+  createValidator,
   type BillingRunRequest,
   type Logger,
 } from '@faultline/shared';
-import type { BillingRunRequester } from '../ports.js';
+import type { BillingJobStatus, BillingRunRequester } from '../ports.js';
 
 /** BullMQ job ids may not contain ':'; everything outside a safe set is percent-encoded. */
 function jobPart(value: string): string {
@@ -14,8 +19,8 @@ function jobPart(value: string): string {
 }
 
 /**
- * The job id of a request: the same period and customer give the same id, so asking twice while
- * a run waits adds it once. Finished jobs are removed, so a later request runs again.
+ * The deduplication id of a request: the same period and customer give the same id, so asking
+ * twice while a run waits (or runs) adds it once.
  */
 export function billingJobId(request: BillingRunRequest): string {
   return [
@@ -25,7 +30,35 @@ export function billingJobId(request: BillingRunRequest): string {
   ].join('_');
 }
 
-/** Adds billing jobs to the `billing` queue, which the billing bridge works. */
+const progressValidator = createValidator(BillingRunProgressSchema);
+const outcomesValidator = createValidator(Type.Array(BillingJobOutcomeSchema));
+
+/** Finished jobs stay this long (and at most 1,000 of each), so the page that asked sees the end. */
+const KEEP_DONE = { age: 24 * 3600, count: 1000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600, count: 1000 };
+
+function isoOrNull(ms: number | undefined): string | null {
+  return ms === undefined || ms === 0 ? null : new Date(ms).toISOString();
+}
+
+/** BullMQ's state of a job as the billing desk tells it; undefined for a job that is gone. */
+function stateOf(state: string): BillingJobStatus['state'] | undefined {
+  switch (state) {
+    case 'completed':
+      return 'done';
+    case 'failed':
+      return 'failed';
+    case 'active':
+      return 'running';
+    case 'unknown':
+      return undefined;
+    default:
+      // waiting, delayed, prioritized, waiting-children
+      return 'queued';
+  }
+}
+
+/** Adds billing jobs to the `billing` queue, which the billing bridge works, and reads them back. */
 export function createBillingQueue(deps: {
   readonly redis: Redis;
   readonly prefix: string;
@@ -40,13 +73,37 @@ export function createBillingQueue(deps: {
   });
   return {
     async request(request) {
-      const jobId = billingJobId(request);
+      const deduplication = billingJobId(request);
       const job = await queue.add(BILLING_RUN_JOB, request, {
-        jobId,
-        removeOnComplete: true,
-        removeOnFail: true,
+        jobId: `${deduplication}_${randomUUID()}`,
+        deduplication: { id: deduplication },
+        removeOnComplete: KEEP_DONE,
+        removeOnFail: KEEP_FAILED,
       });
-      return job.id ?? jobId;
+      if (job.id === undefined) throw new Error('the billing queue gave no job id');
+      return job.id;
+    },
+    async status(jobId) {
+      const job = await queue.getJob(jobId);
+      if (job?.name !== BILLING_RUN_JOB) return undefined;
+      const state = stateOf(await job.getState());
+      if (state === undefined) return undefined;
+      const progress = progressValidator.check(job.progress);
+      const outcomes = outcomesValidator.check(job.returnvalue);
+      return {
+        id: jobId,
+        state,
+        request: {
+          ...(job.data.period === undefined ? {} : { period: job.data.period }),
+          ...(job.data.customerId === undefined ? {} : { customer: job.data.customerId }),
+        },
+        progress: progress.ok ? progress.value : null,
+        outcomes: state === 'done' && outcomes.ok ? outcomes.value : [],
+        error: state === 'failed' ? job.failedReason || 'the billing run failed' : null,
+        enqueuedAt: new Date(job.timestamp).toISOString(),
+        startedAt: isoOrNull(job.processedOn),
+        finishedAt: isoOrNull(job.finishedOn),
+      };
     },
     async close() {
       await queue.close();

@@ -1,6 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { renderBillingCsv, renderBillingJson } from '@faultline/shared';
+import {
+  BillingJobOutcomeSchema,
+  BillingRunProgressSchema,
+  renderBillingCsv,
+  renderBillingJson,
+} from '@faultline/shared';
 import type { BillingRunReader, BillingRunRequester } from '../ports.js';
 import { AUTHENTICATED_ERRORS, errorResponses } from './schemas.js';
 
@@ -60,6 +65,30 @@ export const RunIdParamsSchema = Type.Object({
     maxLength: 300,
     description: 'The run id, URL-encoded (it contains slashes).',
   }),
+});
+
+const NullableTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
+
+const JobStatusSchema = Type.Object({
+  id: Type.String(),
+  state: Type.Union([
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('done'),
+    Type.Literal('failed'),
+  ]),
+  request: Type.Object({
+    period: Type.Optional(Type.String()),
+    customer: Type.Optional(Type.String()),
+  }),
+  progress: Type.Union([BillingRunProgressSchema, Type.Null()]),
+  outcomes: Type.Array(BillingJobOutcomeSchema, {
+    description: 'When done: per customer, the run stored (or found unchanged), or why none.',
+  }),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'When failed: why.' }),
+  enqueuedAt: Type.String({ format: 'date-time' }),
+  startedAt: NullableTime,
+  finishedAt: NullableTime,
 });
 
 /** A download name from a run id: `billing-acme-2026-04-v1.csv`. */
@@ -194,7 +223,8 @@ export const billingRoutes: FastifyPluginCallbackTypebox<BillingRouteOptions> = 
         response: {
           202: Type.Object({
             jobId: Type.String({
-              description: 'The billing job; the same request while it waits gets the same id.',
+              description:
+                'The billing job (follow it at /api/billing/jobs/:id); the same request while one waits or runs gets its id.',
             }),
           }),
           ...errorResponses(400, ...AUTHENTICATED_ERRORS),
@@ -209,6 +239,34 @@ export const billingRoutes: FastifyPluginCallbackTypebox<BillingRouteOptions> = 
         requestedBy: request.principal?.name ?? 'unknown',
       });
       return reply.code(202).send({ jobId });
+    },
+  );
+
+  app.get(
+    '/api/billing/jobs/:id',
+    {
+      config: { access: 'billing:read' },
+      schema: {
+        summary:
+          'Where a requested billing job stands: queued, running, done (with its runs) or failed',
+        tags: ['billing'],
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }),
+        response: {
+          200: JobStatusSchema,
+          ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
+        },
+      },
+    },
+    async (request, reply) => {
+      const status = await options.requester.status(request.params.id);
+      if (status === undefined) {
+        return reply.code(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `no billing job ${request.params.id} (unknown, or finished long ago)`,
+        });
+      }
+      return status;
     },
   );
   done();

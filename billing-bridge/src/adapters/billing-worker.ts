@@ -9,6 +9,7 @@ import {
   BILLING_RUN_JOB,
   BillingRunRequestSchema,
   createValidator,
+  type BillingRunProgress,
   type BillingRunRequest,
   type Customer,
   type Logger,
@@ -96,7 +97,11 @@ export function createBillingWorker(deps: {
   connection: Redis;
   prefix: string;
   logger: Logger;
-  handle: (request: BillingRunRequest) => Promise<unknown>;
+  /** Runs one request; `progress` records how far it has come on the job. */
+  handle: (
+    request: BillingRunRequest,
+    progress: (progress: BillingRunProgress) => Promise<void>,
+  ) => Promise<unknown>;
   push: (runId: string) => Promise<unknown>;
 }): Worker {
   const worker = new Worker(
@@ -114,7 +119,7 @@ export function createBillingWorker(deps: {
           `invalid billing request: ${JSON.stringify(checked.problems)}`,
         );
       }
-      return deps.handle(checked.value);
+      return deps.handle(checked.value, (progress) => job.updateProgress(progress));
     },
     // One run at a time per process: a run reads a month of samples per service.
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },

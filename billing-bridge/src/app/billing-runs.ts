@@ -2,7 +2,13 @@
  * The billing-run use-case: for each customer asked for, bill one closed period from InfluxDB
  * usage and PostgreSQL outages, and commit it as a run (or find the bill unchanged).
  */
-import type { BillingRunRequest, Config, Customer, Logger } from '@faultline/shared';
+import type {
+  BillingRunProgress,
+  BillingRunRequest,
+  Config,
+  Customer,
+  Logger,
+} from '@faultline/shared';
 import {
   billCustomer,
   periodContaining,
@@ -40,7 +46,11 @@ export type RunOutcome =
 
 /** Billing runs on demand. */
 export interface BillingRuns {
-  run(request: BillingRunRequest): Promise<RunOutcome[]>;
+  /** Runs the request; `onProgress` hears how many customers are decided, first 0, then each. */
+  run(
+    request: BillingRunRequest,
+    onProgress?: (progress: BillingRunProgress) => Promise<void>,
+  ): Promise<RunOutcome[]>;
 }
 
 /** Creates the use-case. */
@@ -118,7 +128,7 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
   }
 
   return {
-    async run(request) {
+    async run(request, onProgress) {
       const customers =
         request.customerId === undefined
           ? config.customers
@@ -127,6 +137,9 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
         return [{ kind: 'skipped', customerId: request.customerId, reason: 'unknown-customer' }];
       }
       const outcomes: RunOutcome[] = [];
+      const progress = () =>
+        onProgress?.({ customersDone: outcomes.length, customers: customers.length });
+      await progress();
       for (const customer of customers) {
         const period = periodOf(customer, request.period);
         if (period === null) {
@@ -135,11 +148,13 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
             customerId: customer.id,
             reason: 'not-a-period-of-the-customer',
           });
+          await progress();
           continue;
         }
         // An open period's usage and outages are still moving: it is shown live, never billed.
         if (period.endMs > deps.now()) {
           outcomes.push({ kind: 'skipped', customerId: customer.id, reason: 'period-not-closed' });
+          await progress();
           continue;
         }
         const stored = await runCustomer(customer, period, request.requestedBy ?? 'request');
@@ -153,6 +168,7 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
           stored.created ? 'billing run written' : 'billing run unchanged',
         );
         outcomes.push({ kind: 'run', customerId: customer.id, stored });
+        await progress();
       }
       return outcomes;
     },

@@ -21,7 +21,7 @@ describe('formatBps', () => {
 });
 
 describe('percentile95Evidence', () => {
-  it('reads the rank fields of a 95th line', () => {
+  it('reads the rank fields and commit of a 95th line without sorted rates', () => {
     expect(
       percentile95Evidence({
         kind: 'percentile95',
@@ -30,6 +30,7 @@ describe('percentile95Evidence', () => {
         droppedCount: 431,
         rank: 8203,
         percentileBps: 900_000_000,
+        commitMbps: '200',
       }),
     ).toEqual({
       direction: 'max',
@@ -37,7 +38,8 @@ describe('percentile95Evidence', () => {
       droppedCount: 431,
       rank: 8203,
       percentileBps: 900_000_000,
-      sortedRatesBps: null,
+      commitBps: 200_000_000,
+      sortedRates: null,
     });
   });
 
@@ -45,12 +47,14 @@ describe('percentile95Evidence', () => {
     expect(percentile95Evidence(evidence)).toBeUndefined();
   });
 
-  it('keeps sorted rates only when every one is a number', () => {
+  it('keeps sorted rates only when they are well formed', () => {
     const base = { kind: 'percentile95', sampleCount: 2, droppedCount: 0, rank: 2 };
-    expect(percentile95Evidence({ ...base, sortedRatesBps: [1, 2] })?.sortedRatesBps).toEqual([
-      1, 2,
-    ]);
-    expect(percentile95Evidence({ ...base, sortedRatesBps: [1, 'x'] })?.sortedRatesBps).toBeNull();
+    const sortedRates = { ranks: [1, 2], ratesBps: [1, 2] };
+    expect(percentile95Evidence({ ...base, sortedRates })?.sortedRates).toEqual(sortedRates);
+    expect(
+      percentile95Evidence({ ...base, sortedRates: { ranks: [1, 2], ratesBps: [1, 'x'] } })
+        ?.sortedRates,
+    ).toBeNull();
   });
 });
 

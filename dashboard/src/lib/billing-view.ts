@@ -3,7 +3,14 @@
  * the pure helpers that turn stored evidence into what people read.
  */
 
-import type { BillingExportLine, BillingExportRun } from '@faultline/shared';
+import type {
+  BillingExportLine,
+  BillingExportRun,
+  BillingJobOutcome,
+  BillingRunProgress,
+  SortedRates,
+} from '@faultline/shared';
+import { readSortedRates } from '@faultline/shared/billing-evidence';
 
 /** A run as `GET /api/billing/runs` lists it: the stored run with its counts. */
 export type BillingRun = BillingExportRun & {
@@ -65,6 +72,33 @@ export interface BillingRunDetail {
   readonly reconciliation: Reconciliation;
 }
 
+/** `GET /api/billing/jobs/:id`: where a requested billing job stands. */
+export interface BillingJob {
+  readonly id: string;
+  readonly state: 'queued' | 'running' | 'done' | 'failed';
+  readonly request: { readonly period?: string; readonly customer?: string };
+  readonly progress: BillingRunProgress | null;
+  readonly outcomes: readonly BillingJobOutcome[];
+  readonly error: string | null;
+  readonly enqueuedAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+/** Why a billing job made no run for a customer, for people. */
+export function skipReasonText(reason: string): string {
+  switch (reason) {
+    case 'period-not-closed':
+      return 'the period has not ended yet (it is shown live above, and billed once it closes)';
+    case 'not-a-period-of-the-customer':
+      return 'no such period for this customer (check its billing anchor day)';
+    case 'unknown-customer':
+      return 'no such customer in the configuration';
+    default:
+      return reason;
+  }
+}
+
 /** What a 95th line's evidence says about its rank. */
 export interface Percentile95Evidence {
   readonly direction: string;
@@ -73,8 +107,10 @@ export interface Percentile95Evidence {
   /** 1-based rank of the billed sample among the sorted rates, or null without samples. */
   readonly rank: number | null;
   readonly percentileBps: number | null;
-  /** The sorted 5-minute rates, when the evidence carries them (for the chart). */
-  readonly sortedRatesBps: readonly number[] | null;
+  /** The plan's commit, bits per second (null when unreadable). */
+  readonly commitBps: number | null;
+  /** Points of the sorted 5-minute rates, when the evidence carries them (runs since they do). */
+  readonly sortedRates: SortedRates | null;
 }
 
 /** The coverage of a usage line. */
@@ -103,15 +139,15 @@ function numberOrNull(value: unknown): number | null {
 export function percentile95Evidence(evidence: unknown): Percentile95Evidence | undefined {
   const found = record(evidence);
   if (found?.kind !== 'percentile95') return undefined;
-  const rates = Array.isArray(found.sortedRatesBps) ? found.sortedRatesBps.map(numberOrNull) : [];
-  const complete = rates.filter((rate): rate is number => rate !== null);
+  const commitMbps = numberOrNull(found.commitMbps);
   return {
     direction: typeof found.direction === 'string' ? found.direction : 'unknown',
     sampleCount: numberOrNull(found.sampleCount) ?? 0,
     droppedCount: numberOrNull(found.droppedCount) ?? 0,
     rank: numberOrNull(found.rank),
     percentileBps: numberOrNull(found.percentileBps),
-    sortedRatesBps: rates.length > 0 && complete.length === rates.length ? complete : null,
+    commitBps: commitMbps === null ? null : commitMbps * 1e6,
+    sortedRates: readSortedRates(found.sortedRates),
   };
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nextRotationPath, parseRotation, parseRoute, type Route } from './route.js';
+import {
+  nextRotationPath,
+  parseRotation,
+  parseRoute,
+  rotationSearch,
+  type Route,
+} from './route.js';
 
 describe('parseRoute', () => {
   it.each<[string, Route]>([
@@ -36,5 +42,15 @@ describe('parseRotation', () => {
     expect(nextRotationPath(rotation, '/wall')).toBe('/');
     expect(nextRotationPath(rotation, '/oncall')).toBe('/wall');
     expect(nextRotationPath(rotation, '/billing')).toBe('/wall');
+  });
+});
+
+describe('rotationSearch', () => {
+  it.each([
+    ['', ''],
+    ['?run=acme%2F2026-04%2Fv1&period=2026-04', ''],
+    ['?rotate=30&run=x&pages=%2Fwall%2C%2F', '?rotate=30&pages=%2Fwall%2C%2F'],
+  ])('%s keeps %s', (search, kept) => {
+    expect(rotationSearch(search)).toBe(kept);
   });
 });

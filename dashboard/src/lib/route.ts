@@ -48,3 +48,13 @@ export function nextRotationPath(rotation: Rotation, current: string): string {
   const index = rotation.paths.indexOf(current);
   return rotation.paths[(index + 1) % rotation.paths.length] ?? '/';
 }
+
+/** Only the rotation settings (`rotate`, `pages`) of a query string: `?…`, or '' without them. */
+export function rotationSearch(search: string): string {
+  const kept = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(search)) {
+    if (key === 'rotate' || key === 'pages') kept.append(key, value);
+  }
+  const text = kept.toString();
+  return text === '' ? '' : `?${text}`;
+}

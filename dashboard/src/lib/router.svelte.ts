@@ -1,4 +1,4 @@
-import { parseRoute, type Route } from './route.js';
+import { parseRoute, rotationSearch, type Route } from './route.js';
 
 /**
  * Client-side navigation with the History API: `route` follows the address bar, links call
@@ -7,9 +7,12 @@ import { parseRoute, type Route } from './route.js';
  */
 export class Router {
   path = $state(window.location.pathname);
+  /** The query string (`?…` or ''): a page's own selection, or a wall's rotation. */
+  search = $state(window.location.search);
   readonly route: Route = $derived(parseRoute(this.path));
   readonly #onPopState = (): void => {
     this.path = window.location.pathname;
+    this.search = window.location.search;
   };
 
   start(): void {
@@ -20,11 +23,23 @@ export class Router {
     window.removeEventListener('popstate', this.#onPopState);
   }
 
-  /** Shows `path`, keeping the query string (a wall's rotation settings live there). */
+  /**
+   * Shows `path`, keeping only a wall's rotation settings of the query string (`rotate`, `pages`):
+   * a page's own selection (the billing page's run) does not follow to another page.
+   */
   navigate(path: string): void {
     if (path === this.path) return;
-    window.history.pushState(null, '', path + window.location.search);
+    const search = rotationSearch(this.search);
+    window.history.pushState(null, '', path + search);
     this.path = path;
+    this.search = search;
+  }
+
+  /** Shows the same page with another query string (`?…` or ''), as a new history entry. */
+  setSearch(search: string): void {
+    if (search === this.search) return;
+    window.history.pushState(null, '', this.path + search);
+    this.search = search;
   }
 
   /** A click handler for in-app links: plain left clicks navigate, others keep browser behaviour. */

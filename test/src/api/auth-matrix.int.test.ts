@@ -93,6 +93,7 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
     404,
   ],
   ['POST', '/api/billing/runs', '/api/billing/runs', { period: '2026-04' }, BILLING, 202],
+  ['GET', '/api/billing/jobs/{id}', '/api/billing/jobs/no-such-job', undefined, BILLING, 404],
   [
     'GET',
     '/api/billing/runs/{id}/actions',

@@ -84,7 +84,28 @@ describe('billing api against the real billing bridge', () => {
     });
     expect(posted.statusCode).toBe(202);
     const { jobId } = posted.json<{ jobId: string }>();
-    expect(jobId).toBe('billing-run_2026-04_acme');
+    expect(jobId).toMatch(/^billing-run_2026-04_acme_/);
+
+    // The job is followed to its end: done, every customer decided, the run it stored.
+    await vi.waitFor(async () => {
+      const job = await app.inject({
+        url: `/api/billing/jobs/${encodeURIComponent(jobId)}`,
+        headers: as(TOKENS.billing),
+      });
+      expect(job.json()).toMatchObject({
+        id: jobId,
+        state: 'done',
+        request: { period: '2026-04', customer: 'acme' },
+        progress: { customersDone: 1, customers: 1 },
+        outcomes: [{ kind: 'run', customerId: 'acme', runId: RUN_ID }],
+        error: null,
+      });
+    }, WAIT);
+    const unknown = await app.inject({
+      url: '/api/billing/jobs/billing-run_2026-04_acme_nope',
+      headers: as(TOKENS.billing),
+    });
+    expect(unknown.statusCode).toBe(404);
 
     await vi.waitFor(async () => {
       const response = await app.inject({
