@@ -42,6 +42,8 @@ export interface IncidentHarness {
   readonly pushes: Push[];
   /** Every POST, including the ones answered with an error. */
   readonly attempts: Push[];
+  /** Requests that followed a redirect to `/elsewhere` (a URL not configured). */
+  readonly followed: string[];
   /** Every message on the incidents channel. */
   readonly incidentChanges: IncidentChange[];
   startCorrelator(concurrency?: number): Promise<Component>;
@@ -67,6 +69,8 @@ export interface IncidentHarnessOptions {
   readonly holdS?: number;
   /** The webhook answers 503 to this many POSTs first (to exercise retries). */
   readonly failFirst?: number;
+  /** The webhook then answers this many POSTs with a 307 redirect to `/elsewhere`. */
+  readonly redirectFirst?: number;
   readonly maintenance?: Config['maintenance'];
   readonly flapCount?: number;
   readonly flapWindowS?: number;
@@ -80,13 +84,21 @@ export async function createIncidentHarness(
 ): Promise<IncidentHarness> {
   const pushes: Push[] = [];
   const attempts: Push[] = [];
+  const followed: string[] = [];
   let failuresLeft = options.failFirst ?? 0;
+  let redirectsLeft = options.redirectFirst ?? 0;
   const server: Server = createServer((request, response) => {
+    if (request.url === '/elsewhere') {
+      followed.push(request.method ?? '');
+      response.writeHead(204).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const status = failuresLeft > 0 ? 503 : 200;
+      const status = failuresLeft > 0 ? 503 : redirectsLeft > 0 ? 307 : 200;
       if (failuresLeft > 0) failuresLeft--;
+      else if (redirectsLeft > 0) redirectsLeft--;
       const header = request.headers['idempotency-key'];
       const push: Push = {
         idempotencyKey: typeof header === 'string' ? header : undefined,
@@ -95,7 +107,7 @@ export async function createIncidentHarness(
       };
       attempts.push(push);
       if (status === 200) pushes.push(push);
-      response.writeHead(status).end();
+      response.writeHead(status, status === 307 ? { location: '/elsewhere' } : {}).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -152,6 +164,7 @@ export async function createIncidentHarness(
     queue,
     pushes,
     attempts,
+    followed,
     incidentChanges,
     async startCorrelator(concurrency) {
       const correlator = createCorrelator({

@@ -508,4 +508,16 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
       expect(h.realPushes().map((p) => p.body.kind)).toEqual(['opened', 'resolved']);
     }, WAIT);
   });
+
+  it('never follows a redirect from a webhook: the push is retried to the configured URL only', async () => {
+    h = await createIncidentHarness({ holdS: 1, redirectFirst: 2 });
+    await h.startCorrelator();
+    await h.waitForJob(await h.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]));
+    await waitForIncidents(h, 1);
+    await vi.waitFor(() => {
+      expect(h.realPushes()).toHaveLength(1);
+    }, WAIT);
+    expect(h.attempts.map((a) => a.status)).toEqual([307, 307, 200]);
+    expect(h.followed).toEqual([]);
+  });
 });
