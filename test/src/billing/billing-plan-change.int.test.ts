@@ -84,5 +84,13 @@ describe('a billing run with a mid-period plan change from config', () => {
       [outcome.stored.run.id, `acme-transit/overage/burst-95-1g/${change}`],
     );
     expect(evidence.rows[0]?.evidence).toMatchObject({ sampleCount: 5760, fromBucket: 2880 });
+    // The reconciliation names both plans of the period, in order.
+    const report = await pool.query<{
+      reconciliation: { usage: { serviceId: string; planId: string }[] };
+    }>('SELECT reconciliation FROM billing_runs WHERE id = $1', [outcome.stored.run.id]);
+    expect(report.rows[0]?.reconciliation.usage.map((u) => [u.serviceId, u.planId])).toEqual([
+      ['acme-transit', 'flat-100m → burst-95-1g'],
+      ['acme-backup', 'volume-4tb'],
+    ]);
   });
 });
