@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BILLING_CSV_COLUMNS } from '@faultline/shared';
+import { add, BILLING_CSV_COLUMNS, parseDecimal, toDecimalString, ZERO } from '@faultline/shared';
 import { monthLines, writeLines } from '../billing/billing-data.js';
 import { createBillingWorld, type BillingWorld } from './billing-world.js';
 import { TOKENS } from './incident-world.js';
@@ -183,6 +183,11 @@ describe('billing analyst: approvals and manual adjustments on a real run', () =
     }>();
     expect(exported.run).toMatchObject({ totalBilled: '1383.07', totalHeld: '0.00' });
     expect(exported.lines).toHaveLength(7);
+    // The export adds up: its billed lines sum exactly to its billed total.
+    const billedSum = rows
+      .filter((row) => row.status === 'billed')
+      .reduce((sum, row) => add(sum, parseDecimal(row.amount) ?? ZERO), ZERO);
+    expect(toDecimalString(billedSum, 2)).toBe(exported.run.totalBilled);
     const detail = await get<{
       run: { totalBilled: string; heldCount: number; lineCount: number };
       lines: { lineNo: number; evidence: Record<string, unknown> }[];
@@ -242,13 +247,22 @@ describe('billing analyst: approvals and manual adjustments on a real run', () =
       400,
       expect.stringMatching(/superseded by version 2/),
     ]);
-    const onLatest = await post(`/api/billing/runs/${v2}/adjustments`, {
-      kind: 'debit',
-      amount: '1.00',
-      currency: 'EUR',
-      serviceId: 'acme-transit',
-      reason: 'late',
-    });
-    expect(onLatest.status).toBe(201);
+    // Concurrent actions on one run are serialized: each gets its own number, none is lost.
+    const debits = await Promise.all(
+      ['1.00', '2.00', '3.00', '4.00'].map((amount) =>
+        post(`/api/billing/runs/${v2}/adjustments`, {
+          kind: 'debit',
+          amount,
+          currency: 'EUR',
+          serviceId: 'acme-transit',
+          reason: 'late',
+        }),
+      ),
+    );
+    expect(debits.map((debit) => debit.status)).toEqual([201, 201, 201, 201]);
+    const numbers = debits.map((debit) => (debit.body.action as { actionNo: number }).actionNo);
+    expect([...numbers].sort()).toEqual([1, 2, 3, 4]);
+    const latest = await get<{ run: { totalBilled: string } }>(`/api/billing/runs/${v2}`);
+    expect(latest.run.totalBilled).toBe('10.00');
   });
 });
