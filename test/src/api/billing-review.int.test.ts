@@ -186,7 +186,7 @@ describe('billing analyst: approvals and manual adjustments on a real run', () =
     // The export adds up: its billed lines sum exactly to its billed total.
     const billedSum = rows
       .filter((row) => row.status === 'billed')
-      .reduce((sum, row) => add(sum, parseDecimal(row.amount) ?? ZERO), ZERO);
+      .reduce((sum, row) => add(sum, parseDecimal(row.amount ?? '') ?? ZERO), ZERO);
     expect(toDecimalString(billedSum, 2)).toBe(exported.run.totalBilled);
     const detail = await get<{
       run: { totalBilled: string; heldCount: number; lineCount: number };
