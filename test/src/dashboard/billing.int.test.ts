@@ -123,7 +123,7 @@ describe('billing page', () => {
     if (process.env.FAULTLINE_SCREENSHOTS === '1') {
       // The page scrolls inside its main element: make the window tall enough for all of it.
       await page.setViewportSize({ width: 1600, height: 2600 });
-      await page.locator('main').evaluate((main) => main.scrollTo(0, 0));
+      await page.getByRole('heading', { name: 'Billing', level: 1 }).scrollIntoViewIfNeeded();
       await page.screenshot({
         path: new URL('../../../docs/billing.png', import.meta.url).pathname,
         fullPage: true,
