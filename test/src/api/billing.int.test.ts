@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Queue } from 'bullmq';
 import {
+  BILLING_QUEUE,
+  BILLING_RUN_JOB,
   billingLineFromRow,
   billingRunFromRow,
   channels,
@@ -175,6 +178,35 @@ describe('billing api against the real billing bridge', () => {
       'attachment; filename="billing-acme-2026-04-v1.json"',
     );
     expect(json.body).toBe(expected.json);
+  });
+
+  it('tells a failed job by its reason', async () => {
+    // A job the bridge refuses (data no request would carry): it fails at once, without retry.
+    const queue = new Queue(BILLING_QUEUE, {
+      connection: world.redis,
+      prefix: world.settings.prefix,
+    });
+    try {
+      const job = await queue.add(
+        BILLING_RUN_JOB,
+        { period: 'someday' },
+        { jobId: 'bad-request-job' },
+      );
+      await vi.waitFor(async () => {
+        const answer = await app.inject({
+          url: `/api/billing/jobs/${String(job.id)}`,
+          headers: as(TOKENS.billing),
+        });
+        expect(answer.json()).toMatchObject({
+          state: 'failed',
+          request: { period: 'someday' },
+          outcomes: [],
+          error: expect.stringContaining('invalid billing request') as unknown,
+        });
+      }, WAIT);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('answers 404 for an unknown run', async () => {

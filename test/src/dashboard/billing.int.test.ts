@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DASHBOARD_DIR } from '@faultline/api';
-import { channels, type BillingLive } from '@faultline/shared';
+import { BILLING_QUEUE, BILLING_RUN_JOB, channels, type BillingLive } from '@faultline/shared';
 import { collectPageProblems, launchBrowser } from '../support/browser.js';
 import { createBillingWorld, type BillingWorld } from '../api/billing-world.js';
 import { TOKENS } from '../api/incident-world.js';
@@ -176,6 +177,21 @@ describe('billing page', () => {
     const job = page.getByTestId('billing-job');
     await job.getByTestId('job-state').filter({ hasText: 'done' }).waitFor(WAIT);
     await job.getByText('acme: no run: the period has not ended yet').waitFor();
+    // A job the bridge refused shows as failed, with its reason.
+    const queue = new Queue(BILLING_QUEUE, {
+      connection: world.redis,
+      prefix: world.settings.prefix,
+    });
+    try {
+      const bad = await queue.add(BILLING_RUN_JOB, { period: 'someday' }, { jobId: 'bad-job' });
+      await page.goto(`${baseUrl}/billing?job=${String(bad.id)}&token=${TOKENS.billing}`);
+      await page
+        .getByTestId('job-error')
+        .filter({ hasText: 'The billing run failed: invalid billing request' })
+        .waitFor(WAIT);
+    } finally {
+      await queue.close();
+    }
     // A job nobody knows is said to be unknown, not shown as pending.
     await page.goto(`${baseUrl}/billing?job=no-such-job&token=${TOKENS.billing}`);
     await page
