@@ -183,6 +183,8 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
       logger.warn({ err: error }, `influx client: ${message}`);
     },
   });
+  // Whether the 1.x database is known to exist (2.x/3.x buckets are not created here).
+  let databaseReady = influx.api !== 'v1';
   async function createDatabase(): Promise<boolean> {
     if (influx.api !== 'v1') return true;
     const url = new URL('/query', options.url);
@@ -193,7 +195,10 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
         headers: options.token === undefined ? {} : { authorization: `Token ${options.token}` },
         signal: AbortSignal.timeout(5000),
       });
-      if (response.ok) return true;
+      if (response.ok) {
+        databaseReady = true;
+        return true;
+      }
       logger.warn(
         { status: response.status, database: influx.database },
         'influx database not created',
@@ -286,6 +291,10 @@ export function createInfluxWriter(options: InfluxWriterOptions): InfluxWriter {
     async close() {
       if (closed) return;
       closed = true;
+      // A write refused for a missing database is written again once the database is created,
+      // but not while closing: so when it was never created (InfluxDB was down when the
+      // collector started and nothing was written since), it is created before the last flush.
+      if (!databaseReady) await createDatabase();
       // close() resolves even when lines are lost (a failed last flush, a non-empty retry buffer):
       // whatever the server never confirmed and was not yet counted is dropped now.
       await writeApi.close().catch(() => undefined);

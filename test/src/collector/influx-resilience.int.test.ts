@@ -9,20 +9,8 @@ import {
   type EventBatch,
   type FaultEvent,
 } from '@faultline/shared';
-import { testSettings, uniqueName } from '../support/services.js';
+import { telemetryPoints, testSettings, uniqueName } from '../support/services.js';
 import { createPrivateInfluxd, type PrivateService } from '../support/private-services.js';
-
-/** How many telemetry points of one metric a private InfluxDB holds. */
-async function countPoints(url: string, database: string, metric: string): Promise<number> {
-  const query = new URL('/query', url);
-  query.searchParams.set('db', database);
-  query.searchParams.set('q', `SELECT count(value) FROM telemetry WHERE metric = '${metric}'`);
-  const response = await fetch(query);
-  const answer = (await response.json()) as {
-    results: { series?: { values: [string, number][] }[] }[];
-  };
-  return answer.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
-}
 
 describe('collector InfluxDB resilience (a private influxd stopped and started)', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -113,7 +101,7 @@ devices:
     await publish(20);
     await vi.waitFor(
       async () => {
-        expect(await countPoints(influxd.url, 'resilience', 'cpu_percent')).toBe(70);
+        expect(await telemetryPoints('resilience', 'cpu_percent', influxd.url)).toBe(70);
       },
       { timeout: 60_000, interval: 500 },
     );
@@ -154,7 +142,7 @@ devices:
     // The 15 kept within the bound are written once InfluxDB is back; the 15 dropped are not.
     await vi.waitFor(
       async () => {
-        expect(await countPoints(influxd.url, 'resilience', 'cpu_percent')).toBe(15);
+        expect(await telemetryPoints('resilience', 'cpu_percent', influxd.url)).toBe(15);
       },
       { timeout: 60_000, interval: 500 },
     );

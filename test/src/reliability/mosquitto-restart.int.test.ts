@@ -4,20 +4,11 @@ import { createCollector, type Collector } from '@faultline/collector';
 import { createPrivateMosquitto } from '../support/private-services.js';
 import {
   createInfluxDatabase,
-  influxQuery,
+  telemetryPoints,
   testSettings,
   uniqueName,
 } from '../support/services.js';
 import { faultConfig, faultRuntime } from './fault-world.js';
-
-/** How many cpu_percent points of core-1 an InfluxDB database holds. */
-async function countPoints(database: string): Promise<number> {
-  const answer = (await influxQuery(
-    `SELECT count(value) FROM telemetry WHERE metric = 'cpu_percent'`,
-    database,
-  )) as { results: { series?: { values: [string, number][] }[] }[] };
-  return answer.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
-}
 
 describe('Mosquitto restarted (a private broker with persistence)', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -77,7 +68,7 @@ describe('Mosquitto restarted (a private broker with persistence)', () => {
     const points = async (n: number): Promise<void> => {
       await vi.waitFor(
         async () => {
-          expect(await countPoints(influx.name)).toBe(n);
+          expect(await telemetryPoints(influx.name, 'cpu_percent')).toBe(n);
         },
         { timeout: 30_000, interval: 250 },
       );

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import mqtt from 'mqtt';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freeUdpPort } from '../collector/snmp-tools.js';
@@ -10,7 +11,7 @@ import {
   freeTcpPort,
   type PrivateService,
 } from '../support/private-services.js';
-import { uniqueName } from '../support/services.js';
+import { telemetryPoints, uniqueName } from '../support/services.js';
 import { EXAMPLE_CONFIG, alarmCounts, expectedLinkDowns, linkDownTrap } from './fault-world.js';
 
 const MAIN = fileURLToPath(new URL('../../../system/dist/main.js', import.meta.url));
@@ -121,12 +122,27 @@ describe('the whole system as a process (node system/dist/main.js, private serve
     expect(system.child.exitCode).toBe(null);
   });
 
-  it('drains on SIGTERM and exits within the bound; a restart finds everything', async () => {
+  it('drains queues and buffers on SIGTERM, exiting within the bound; a restart finds everything', async () => {
     const [first] = processes;
     if (first === undefined) throw new Error('the first test starts the system');
     const traps = 100;
     for (let ifIndex = 2; ifIndex <= traps; ifIndex += 1) await linkDownTrap(target, ifIndex);
-    // Right after the last trap: batches are still being written and processed.
+    // And 50 telemetry readings, each acknowledged once the collector holds it for InfluxDB,
+    // which it writes every second.
+    const device = await mqtt.connectAsync(mosquitto.url, { clientId: uniqueName('device') });
+    for (let n = 1; n <= 50; n += 1) {
+      const reading = {
+        device: 'core-1',
+        metric: 'cpu_percent',
+        value: n,
+        time: 1_700_000_000_000 + n,
+      };
+      await device.publishAsync('telemetry/core-1/cpu_percent', JSON.stringify(reading), {
+        qos: 1,
+      });
+    }
+    await device.endAsync();
+    // Right after: batches are still being written and processed, points still buffered.
     first.child.kill('SIGTERM');
     const code = await vi.waitFor(
       async () => {
@@ -136,8 +152,10 @@ describe('the whole system as a process (node system/dist/main.js, private serve
       { timeout: 20_000, interval: 100 },
     );
     expect(code).toBe(0);
-    // The collector wrote every event it had received before it let go of Redis.
-    expect(first.lines.filter((line) => /dropped|unsent/.test(line))).toEqual([]);
+    // The collector wrote every event and point it had received before it let go.
+    expect(first.lines.filter((line) => /dropped|unsent|lost/.test(line))).toEqual([]);
+    // The InfluxDB writer flushed its buffer before the process ended.
+    expect(await telemetryPoints('faultline', 'cpu_percent', influxd.url)).toBe(50);
 
     // What was not yet an alarm waits in the queue: the next start makes it one.
     const second = startSystem();

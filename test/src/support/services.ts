@@ -71,14 +71,32 @@ export async function createTestDatabase(
   };
 }
 
-/** Runs one InfluxQL statement against the test InfluxDB and returns the parsed JSON answer. */
-export async function influxQuery(q: string, database?: string): Promise<unknown> {
-  const url = new URL('/query', testSettings().influxUrl);
+/** Runs one InfluxQL statement against the test InfluxDB (or the one at `influxUrl`). */
+export async function influxQuery(
+  q: string,
+  database?: string,
+  influxUrl: string = testSettings().influxUrl,
+): Promise<unknown> {
+  const url = new URL('/query', influxUrl);
   url.searchParams.set('q', q);
   if (database !== undefined) url.searchParams.set('db', database);
   const response = await fetch(url, { method: 'POST' });
   if (!response.ok) throw new Error(`InfluxDB answered ${String(response.status)} to ${q}`);
   return response.json();
+}
+
+/** How many points of one telemetry metric an InfluxDB database holds. */
+export async function telemetryPoints(
+  database: string,
+  metric: string,
+  influxUrl?: string,
+): Promise<number> {
+  const answer = (await influxQuery(
+    `SELECT count(value) FROM telemetry WHERE metric = '${metric}'`,
+    database,
+    influxUrl,
+  )) as { results: { series?: { values: [string, number][] }[] }[] };
+  return answer.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
 }
 
 /** A fresh InfluxDB database; `drop` removes it. */
