@@ -4,6 +4,7 @@ import { keysOfBatch, partitionByKeys } from '../core/batch-keys.js';
 import { reduceAlarms, type AlarmRecord, type OpenAlarms } from '../core/alarm-reducer.js';
 import { planWrites, type HistoryEntry } from '../core/alarm-writes.js';
 import type { AlarmStateFilter, AlarmStore, AppliedBatch } from '../ports.js';
+import { INSERT_ALARMS } from '@faultline/shared';
 import {
   ALARM_COLUMNS,
   ALARM_COLUMN_TYPES,
@@ -50,12 +51,6 @@ const RECORD_NEW_EVENTS = `
 const LOAD_OPEN = `
   SELECT * FROM alarms WHERE state <> 'cleared' AND reduction_key = ANY($1::text[])
   ORDER BY id FOR NO KEY UPDATE`;
-
-const unnestAll = ALARM_COLUMNS.map((c, i) => `$${String(i + 1)}::${ALARM_COLUMN_TYPES[c]}[]`);
-const INSERT_ALARMS = `
-  INSERT INTO alarms (${ALARM_COLUMNS.join(', ')})
-  SELECT ${ALARM_COLUMNS.map((c) => (c === 'details' ? 'u.details::jsonb' : `u.${c}`)).join(', ')}
-  FROM unnest(${unnestAll.join(', ')}) AS u(${ALARM_COLUMNS.join(', ')})`;
 
 // The columns the reducer owns. Identity columns never change, and root cause and ticket columns
 // belong to other parts of the correlator, so an update never overwrites them.

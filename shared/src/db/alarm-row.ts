@@ -67,3 +67,96 @@ export function alarmFromRow(row: AlarmRow): Alarm {
     acknowledgedBy: row.acknowledged_by,
   };
 }
+
+/** Columns in the order the multi-row writes pass them. */
+export const ALARM_COLUMNS = [
+  'id',
+  'reduction_key',
+  'device',
+  'device_known',
+  'component',
+  'type',
+  'source',
+  'severity',
+  'state',
+  'count',
+  'first_seen',
+  'last_seen',
+  'cleared_at',
+  'description',
+  'last_event_id',
+  'details',
+  'caused_by',
+  'explanation',
+  'ticket_id',
+  'acknowledged_by',
+] as const;
+
+/** The PostgreSQL array type of each column, for `unnest($n::type[])`. */
+export const ALARM_COLUMN_TYPES: Record<(typeof ALARM_COLUMNS)[number], string> = {
+  id: 'uuid',
+  reduction_key: 'text',
+  device: 'text',
+  device_known: 'boolean',
+  component: 'text',
+  type: 'text',
+  source: 'text',
+  severity: 'text',
+  state: 'text',
+  count: 'integer',
+  first_seen: 'timestamptz',
+  last_seen: 'timestamptz',
+  cleared_at: 'timestamptz',
+  description: 'text',
+  last_event_id: 'text',
+  // Passed as JSON text and cast per element, so node-postgres never guesses at array encoding.
+  details: 'text',
+  caused_by: 'uuid',
+  explanation: 'text',
+  ticket_id: 'text',
+  acknowledged_by: 'text',
+};
+
+/**
+ * Turns records into one array per column (in `ALARM_COLUMNS` order), the parameters of a
+ * multi-row `unnest` statement: one round trip whatever the number of alarms.
+ */
+export function recordsToColumns(
+  records: readonly { readonly alarm: Alarm; readonly details: Record<string, unknown> }[],
+): unknown[][] {
+  const columns: unknown[][] = ALARM_COLUMNS.map(() => []);
+  for (const { alarm, details } of records) {
+    const values: unknown[] = [
+      alarm.id,
+      alarm.reductionKey,
+      alarm.device,
+      alarm.deviceKnown,
+      alarm.component,
+      alarm.type,
+      alarm.source,
+      alarm.severity,
+      alarm.state,
+      alarm.count,
+      alarm.firstSeen,
+      alarm.lastSeen,
+      alarm.clearedAt,
+      alarm.description,
+      alarm.lastEventId,
+      JSON.stringify(details),
+      alarm.causedBy,
+      alarm.explanation,
+      alarm.ticketId,
+      alarm.acknowledgedBy,
+    ];
+    values.forEach((value, index) => columns[index]?.push(value));
+  }
+  return columns;
+}
+
+const unnestAll = ALARM_COLUMNS.map((c, i) => `$${String(i + 1)}::${ALARM_COLUMN_TYPES[c]}[]`);
+
+/** Inserts alarms, one array per column of `ALARM_COLUMNS` (`recordsToColumns`): one round trip. */
+export const INSERT_ALARMS = `
+  INSERT INTO alarms (${ALARM_COLUMNS.join(', ')})
+  SELECT ${ALARM_COLUMNS.map((c) => (c === 'details' ? 'u.details::jsonb' : `u.${c}`)).join(', ')}
+  FROM unnest(${unnestAll.join(', ')}) AS u(${ALARM_COLUMNS.join(', ')})`;

@@ -2,7 +2,9 @@ import pg from 'pg';
 import {
   ADD_TICKET_EVENT,
   incidentParams,
+  INSERT_ALARMS,
   migrate,
+  recordsToColumns,
   ticketParams,
   UPSERT_INCIDENT,
   UPSERT_TICKET,
@@ -40,12 +42,14 @@ export interface IncidentBackfillResult {
 /** An arbitrary constant: the transaction advisory lock that serializes incident backfills. */
 const BACKFILL_LOCK = 7_310_425_010;
 
-const INSERT_ALARM = `
-  INSERT INTO alarms (id, reduction_key, device, device_known, component, type, source, severity,
-    state, count, first_seen, last_seen, cleared_at, description, last_event_id, details,
-    caused_by, explanation, ticket_id, acknowledged_by, raised_at, incident_id, maintenance)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17, $18,
-    $19, $20, $21, $22, $23)`;
+// What the correlator's later steps add to an alarm it inserted: when it saw it, its incident and
+// its maintenance window.
+const ANNOTATE_ALARMS = `
+  UPDATE alarms AS a SET raised_at = u.raised_at, incident_id = u.incident_id,
+    maintenance = u.maintenance
+  FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[])
+    AS u(id, raised_at, incident_id, maintenance)
+  WHERE a.id = u.id`;
 
 const INSERT_HISTORY = `
   INSERT INTO alarm_history (alarm_id, at, change, severity, actor, cause)
@@ -65,32 +69,17 @@ async function writeIncident(client: pg.ClientBase, past: PastIncident): Promise
   const { incident } = past;
   const exists = await client.query('SELECT 1 FROM incidents WHERE id = $1', [incident.id]);
   if (exists.rows.length > 0) return false;
-  for (const { alarm, raisedAtMs, incidentId, maintenance, history } of past.alarms) {
-    await client.query(INSERT_ALARM, [
-      alarm.id,
-      alarm.reductionKey,
-      alarm.device,
-      alarm.deviceKnown,
-      alarm.component,
-      alarm.type,
-      alarm.source,
-      alarm.severity,
-      alarm.state,
-      alarm.count,
-      alarm.firstSeen,
-      alarm.lastSeen,
-      alarm.clearedAt,
-      alarm.description,
-      alarm.lastEventId,
-      JSON.stringify({ backfilled: true }),
-      alarm.causedBy,
-      alarm.explanation,
-      alarm.ticketId,
-      alarm.acknowledgedBy,
-      new Date(raisedAtMs),
-      incidentId,
-      maintenance,
-    ]);
+  await client.query(
+    INSERT_ALARMS,
+    recordsToColumns(past.alarms.map(({ alarm }) => ({ alarm, details: { backfilled: true } }))),
+  );
+  await client.query(ANNOTATE_ALARMS, [
+    past.alarms.map((a) => a.alarm.id),
+    past.alarms.map((a) => new Date(a.raisedAtMs)),
+    past.alarms.map((a) => a.incidentId),
+    past.alarms.map((a) => a.maintenance),
+  ]);
+  for (const { alarm, history } of past.alarms) {
     for (const entry of history) {
       await client.query(INSERT_HISTORY, [
         alarm.id,
