@@ -6,7 +6,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Gives a fresh demo a past: when InfluxDB holds no usage older than a day, a month of 5-minute
- * interface samples from the simulator's traffic model is written; when PostgreSQL holds no
+ * interface samples from the simulator's traffic model is written, back to the start of each
+ * customer's last closed billing period; when PostgreSQL holds no
  * incident older than a day, a few past incidents (a fibre cut, a power loss, maintenance, a
  * flapping port) with their alarms, tickets and outages, laid out in each customer's last closed
  * billing period, so the first billing run has SLA credits. Both are idempotent and skipped once
@@ -21,16 +22,17 @@ export function createDemoHistory(runtime: Runtime): Component {
     async start() {
       const influx = { influxUrl: settings.influxUrl, database, ...(token ? { token } : {}) };
       const now = Date.now();
+      const periodStartOf = (customerId: string, atMs = now): number => {
+        const customer = config.customers.find((c) => c.id === customerId);
+        return customer === undefined
+          ? atMs
+          : periodContaining(atMs, customer.billingAnchorDay, customer.timeZone).startMs;
+      };
       const incidents = await backfillIncidents({
         config,
         databaseUrl: settings.databaseUrl,
         endMs: now,
-        periodStartOf: (customerId) => {
-          const customer = config.customers.find((c) => c.id === customerId);
-          return customer === undefined
-            ? now
-            : periodContaining(now, customer.billingAnchorDay, customer.timeZone).startMs;
-        },
+        periodStartOf: (customerId) => periodStartOf(customerId),
         unlessHistoryBeforeMs: now - DAY_MS,
       });
       logger.info({ component: 'demo-history', ...incidents }, 'past incidents');
@@ -41,13 +43,20 @@ export function createDemoHistory(runtime: Runtime): Component {
         logger.info({ component: 'demo-history' }, 'usage history present; no backfill');
         return;
       }
+      // Every customer's last closed period is covered in full, so its first run bills usage
+      // instead of holding lines for want of data: a month at least, two at most.
+      const lastClosedStartMs = Math.min(
+        now - 31 * DAY_MS,
+        ...config.customers.map(({ id }) => periodStartOf(id, periodStartOf(id) - 1)),
+      );
       const result = await backfillUsage({
         ...influx,
         config,
         endMs: now,
+        days: Math.ceil((now - lastClosedStartMs) / DAY_MS),
         createDatabase: true,
       });
-      logger.info({ component: 'demo-history', ...result }, 'backfilled a month of usage');
+      logger.info({ component: 'demo-history', ...result }, 'backfilled usage history');
     },
     async stop() {
       // Nothing runs after start.
