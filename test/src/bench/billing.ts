@@ -14,10 +14,11 @@ import {
   type InterfaceReadings,
   type OutageRecord,
 } from '@faultline/billing-bridge';
-import { createLogger, parseConfig, type Config } from '@faultline/shared';
+import { createLogger, type Config } from '@faultline/shared';
 import { writeLines } from '../billing/billing-data.js';
 import { createInfluxDatabase, createTestDatabase, testSettings } from '../support/services.js';
 import { seeded } from './bench-support.js';
+import { checkedConfig, machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult } from './result.js';
 
 const CUSTOMERS = smallScale ? 20 : 1_000;
@@ -133,9 +134,7 @@ function billingConfig(customers: number): Config {
       }),
     })),
   };
-  const parsed = parseConfig(JSON.stringify(config));
-  if (!parsed.ok) throw new Error(`benchmark config invalid: ${JSON.stringify(parsed.problems)}`);
-  return parsed.value;
+  return checkedConfig(config);
 }
 
 /** Readings served from memory: those of the circuits generated for the customer being billed. */
@@ -254,6 +253,7 @@ async function rateInMemory(
   return { ratingMs, ratingCpuMs, store, peakHeapMiB };
 }
 
+const machineLoad = machineLoadNote();
 // The CPU-bound core: 10,000 circuits, readings from memory.
 const fullConfig = billingConfig(CUSTOMERS);
 const core = await rateInMemory(fullConfig, outageOf);
@@ -340,6 +340,7 @@ await writeResult({
     { label: 'peak heap used while rating', value: Math.round(core.peakHeapMiB), unit: 'MiB' },
   ],
   notes: [
+    machineLoad,
     `${CIRCUITS.toLocaleString('en-US')} circuits (${String(CUSTOMERS)} customers × ${String(SERVICES_PER_CUSTOMER)}; 95th-percentile max and sum, volume and flat plans; gold, silver or no SLA, one 40-minute outage per customer) billed for January 2026 through \`createBillingRuns\`, the bridge's use-case: ${(CIRCUITS * (8_928 + 24)).toLocaleString('en-US')} readings (8,928 buckets plus the hour either side it reads), ${credited.toLocaleString('en-US')} lines. Readings are generated per customer (not timed) and served from memory; runs are planned and reconciled, then kept in memory. Memory stays bounded: one customer's readings at a time.`,
     `The InfluxDB path: ${String(INFLUX_CUSTOMERS * SERVICES_PER_CUSTOMER)} circuits' readings written to InfluxDB 1.6 as the collector writes them, billed by the same use-case with the real InfluxQL reader and the PostgreSQL store, and checked to give the very same bills (content hashes) as the in-memory path. The bridge reads one circuit after the other, so 10,000 circuits take 10,000 × the time per circuit; the limit is InfluxDB answering one query of ~8,950 points per circuit and its JSON being parsed.`,
   ],

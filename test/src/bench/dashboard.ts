@@ -11,6 +11,7 @@ import {
   startApi,
 } from '../api/harness.js';
 import { launchBrowser } from '../support/browser.js';
+import { machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult } from './result.js';
 
 const ALARMS = smallScale ? 1_000 : 10_000;
@@ -78,6 +79,7 @@ async function stopFrameRecording(page: Page): Promise<FrameRecord> {
   });
 }
 
+const machineLoad = machineLoadNote();
 const fixture = await createApiFixture();
 const browser = await launchBrowser();
 let api: Awaited<ReturnType<typeof startApi>>['api'] | undefined;
@@ -170,6 +172,7 @@ try {
       { label: 'burst published → all shown', value: Math.round(burstMs), unit: 'ms' },
     ],
     notes: [
+      machineLoad,
       `${ALARMS.toLocaleString('en-US')} active alarms in PostgreSQL, the real api serving the built dashboard, headless Debian chromium (playwright-core, 1600 × 900). First render: from reloading the page (its files cached by a first visit) until the alarm list holds every alarm and its first rows are drawn.`,
       `Burst: ${String(UPDATES / 2)} escalations of existing alarms and ${String(UPDATES / 2)} new critical alarms published at once on the Redis alarm channel, relayed by the api over socket.io; done when the critical count and the row count show all of them. Frames are timed in the page by requestAnimationFrame deltas (longest gap between two frames) and the Long Tasks API.`,
     ],

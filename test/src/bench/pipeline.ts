@@ -15,6 +15,7 @@ import {
   waitUntil,
   type NodeProcess,
 } from './bench-support.js';
+import { machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult, type Figure } from './result.js';
 
 const EVENTS = smallScale ? 5_000 : 200_000;
@@ -176,6 +177,7 @@ async function run(processes: number): Promise<RunResult> {
   }
 }
 
+const machineLoad = machineLoadNote();
 const one = await run(1);
 const two = await run(2);
 const figure = (label: string, result: RunResult): Figure => ({
@@ -199,6 +201,7 @@ await writeResult({
     },
   ],
   notes: [
+    machineLoad,
     `${EVENTS.toLocaleString('en-US')} linkDown events over ${KEYS.toLocaleString('en-US')} reduction keys (every key once, the rest skewed towards a flapping minority) preloaded into the paused \`events\` queue by the collector's event queue adapter (${String(one.jobs)} jobs of up to 500 events), then drained by the real correlator processes (\`correlator/dist/main.js\`, events worker concurrency 4 each) against Redis and PostgreSQL.`,
     `Timed from resuming the queue until no job is waiting or active: ${(one.elapsedMs / 1000).toFixed(1)} s with one process, ${(two.elapsedMs / 1000).toFixed(1)} s with two. Checked after each run: one active alarm per key with exactly its number of events, every event id recorded once, every alarm mirrored in the Redis hot state.`,
   ],

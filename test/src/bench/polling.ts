@@ -7,9 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '@faultline/collector';
-import { createLogger, parseConfig, type ComponentMetric } from '@faultline/shared';
+import { createLogger, type ComponentMetric } from '@faultline/shared';
 import { createInfluxDatabase, influxQuery, testSettings } from '../support/services.js';
 import { startNodeProcess, type NodeProcess } from './bench-support.js';
+import { checkedConfig, machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult } from './result.js';
 
 const DEVICES = smallScale ? 4 : 400;
@@ -20,6 +21,7 @@ const WARM_UP_MS = 2 * POLL_INTERVAL_S * 1000 + 1000;
 const WINDOW_MS = smallScale ? 3_000 : 30_000;
 const TARGET_INTERFACES_PER_S = 5_000;
 
+const machineLoad = machineLoadNote();
 const influx = await createInfluxDatabase();
 // Agents on 127.88.x.y, on a port no other test uses, so parallel runs elsewhere never answer.
 const agentPort = 20_000 + Math.floor(Math.random() * 20_000);
@@ -35,23 +37,22 @@ const devices = Array.from({ length: DEVICES }, (_, index) => ({
     speedMbps: 10_000,
   })),
 }));
-// JSON is YAML: the same text configures the simulator (a file) and the collector (parsed here).
-const configText = JSON.stringify({
+const network = {
   influx: { api: 'v1', database: influx.name },
   // No MQTT session is left on the broker: this run has no telemetry.
   telemetry: { sessionExpiryS: 0 },
   devices,
-});
-const parsed = parseConfig(configText);
-if (!parsed.ok) throw new Error(`benchmark config invalid: ${JSON.stringify(parsed.problems)}`);
+};
+const config = checkedConfig(network);
 const configDir = await mkdtemp(join(tmpdir(), 'faultline-bench-polling-'));
 const configPath = join(configDir, 'network.json');
-await writeFile(configPath, configText);
+// JSON is YAML: the simulator reads the same network from a file.
+await writeFile(configPath, JSON.stringify(network));
 
 const collector = createCollector({
   runtime: {
     settings: testSettings({ trapHost: '127.0.0.1', trapPort: 0 }),
-    config: parsed.value,
+    config,
     logger: createLogger({ level: 'warn' }),
   },
 });
@@ -141,6 +142,7 @@ try {
       { label: 'points in InfluxDB at the end', value: stored, unit: 'points' },
     ],
     notes: [
+      machineLoad,
       `${String(DEVICES)} simulated devices × ${String(INTERFACES_PER_DEVICE)} interfaces, each device a net-snmp agent of the simulator (one process) on its own loopback address; the collector (this process, the real component with its poller at the default 16 device polls at once) polls each every ${String(POLL_INTERVAL_S)} s (${demand.toLocaleString('en-US')} interfaces/s due), GetBulk walks of the 64-bit columns, counter math, and points batched to InfluxDB 1.6 at 8086.`,
       `Counted over ${String(WINDOW_MS / 1000)} s after a ${String(WARM_UP_MS / 1000)} s warm-up: answered device polls × interfaces per device. ${written.toLocaleString('en-US')} points were accepted by InfluxDB by the end of the window and ${stored.toLocaleString('en-US')} were read back after the collector stopped.`,
       `The simulated agents (net-snmp's agent in JavaScript answering GetBulk walks) used ${simulatorMsPer1000.toFixed(0)} ms of CPU per 1,000 interfaces, the collector ${collectorMsPer1000.toFixed(0)} ms: on 2 shared cores the simulated network, not the collector, sets the end-to-end figure. The collector's own CPU per interface would carry about ${Math.round(collectorCeilingPerS).toLocaleString('en-US')} interfaces/s on one core.`,
