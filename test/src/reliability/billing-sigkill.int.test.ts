@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BILLING_QUEUE, BILLING_RUN_JOB, type BillingRunRequest } from '@faultline/shared';
@@ -13,9 +11,7 @@ import {
   testSettings,
   type TestDatabase,
 } from '../support/services.js';
-import { queryRows } from './fault-world.js';
-
-const BRIDGE_MAIN = fileURLToPath(new URL('../../../billing-bridge/dist/main.js', import.meta.url));
+import { queryRows, startPart, type PartProcess } from './fault-world.js';
 
 describe('a billing bridge process killed with SIGKILL in the middle of a run', () => {
   const settings = testSettings();
@@ -27,7 +23,7 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
   let influx: { name: string; drop(): Promise<void> };
   let dir: string;
   let env: NodeJS.ProcessEnv;
-  const children: ChildProcess[] = [];
+  const children: PartProcess[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -53,12 +49,7 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
   });
 
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    for (const child of children) await child.stop();
     await queue.obliterate({ force: true });
     await queue.close();
     await influx.drop();
@@ -66,8 +57,8 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
     await rm(dir, { recursive: true, force: true });
   });
 
-  function startBridge(): ChildProcess {
-    const child = spawn(process.execPath, [BRIDGE_MAIN], { env, stdio: 'ignore' });
+  function startBridge(): PartProcess {
+    const child = startPart('billing-bridge', env);
     children.push(child);
     return child;
   }
@@ -92,9 +83,7 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
       },
       { timeout: 30_000, interval: 2 },
     );
-    const killed = new Promise((resolve) => first.once('exit', resolve));
-    first.kill('SIGKILL');
-    await killed;
+    await first.stop('SIGKILL');
     // Killed in the run's middle: its transaction never committed.
     expect(await job.getState()).toBe('active');
     expect(await runs()).toEqual([]);

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
@@ -102,4 +103,55 @@ export function expectedLinkDowns(n: number): Map<string, number> {
   return new Map(
     Array.from({ length: n }, (_, i) => [`linkDown:core-1:ifIndex=${String(i + 1)}`, 1]),
   );
+}
+
+/** One log line of a Faultline process, as far as the tests read it. */
+export interface LogLine {
+  readonly msg: string;
+  /** The server a part waits for (`waitForServer`). */
+  readonly server?: string;
+}
+
+/** A Faultline process started by a test from a workspace's built entry. */
+export interface PartProcess {
+  readonly child: ChildProcess;
+  /** Its stdout so far: each JSON log line parsed, any other line as its `msg`. */
+  readonly logs: LogLine[];
+  /** True while it runs. */
+  running(): boolean;
+  /** Resolves with its exit code once it ended. */
+  exited(): Promise<number | null>;
+  /** Sends `signal` unless it ended already, resolving once it has. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `node <part>/dist/main.js` (`system` is the whole of Faultline) with only `env`. */
+export function startPart(part: string, env: NodeJS.ProcessEnv): PartProcess {
+  const main = fileURLToPath(new URL(`../../../${part}/dist/main.js`, import.meta.url));
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const logs: LogLine[] = [];
+  let rest = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  return {
+    child,
+    logs,
+    running,
+    exited: () => exit,
+    async stop(signal = 'SIGTERM') {
+      if (running()) child.kill(signal);
+      await exit;
+    },
+  };
 }

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freeUdpPort } from '../collector/snmp-tools.js';
 import {
@@ -11,22 +9,15 @@ import {
   type PrivateService,
 } from '../support/private-services.js';
 import { uniqueName } from '../support/services.js';
-import { EXAMPLE_CONFIG } from './fault-world.js';
+import { EXAMPLE_CONFIG, startPart, type LogLine, type PartProcess } from './fault-world.js';
 
 /** Each part's own process entry, as a scaled-out deployment runs them. */
 const PARTS = ['correlator', 'collector', 'billing-bridge', 'api'] as const;
 type Part = (typeof PARTS)[number];
 
-/** One JSON log line, as far as this test reads it. */
-interface LogLine {
-  readonly msg: string;
-  readonly server?: string;
-  readonly component?: string;
-}
-
 describe('every part started as its own process before its servers', () => {
   const servers: PrivateService[] = [];
-  const children = new Map<Part, { child: ChildProcess; logs: LogLine[] }>();
+  const children = new Map<Part, PartProcess>();
 
   beforeAll(async () => {
     const [redis, mosquitto, postgres, influxd] = [
@@ -50,33 +41,11 @@ describe('every part started as its own process before its servers', () => {
       DATABASE_URL: postgres.url,
       LOG_LEVEL: 'info',
     };
-    for (const part of PARTS) {
-      const main = fileURLToPath(new URL(`../../../${part}/dist/main.js`, import.meta.url));
-      const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-      const logs: LogLine[] = [];
-      let rest = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) {
-          try {
-            logs.push(JSON.parse(line) as LogLine);
-          } catch {
-            logs.push({ msg: line });
-          }
-        }
-      });
-      children.set(part, { child, logs });
-    }
+    for (const part of PARTS) children.set(part, startPart(part, env));
   }, 60_000);
 
   afterAll(async () => {
-    for (const { child } of children.values()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    for (const running of children.values()) await running.stop();
     for (const server of servers) await server.destroy();
   });
 
@@ -86,7 +55,7 @@ describe('every part started as its own process before its servers', () => {
       () => {
         for (const part of parts) {
           const running = children.get(part);
-          expect(running?.child.exitCode, `${part} exited`).toBe(null);
+          expect(running?.running(), `${part} exited`).toBe(true);
           expect(running?.logs.some(match), `${part} has not logged it`).toBe(true);
         }
       },

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import mqtt from 'mqtt';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freeUdpPort } from '../collector/snmp-tools.js';
 import {
@@ -12,17 +10,14 @@ import {
   type PrivateService,
 } from '../support/private-services.js';
 import { telemetryPoints, uniqueName } from '../support/services.js';
-import { EXAMPLE_CONFIG, alarmCounts, expectedLinkDowns, linkDownTrap } from './fault-world.js';
-
-const MAIN = fileURLToPath(new URL('../../../system/dist/main.js', import.meta.url));
-
-/** The whole system as `npm start` runs it, in a process of its own, and what it logged. */
-interface SystemProcess {
-  readonly child: ChildProcess;
-  /** The `msg` of every JSON log line, and every other line as is. */
-  readonly lines: string[];
-  exited(): Promise<number | null>;
-}
+import {
+  EXAMPLE_CONFIG,
+  alarmCounts,
+  expectedLinkDowns,
+  linkDownTrap,
+  startPart,
+  type PartProcess,
+} from './fault-world.js';
 
 describe('the whole system as a process (node system/dist/main.js, private servers)', () => {
   let redis: PrivateService;
@@ -31,7 +26,7 @@ describe('the whole system as a process (node system/dist/main.js, private serve
   let influxd: PrivateService;
   let env: NodeJS.ProcessEnv;
   let target: string;
-  const processes: SystemProcess[] = [];
+  const processes: PartProcess[] = [];
 
   beforeAll(async () => {
     redis = await createPrivateRedis({ appendOnly: true });
@@ -58,40 +53,21 @@ describe('the whole system as a process (node system/dist/main.js, private serve
   }, 60_000);
 
   afterAll(async () => {
-    for (const running of processes) {
-      if (running.child.exitCode === null) running.child.kill('SIGKILL');
-      await running.exited();
-    }
+    for (const running of processes) await running.stop('SIGKILL');
     for (const service of [redis, mosquitto, postgres, influxd]) await service.destroy();
   });
 
-  function startSystem(): SystemProcess {
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    let rest = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      for (const line of parts) {
-        try {
-          lines.push((JSON.parse(line) as { msg: string }).msg);
-        } catch {
-          lines.push(line);
-        }
-      }
-    });
-    child.stderr.resume();
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const started: SystemProcess = { child, lines, exited: () => exit };
+  function startSystem(): PartProcess {
+    const started = startPart('system', env);
     processes.push(started);
     return started;
   }
 
-  async function logged(system: SystemProcess, text: string): Promise<void> {
+  async function logged(system: PartProcess, text: string): Promise<void> {
     await vi.waitFor(
       () => {
-        expect(system.child.exitCode).toBe(null);
-        expect(system.lines.some((line) => line.includes(text))).toBe(true);
+        expect(system.running()).toBe(true);
+        expect(system.logs.some((line) => line.msg.includes(text))).toBe(true);
       },
       { timeout: 30_000, interval: 100 },
     );
@@ -119,7 +95,7 @@ describe('the whole system as a process (node system/dist/main.js, private serve
       },
       { timeout: 20_000, interval: 200 },
     );
-    expect(system.child.exitCode).toBe(null);
+    expect(system.running()).toBe(true);
   });
 
   it('drains queues and buffers on SIGTERM, exiting within the bound; a restart finds everything', async () => {
@@ -146,14 +122,14 @@ describe('the whole system as a process (node system/dist/main.js, private serve
     first.child.kill('SIGTERM');
     const code = await vi.waitFor(
       async () => {
-        if (first.child.exitCode === null) throw new Error('still running');
+        if (first.running()) throw new Error('still running');
         return first.exited();
       },
       { timeout: 20_000, interval: 100 },
     );
     expect(code).toBe(0);
     // The collector wrote every event and point it had received before it let go.
-    expect(first.lines.filter((line) => /dropped|unsent|lost/.test(line))).toEqual([]);
+    expect(first.logs.filter((line) => /dropped|unsent|lost/.test(line.msg))).toEqual([]);
     // The InfluxDB writer flushed its buffer before the process ended.
     expect(await telemetryPoints('faultline', 'cpu_percent', influxd.url)).toBe(50);
 
@@ -166,7 +142,7 @@ describe('the whole system as a process (node system/dist/main.js, private serve
       },
       { timeout: 30_000, interval: 250 },
     );
-    second.child.kill('SIGTERM');
+    await second.stop();
     expect(await second.exited()).toBe(0);
   });
 });

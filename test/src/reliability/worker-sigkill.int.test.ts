@@ -1,13 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EVENTS_QUEUE, EVENT_BATCH_JOB, type EventBatch } from '@faultline/shared';
 import { linkDown } from '../correlator/correlator-harness.js';
 import { createTestDatabase, testSettings, type TestDatabase } from '../support/services.js';
-import { EXAMPLE_CONFIG, alarmCounts, queryRows } from './fault-world.js';
-
-const CORRELATOR_MAIN = fileURLToPath(new URL('../../../correlator/dist/main.js', import.meta.url));
+import {
+  EXAMPLE_CONFIG,
+  alarmCounts,
+  queryRows,
+  startPart,
+  type PartProcess,
+} from './fault-world.js';
 
 /** 200 batches of 100 events; every reduction key is in two batches, 20 batches apart. */
 const JOBS = 200;
@@ -21,37 +23,28 @@ describe('a correlator process killed with SIGKILL in the middle of its batches'
     connection: { url: settings.redisUrl },
     prefix: settings.prefix,
   });
-  const children: ChildProcess[] = [];
+  const children: PartProcess[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
   });
 
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-    }
+    for (const child of children) await child.stop();
     await queue.obliterate({ force: true });
     await queue.close();
     await database.drop();
   });
 
   /** `node correlator/dist/main.js`, the correlator's own process entry. */
-  function startCorrelator(): ChildProcess {
-    const child = spawn(process.execPath, [CORRELATOR_MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        FAULTLINE_CONFIG: EXAMPLE_CONFIG,
-        FAULTLINE_PREFIX: settings.prefix,
-        REDIS_URL: settings.redisUrl,
-        DATABASE_URL: database.url,
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
+  function startCorrelator(): PartProcess {
+    const child = startPart('correlator', {
+      PATH: process.env.PATH,
+      FAULTLINE_CONFIG: EXAMPLE_CONFIG,
+      FAULTLINE_PREFIX: settings.prefix,
+      REDIS_URL: settings.redisUrl,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'silent',
     });
     children.push(child);
     return child;
@@ -80,9 +73,7 @@ describe('a correlator process killed with SIGKILL in the middle of its batches'
       },
       { timeout: 30_000, interval: 5 },
     );
-    const killed = new Promise((resolve) => first.once('exit', resolve));
-    first.kill('SIGKILL');
-    await killed;
+    await first.stop('SIGKILL');
     // The batches it was applying stay active, locked by a process that is gone.
     const { active } = await queue.getJobCounts('active');
     expect(active).toBeGreaterThan(0);
