@@ -10,6 +10,7 @@ import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 import { createProcessBatch } from './app/process-batch.js';
 import { createCorrelationLoop } from './app/correlation-loop.js';
 import { createCorrelationPg } from './adapters/correlation-pg.js';
+import { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
 import { createIncidentPublisher, publishIncidentChanges } from './adapters/incident-publisher.js';
 import { createNotifyWorker } from './adapters/notify-worker.js';
 import { flushOutbox } from './adapters/outbox.js';
@@ -28,6 +29,10 @@ export interface CorrelatorDeps {
 
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_CORRELATION_INTERVAL_MS = 250;
+const HOUR_MS = 3_600_000;
+const PRUNE_INTERVAL_MS = HOUR_MS;
+/** How long an applied event id is remembered: 8 days, past the 7 days job ids are kept. */
+export const PROCESSED_EVENT_RETENTION_MS = 8 * 24 * HOUR_MS;
 
 /**
  * The correlator: consumes event batches from the `events` queue and turns them into alarms in
@@ -182,6 +187,26 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         });
         // close() waits for the batches in flight to finish.
         teardown.push({ name: 'events worker', run: () => worker.close() });
+        // Applied event ids are remembered past the week a completed job id is kept (a re-added
+        // job is ignored within it), then forgotten, hourly.
+        const prune = (): void => {
+          pruneProcessedEvents(pool, Date.now() - PROCESSED_EVENT_RETENTION_MS)
+            .then((forgotten) => {
+              if (forgotten > 0) logger.info({ forgotten }, 'old processed event ids forgotten');
+            })
+            .catch((error: unknown) => {
+              logger.warn({ err: error }, 'forgetting old processed event ids failed');
+            });
+        };
+        prune();
+        const pruning = setInterval(prune, PRUNE_INTERVAL_MS);
+        teardown.push({
+          name: 'processed events pruning',
+          run: () => {
+            clearInterval(pruning);
+            return Promise.resolve();
+          },
+        });
         // Stopped first: no step may start once the connections it uses begin to close.
         loop.start();
         teardown.push({ name: 'correlation loop', run: () => loop.stop() });

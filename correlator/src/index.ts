@@ -8,6 +8,7 @@ export type * from './ports.js';
 // never depend on each other) and should query the same tables themselves.
 export { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 export { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
+export { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
 export * from './core/topology.js';
 export * from './core/incidents.js';
 export * from './core/jobs.js';

@@ -11,6 +11,29 @@ import { remindersDue } from '../core/reminders.js';
 import type { CorrelationPgDeps } from './correlation-pg.js';
 import { addToOutbox } from './outbox.js';
 
+/** Ids of applied events forgotten per statement, so no delete holds its locks for long. */
+const PRUNE_CHUNK = 10_000;
+const PRUNE_PROCESSED = `
+  DELETE FROM processed_events WHERE event_id = ANY(ARRAY(
+    SELECT event_id FROM processed_events WHERE processed_at < $1 LIMIT $2))`;
+
+/**
+ * Forgets the ids of events applied before `beforeMs` (they exist to count a redelivered event
+ * once; past the redelivery horizon they only grow the table). Returns how many were forgotten.
+ */
+export async function pruneProcessedEvents(
+  pool: Pick<pg.Pool, 'query'>,
+  beforeMs: number,
+): Promise<number> {
+  const before = new Date(beforeMs).toISOString();
+  let total = 0;
+  for (;;) {
+    const { rowCount } = await pool.query(PRUNE_PROCESSED, [before, PRUNE_CHUNK]);
+    total += rowCount ?? 0;
+    if ((rowCount ?? 0) < PRUNE_CHUNK) return total;
+  }
+}
+
 /**
  * Auto-clean: a clear event per stale open alarm, into the outbox for the `events` queue.
  */

@@ -313,6 +313,13 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM billing_actions a JOIN billing_runs r ON r.id = a.run_id;
     `,
   },
+  {
+    id: '006_processed_events_retention',
+    sql: `
+      -- The correlator forgets applied event ids once no redelivery can bring them back.
+      CREATE INDEX processed_events_at ON processed_events (processed_at);
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */
