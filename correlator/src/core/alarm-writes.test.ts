@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FaultEvent } from '@faultline/shared';
 import { reduceAlarms, type OpenAlarms } from './alarm-reducer.js';
@@ -53,6 +54,20 @@ describe('planWrites', () => {
       ['raised', 'cleared', 'raised'],
     ],
     ['an orphan clear writes nothing', [clearEvent('c1', T0)], [], [], []],
+    [
+      'repeats in a row make one row, an escalation starts a new run',
+      [
+        event('e1', T0),
+        event('e2', T0 + 1),
+        event('e3', T0 + 2),
+        event('e4', T0 + 3, { severity: 'critical' }),
+        event('e5', T0 + 4),
+        event('e6', T0 + 5),
+      ],
+      ['a1'],
+      [],
+      ['raised', 'repeated', 'escalated', 'repeated'],
+    ],
   ])('%s', (_name, events, inserted, updated, history) => {
     const writes = plan(events);
     expect(writes.inserts.map((r) => r.alarm.id)).toEqual(inserted);
@@ -79,19 +94,11 @@ describe('planWrites', () => {
     expect(writes.history).toEqual([
       {
         alarmId: 'a1',
-        at: '2026-01-01T12:00:00.001Z',
-        change: 'repeated',
-        severity: 'major',
-        actor: 'system',
-        cause: 'event e2 (linkDown)',
-      },
-      {
-        alarmId: 'a1',
         at: '2026-01-01T12:00:00.002Z',
         change: 'repeated',
         severity: 'major',
         actor: 'system',
-        cause: 'event e3 (linkDown)',
+        cause: '2 events, the last e3 (linkDown)',
       },
       {
         alarmId: 'a1',
@@ -102,5 +109,67 @@ describe('planWrites', () => {
         cause: 'event c1 (linkUp)',
       },
     ]);
+  });
+
+  it('keeps one run per alarm when other alarms interleave, and publishes each final state', () => {
+    const other = { reductionKey: 'j' };
+    const writes = plan([
+      event('e1', T0),
+      event('o1', T0 + 1, other),
+      event('e2', T0 + 2),
+      event('o2', T0 + 3, other),
+      event('e3', T0 + 4),
+      event('o3', T0 + 5, other),
+    ]);
+    expect(writes.history.map((h) => [h.alarmId, h.change, h.cause, h.at])).toEqual([
+      ['a1', 'raised', 'event e1 (linkDown)', '2026-01-01T12:00:00.000Z'],
+      ['a2', 'raised', 'event o1 (linkDown)', '2026-01-01T12:00:00.001Z'],
+      ['a1', 'repeated', '2 events, the last e3 (linkDown)', '2026-01-01T12:00:00.004Z'],
+      ['a2', 'repeated', '2 events, the last o3 (linkDown)', '2026-01-01T12:00:00.005Z'],
+    ]);
+    expect(writes.changes.map((c) => [c.alarm.id, c.kind, c.alarm.count])).toEqual([
+      ['a1', 'raised', 1],
+      ['a2', 'raised', 1],
+      ['a1', 'repeated', 3],
+      ['a2', 'repeated', 3],
+    ]);
+  });
+
+  it('for any batch, the last change of each alarm is its final state, and every event is counted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            key: fc.constantFrom('k', 'j', 'i'),
+            severity: fc.constantFrom('minor', 'major', 'critical', 'cleared'),
+          }),
+          { maxLength: 60 },
+        ),
+        (draws) => {
+          const events = draws.map(({ key, severity }, n) =>
+            severity === 'cleared'
+              ? event(`e${String(n)}`, T0 + n, {
+                  type: 'linkUp',
+                  severity: 'cleared',
+                  reductionKey: `up-${key}`,
+                  clearKey: key,
+                })
+              : event(`e${String(n)}`, T0 + n, { reductionKey: key, severity }),
+          );
+          const writes = plan(events);
+          const finals = [...writes.inserts, ...writes.updates];
+          const lastChange = new Map(writes.changes.map((c) => [c.alarm.id, c.alarm]));
+          expect(new Map(finals.map((r) => [r.alarm.id, r.alarm]))).toEqual(lastChange);
+          // A row stands for one event, or for as many as its cause names.
+          const counted = writes.history.reduce(
+            (sum, h) => sum + Number(/^(\d+) events/.exec(h.cause)?.[1] ?? 1),
+            0,
+          );
+          const changing = finals.reduce((sum, r) => sum + r.alarm.count, 0);
+          const clears = writes.history.filter((h) => h.change === 'cleared').length;
+          expect(counted).toBe(changing + clears);
+        },
+      ),
+    );
   });
 });
