@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -266,7 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
     // fastify's own request lines include the full URL, query string and all; the app logs its
     // own line without it (see the onResponse hook).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Behind a proxy the client address comes from X-Forwarded-For; only trust loopback proxies.
     trustProxy: '127.0.0.1',
     // A browser keeps HTTP connections open between requests; on stop they are cut rather than
