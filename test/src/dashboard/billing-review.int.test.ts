@@ -77,6 +77,8 @@ describe('analyst review in the billing page', () => {
     await expect
       .poll(() => review.getByTestId('review-totals').textContent(), WAIT)
       .toContain('billed 1383.57 EUR');
+    // The run view above follows: its total and lines include the actions, without a reload.
+    await expect.poll(() => page.getByTestId('run-total').textContent(), WAIT).toBe('1383.57 EUR');
     // The refused attempt was answered 400, which the browser reports as a failed resource.
     expect(problems.filter((problem) => !problem.includes('status of 400'))).toEqual([]);
     await context.close();
