@@ -32,4 +32,5 @@ if [ "${BENCH_SCALE:-}" = small ]; then
   say "small scale: figures not written into docs/benchmarks.md"
 else
   node test/dist/bench/report.js
+  npx prettier --log-level warn --write docs/benchmarks.md
 fi
