@@ -95,6 +95,11 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       'Decoded notifications that could not be queued as events.',
       traps?.dropped,
     ),
+    metric(
+      'traps_overflowed_total',
+      'Datagrams read off the trap socket but dropped: the backlog waiting to be decoded was full.',
+      traps?.overflowed,
+    ),
     metric('events_enqueued_total', 'Events written to the events queue.', queue?.enqueued),
     metric('event_batches_total', 'Event batch jobs written to the events queue.', queue?.batches),
     metric(

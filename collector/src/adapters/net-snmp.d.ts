@@ -15,7 +15,8 @@ declare module 'net-snmp' {
 
     /** Anything shaped like node:dgram's createSocket, to tune the sockets the library opens. */
     interface DgramModule {
-      createSocket(type: SocketType): Socket;
+      /** The receiver uses bind, send, address and close, and the socket's events. */
+      createSocket(type: SocketType): NodeJS.EventEmitter;
     }
 
     interface ReceiverOptions {

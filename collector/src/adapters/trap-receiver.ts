@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import dgram, { type Socket, type SocketType } from 'node:dgram';
+import type { SocketType } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import snmp from 'net-snmp';
 import type { Logger, SnmpUser } from '@faultline/shared';
 import type { Notification } from '../core/trap-to-event.js';
+import { ThreadedUdpSocket } from './threaded-udp-socket.js';
 import { toSnmpUser } from './snmp-users.js';
 import { createCounters, type Clock, type Counters } from '../ports.js';
 
 /**
  * What the receiver counts. Every datagram is `received`; each then lands in exactly one of
  * `decoded`, `malformed`, `unauthorized` and `discovery` (an SNMPv3 engine-ID probe, answered
- * with a report). `dropped` counts the decoded notifications that could not be queued.
+ * with a report). `dropped` counts the decoded notifications that could not be queued, and
+ * `overflowed` the datagrams read off the socket but dropped because the backlog waiting to be
+ * decoded was full (TRAP_BACKLOG_DATAGRAMS).
  */
 export const TRAP_COUNTER_NAMES = [
   'received',
@@ -19,6 +22,7 @@ export const TRAP_COUNTER_NAMES = [
   'unauthorized',
   'discovery',
   'dropped',
+  'overflowed',
 ] as const;
 /** A trap receiver counter. */
 export type TrapCounterName = (typeof TRAP_COUNTER_NAMES)[number];
@@ -28,6 +32,13 @@ export type TrapCounterName = (typeof TRAP_COUNTER_NAMES)[number];
  * caps the request at net.core.rmem_max.
  */
 export const TRAP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Datagrams read off the socket and waiting to be decoded, at most: a 100,000-trap storm fits
+ * (about 300 bytes each in memory), a longer flood past what decoding keeps up with is dropped and
+ * counted rather than taking the process's memory.
+ */
+export const TRAP_BACKLOG_DATAGRAMS = 200_000;
 
 export interface TrapReceiverOptions {
   readonly host: string;
@@ -192,7 +203,7 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
   const newId = options.newId ?? randomUUID;
   const counters = createCounters(TRAP_COUNTER_NAMES);
   let receiver: snmp.Receiver | undefined;
-  let socket: Socket | undefined;
+  let socket: ThreadedUdpSocket | undefined;
   let bound: AddressInfo | undefined;
 
   const refuse = (source: string, reason: AuthFailureReason): void => {
@@ -252,9 +263,15 @@ export function createTrapReceiver(options: TrapReceiverOptions): TrapReceiver {
 
   const dgramModule: snmp.DgramModule = {
     createSocket(type: SocketType) {
-      const created = dgram.createSocket({
+      // Read by a thread of its own, so the kernel's buffer is drained however long the main
+      // loop is busy (see ThreadedUdpSocket).
+      const created = new ThreadedUdpSocket({
         type,
         recvBufferSize: options.recvBufferBytes ?? TRAP_RECV_BUFFER_BYTES,
+        maxBacklog: TRAP_BACKLOG_DATAGRAMS,
+        onOverflow: (count) => {
+          counters.overflowed += count;
+        },
       });
       // Registered before the library's own listener, so it sees every datagram first.
       created.on('message', () => {

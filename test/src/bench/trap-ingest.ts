@@ -38,6 +38,7 @@ interface Step {
   readonly sent: number;
   readonly achievedPerS: number;
   readonly taken: number;
+  readonly behindMs: number;
 }
 
 const lost = (step: Step): number => step.sent - step.taken;
@@ -65,7 +66,9 @@ async function send(
 }
 
 /** Waits until `count` stops moving for half a second; returns its last value. */
-async function settled(count: () => Promise<number>): Promise<number> {
+async function settled(
+  count: () => Promise<number>,
+): Promise<{ count: number; lastChangeMs: number }> {
   let last = -1;
   let sinceMs = performance.now();
   await waitUntil('the count to settle', async () => {
@@ -75,12 +78,16 @@ async function settled(count: () => Promise<number>): Promise<number> {
     sinceMs = performance.now();
     return false;
   });
-  return last;
+  return { count: last, lastChangeMs: sinceMs };
 }
+
+/** How far behind the sender the receiver may finish and still be keeping up with the rate. */
+const KEPT_UP_MS = 1000;
 
 /**
  * Steps up through the rates, `STEP_S` each, until one loses traps; returns every step run.
- * `taken` counts what the receiver took in during one step.
+ * `taken` counts what the receiver took in during one step; `behindMs` is how long after the
+ * last send it took its last one (a backlog it had to work off).
  */
 async function ladder(
   rates: readonly number[],
@@ -92,12 +99,14 @@ async function ladder(
   for (const ratePerS of rates) {
     const before = await taken();
     const result = await sendAt(ratePerS);
+    const sentAtMs = performance.now();
     const after = await settled(taken);
     const step: Step = {
       ratePerS,
       sent: result.sent,
       achievedPerS: Math.round((result.sent * 1000) / Math.max(1, result.elapsedMs)),
-      taken: after - before,
+      taken: after.count - before,
+      behindMs: Math.max(0, Math.round(after.lastChangeMs - sentAtMs)),
     };
     steps.push(step);
     process.stdout.write(`  ${JSON.stringify(step)}\n`);
@@ -107,9 +116,14 @@ async function ladder(
   return steps;
 }
 
-/** The highest zero-loss step (the rate the sender actually held), or undefined. */
-function sustained(steps: readonly Step[]): Step | undefined {
+/** The largest zero-loss burst: every trap of a `STEP_S` step taken, however long it took. */
+function largestBurst(steps: readonly Step[]): Step | undefined {
   return steps.filter((step) => lost(step) === 0).at(-1);
+}
+
+/** The highest sustained rate: zero loss, and done within KEPT_UP_MS of the last send. */
+function sustained(steps: readonly Step[]): Step | undefined {
+  return steps.filter((step) => lost(step) === 0 && step.behindMs <= KEPT_UP_MS).at(-1);
 }
 
 const metricOf = (metrics: readonly ComponentMetric[], name: string): number =>
@@ -179,6 +193,7 @@ try {
   process.stdout.write('faultline collector:\n');
   const steps = await ladder(FAULTLINE_RATES, sendToCollector, enqueued, checkAndEmptyQueue);
   const best = sustained(steps);
+  const burst = largestBurst(steps);
   const doubleRate = 2 * (best?.ratePerS ?? FAULTLINE_RATES[0] ?? TARGET_RATE);
   const [double] = await ladder([doubleRate], sendToCollector, enqueued, checkAndEmptyQueue);
   const received = metricOf(collector.metrics(), 'traps_received_total');
@@ -201,11 +216,16 @@ try {
     title: 'Trap ingest',
     figures: [
       {
-        label: 'sustained rate into the events queue with zero loss',
+        label: `sustained rate into the events queue with zero loss (done within ${String(KEPT_UP_MS / 1000)} s of the last send)`,
         value: faultlineRate,
         unit: 'traps/s',
         target: '≥ 50,000 traps/s',
         met: faultlineRate >= TARGET_RATE,
+      },
+      {
+        label: `largest ${String(STEP_S)} s burst taken with zero loss (worked off within ${((burst?.behindMs ?? 0) / 1000).toFixed(1)} s)`,
+        value: burst?.achievedPerS ?? 0,
+        unit: 'traps/s',
       },
       {
         label: `loss at twice that rate (${String(double?.achievedPerS ?? doubleRate)} traps/s sent)`,
@@ -227,7 +247,7 @@ try {
       `Packets: one linkDown with the three IF-MIB varbinds, captured from Debian's \`snmptrap\` (${String(packet.bytes.length)} bytes), its request-id varied per send; sent from ${SOURCE} (access-1 of the example network) over loopback by the simulator's storm sender in a child process (4 sockets), ${String(STEP_S)} s per rate, rates stepped up until one lost traps.`,
       `Counted: traps sent versus events the collector wrote to the \`events\` queue (its own \`events_enqueued_total\`, in jobs of up to 500 events); after each step the number of jobs waiting in Redis was checked against the collector's batch count (${jobsMatch.every(Boolean) ? 'equal at every step' : '**not equal at some step**'}) and the queue emptied. Over the run the receiver counted ${String(received)} datagrams, ${String(decoded)} decoded, ${String(dropped)} dropped by the queue.`,
       `The rate shown is what the sender achieved (sent / elapsed), not what it was asked for. snmptrapd ran as \`snmptrapd -f -n -C -c <disableAuthorization yes> -Lf <file> -m '' -M /dev/null\` (no MIBs to translate, its best case); its count is the trap header lines in the log.`,
-      'Sender, receiver, Redis and snmptrapd share the 2 cores. The receiver is one event loop; per trap (profiled with --cpu-prof) net-snmp BER decoding is about a fifth of its CPU, building the event (MIB names, templates), serializing it into its batch job and garbage collection the rest; Redis is reached once per 500 events. Loss is the kernel dropping datagrams from the full socket buffer (4 MiB asked, capped by net.core.rmem_max) while the loop is busy.',
+      `Sender, receiver, Redis and snmptrapd share the 2 cores. A thread of the collector's does nothing but read the trap socket and hand datagrams over, so the kernel's buffer does not overflow while the main loop decodes; what it has handed over waits in memory (at most 200,000 datagrams, past which it drops and counts them). Decoding is one event loop: per trap (profiled with --cpu-prof) net-snmp BER decoding is about a fifth of its CPU, building the event (MIB names, templates), serializing it into its batch job and garbage collection the rest; Redis is reached once per 2,000 events. A step is sustained when every trap is taken and the last within ${String(KEPT_UP_MS / 1000)} s of the last send; a larger step that loses nothing was absorbed by the backlog and worked off afterwards.`,
       machineLoad,
     ],
   });
