@@ -18,7 +18,12 @@ export {
   toV1WritePath,
   type InfluxWriter,
 } from './adapters/influx-writer.js';
-export { batchJobId, createEventQueue, type EventQueue } from './adapters/event-queue.js';
+export {
+  EVENT_BATCH_DEFAULTS,
+  batchJobId,
+  createEventQueue,
+  type EventQueue,
+} from './adapters/event-queue.js';
 export { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
 export { BULK_MIN_INTERFACES, POLL_OIDS } from './adapters/snmp-interface-reads.js';
 export {
