@@ -6,16 +6,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+ensure_npm_deps
 # The peers measured beside Faultline and the browser for the dashboard benchmark.
-need=()
-command -v snmptrap >/dev/null || need+=(snmp)
-command -v snmptrapd >/dev/null || need+=(snmptrapd)
-command -v chromium >/dev/null || need+=(chromium)
-[ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
+ensure_commands snmptrap:snmp snmptrapd:snmptrapd chromium:chromium
 bash scripts/services.sh
 say "building (tsc -b, vite build)"
 npm run --silent build

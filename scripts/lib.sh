@@ -48,3 +48,20 @@ as_user() {
   shift
   if [ "$(id -u)" -eq 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
 }
+
+# Installs the npm dependencies when they are missing or older than package-lock.json.
+ensure_npm_deps() {
+  if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "installing npm dependencies (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# For each command:package pair whose command is missing, installs the Debian package.
+ensure_commands() {
+  local need=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
+}

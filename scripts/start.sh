@@ -5,10 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+ensure_npm_deps
 say "building (tsc -b, vite build)"
 npm run --silent build
 bash scripts/services.sh

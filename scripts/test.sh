@@ -4,16 +4,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+ensure_npm_deps
 # The tests talk to real SNMP peers (snmptrap, snmpget, snmpd) and a real browser (chromium).
-need=()
-command -v snmptrap >/dev/null || need+=(snmp)
-command -v snmpd >/dev/null || need+=(snmpd)
-command -v chromium >/dev/null || need+=(chromium)
-[ ${#need[@]} -eq 0 ] || ensure_packages "${need[@]}"
+ensure_commands snmptrap:snmp snmpd:snmpd chromium:chromium
 bash scripts/services.sh
 
 say "building (tsc -b, vite build)"

@@ -4,7 +4,7 @@
  * adapters import net-snmp.
  */
 declare module 'net-snmp' {
-  import type { RemoteInfo, Socket, SocketType } from 'node:dgram';
+  import type { RemoteInfo, SocketType } from 'node:dgram';
 
   namespace snmp {
     interface Varbind {

@@ -2,9 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
+  INSERT_ALARMS,
   channels,
   createLogger,
   parseConfig,
+  recordsToColumns,
   type Alarm,
   type AlarmChange,
   type AlarmChangeKind,
@@ -77,35 +79,11 @@ export function sampleAlarm(overrides: Partial<Alarm> = {}): Alarm {
 /** Writes an alarm row the way the correlator would (insert, or replace by id). */
 export async function upsertAlarm(db: pg.ClientBase | pg.Pool, alarm: Alarm): Promise<void> {
   await db.query(
-    `INSERT INTO alarms (id, reduction_key, device, device_known, component, type, source, severity,
-       state, count, first_seen, last_seen, cleared_at, description, last_event_id, details,
-       caused_by, explanation, ticket_id, acknowledged_by)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+    `${INSERT_ALARMS}
      ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, count = EXCLUDED.count,
        last_seen = EXCLUDED.last_seen, cleared_at = EXCLUDED.cleared_at,
        severity = EXCLUDED.severity, acknowledged_by = EXCLUDED.acknowledged_by`,
-    [
-      alarm.id,
-      alarm.reductionKey,
-      alarm.device,
-      alarm.deviceKnown,
-      alarm.component,
-      alarm.type,
-      alarm.source,
-      alarm.severity,
-      alarm.state,
-      alarm.count,
-      alarm.firstSeen,
-      alarm.lastSeen,
-      alarm.clearedAt,
-      alarm.description,
-      alarm.lastEventId,
-      JSON.stringify({ secret: SECRET_COMMUNITY }),
-      alarm.causedBy,
-      alarm.explanation,
-      alarm.ticketId,
-      alarm.acknowledgedBy,
-    ],
+    recordsToColumns([{ alarm, details: { secret: SECRET_COMMUNITY } }]),
   );
 }
 
