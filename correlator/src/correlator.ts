@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { EVENTS_QUEUE, waitForServer, type Component, type Runtime } from '@faultline/shared';
+import {
+  EVENTS_QUEUE,
+  waitForServer,
+  type Component,
+  type Config,
+  type Runtime,
+} from '@faultline/shared';
+import type { StalePolicy } from './core/auto-clean.js';
 import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 import { createCommandWorker } from './adapters/command-worker.js';
 import { createEventWorker } from './adapters/event-worker.js';
@@ -33,6 +40,16 @@ const HOUR_MS = 3_600_000;
 const PRUNE_INTERVAL_MS = HOUR_MS;
 /** How long an applied event id is remembered: 8 days, past the 7 days job ids are kept. */
 export const PROCESSED_EVENT_RETENTION_MS = 8 * 24 * HOUR_MS;
+
+/** The auto-clean periods of the config, in ms. */
+export function stalePolicyOf(correlation: Config['correlation']): StalePolicy {
+  return {
+    ...(correlation.staleAlarmS === undefined ? {} : { anyMs: correlation.staleAlarmS * 1000 }),
+    byTypeMs: new Map(
+      Object.entries(correlation.staleAlarmByTypeS).map(([type, s]) => [type, s * 1000]),
+    ),
+  };
+}
 
 /**
  * The correlator: consumes event batches from the `events` queue and turns them into alarms in
@@ -128,9 +145,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           flapCount: config.correlation.flapCount,
           flapWindowMs: config.correlation.flapWindowS * 1000,
           ...(notify?.ackTimeoutS === undefined ? {} : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
-          ...(config.correlation.staleAlarmS === undefined
-            ? {}
-            : { staleAlarmMs: config.correlation.staleAlarmS * 1000 }),
+          stalePolicy: stalePolicyOf(config.correlation),
         });
         const loop = createCorrelationLoop({
           step: () => correlation.step(),

@@ -14,6 +14,7 @@ import {
   type CorrelationPlan,
   type OpenOutage,
 } from '../core/incidents.js';
+import type { StalePolicy } from '../core/auto-clean.js';
 import { jobsForChanges } from '../core/jobs.js';
 import { maintenanceAt } from '../core/maintenance.js';
 import type { Topology } from '../core/topology.js';
@@ -36,8 +37,8 @@ export interface CorrelationPgDeps {
   readonly flapWindowMs: number;
   /** Reminders for open, unacknowledged incidents after this long (doubling); none if absent. */
   readonly ackTimeoutMs?: number;
-  /** Open alarms nothing repeated for this long are cleared (through the events queue). */
-  readonly staleAlarmMs?: number;
+  /** Open alarms nothing repeated for as long as this says are cleared (through the events queue). */
+  readonly stalePolicy: StalePolicy;
 }
 
 /** The outcome of one correlation step. */

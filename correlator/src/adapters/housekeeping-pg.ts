@@ -39,34 +39,44 @@ export async function pruneProcessedEvents(
  */
 export async function cleanStaleAlarms(
   client: pg.PoolClient,
-  deps: Pick<CorrelationPgDeps, 'staleAlarmMs'>,
+  deps: Pick<CorrelationPgDeps, 'stalePolicy'>,
   nowMs: number,
 ): Promise<void> {
-  if (deps.staleAlarmMs === undefined) return;
-  const cutoff = new Date(nowMs - deps.staleAlarmMs).toISOString();
+  const policy = deps.stalePolicy;
+  const periods = [
+    ...policy.byTypeMs.values(),
+    ...(policy.anyMs === undefined ? [] : [policy.anyMs]),
+  ];
+  if (periods.length === 0) return;
+  // Candidates by the shortest period (and only the listed types when no period covers every
+  // type); the pure step applies each type's own.
+  const cutoff = new Date(nowMs - Math.min(...periods)).toISOString();
   const rows = await client.query<{
     id: string;
     reduction_key: string;
+    type: string;
     device: string;
     device_known: boolean;
     last_seen: Date;
     raised_at: Date;
   }>(
-    `SELECT id, reduction_key, device, device_known, last_seen, raised_at FROM alarms
-     WHERE state <> 'cleared' AND last_seen <= $1 AND raised_at <= $1`,
-    [cutoff],
+    `SELECT id, reduction_key, type, device, device_known, last_seen, raised_at FROM alarms
+     WHERE state <> 'cleared' AND last_seen <= $1 AND raised_at <= $1
+       AND ($2::text[] IS NULL OR type = ANY($2::text[]))`,
+    [cutoff, policy.anyMs === undefined ? [...policy.byTypeMs.keys()] : null],
   );
   const events = staleAlarmClears(
     rows.rows.map((row) => ({
       id: row.id,
       reductionKey: row.reduction_key,
+      type: row.type,
       device: row.device,
       deviceKnown: row.device_known,
       lastSeenMs: row.last_seen.getTime(),
       raisedAtMs: row.raised_at.getTime(),
     })),
     nowMs,
-    deps.staleAlarmMs,
+    policy,
   );
   if (events.length === 0) return;
   // One batch per alarm, under the clear's own id: added once however many steps see it.

@@ -306,6 +306,16 @@ export const CorrelationSchema = Type.Object(
     flapWindowS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }),
     /** Clear an open alarm nothing repeated for this many seconds (off when absent). */
     staleAlarmS: Type.Optional(Type.Integer({ minimum: 5 })),
+    /**
+     * Per alarm type, clear an open alarm nothing repeated for this many seconds, whatever
+     * `staleAlarmS` says. By default a device's restart (coldStart, warmStart), which no trap
+     * ever clears, is cleared after an hour.
+     */
+    staleAlarmByTypeS: Type.Record(
+      Type.String({ minLength: 1, maxLength: 200 }),
+      Type.Integer({ minimum: 5 }),
+      { default: { coldStart: 3600, warmStart: 3600 } },
+    ),
   },
   strict,
 );

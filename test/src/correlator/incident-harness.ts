@@ -76,6 +76,7 @@ export interface IncidentHarnessOptions {
   readonly flapWindowS?: number;
   readonly ackTimeoutS?: number;
   readonly staleAlarmS?: number;
+  readonly staleAlarmByTypeS?: Record<string, number>;
 }
 
 /** Builds the world; the webhook listens on 127.0.0.1 and is the only configured target. */
@@ -120,10 +121,14 @@ export async function createIncidentHarness(
   const config: Config = {
     ...loaded.value,
     correlation: {
+      ...loaded.value.correlation,
       holdS: options.holdS ?? 1,
       flapCount: options.flapCount ?? 3,
       flapWindowS: options.flapWindowS ?? 300,
       ...(options.staleAlarmS === undefined ? {} : { staleAlarmS: options.staleAlarmS }),
+      ...(options.staleAlarmByTypeS === undefined
+        ? {}
+        : { staleAlarmByTypeS: options.staleAlarmByTypeS }),
     },
     maintenance: options.maintenance ?? [],
     notify: {

@@ -509,6 +509,38 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     }, WAIT);
   });
 
+  it("auto-cleans a device's restart by its type's own period, and leaves other types open", async () => {
+    h = await createIncidentHarness({ holdS: 0.2, staleAlarmByTypeS: { coldStart: 5 } });
+    await h.startCorrelator();
+    const down = linkDownEvent('core-1', 'xe-0/0/2');
+    const restart = {
+      id: 'restart-1',
+      source: 'trap' as const,
+      device: 'access-1',
+      deviceKnown: true,
+      type: 'coldStart',
+      severity: 'warning' as const,
+      timeMs: Date.now(),
+      reductionKey: 'coldStart:access-1',
+      description: 'access-1 restarted (cold start)',
+      details: {},
+    };
+    await h.waitForJob(await h.addBatch([down, restart]));
+    await vi.waitFor(
+      async () => {
+        expect(
+          await h.query(
+            "SELECT type, state FROM alarms WHERE type <> 'barrier' AND type <> 'autoClean' ORDER BY type",
+          ),
+        ).toEqual([
+          { type: 'coldStart', state: 'cleared' },
+          { type: 'linkDown', state: 'active' },
+        ]);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+  });
+
   it('never follows a redirect from a webhook: the push is retried to the configured URL only', async () => {
     h = await createIncidentHarness({ holdS: 1, redirectFirst: 2 });
     await h.startCorrelator();
