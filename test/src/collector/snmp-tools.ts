@@ -27,6 +27,26 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/** Net-SNMP tool arguments for an SNMPv3 authPriv user with SHA and AES keys. */
+export function authPrivArgs(user: string, authKey: string, privKey: string): string[] {
+  return [
+    '-v',
+    '3',
+    '-u',
+    user,
+    '-l',
+    'authPriv',
+    '-a',
+    'SHA',
+    '-A',
+    authKey,
+    '-x',
+    'AES',
+    '-X',
+    privKey,
+  ];
+}
+
 /** Runs `snmptrap` with numeric OIDs; rejects when it exits non-zero. */
 export async function snmptrap(args: readonly string[]): Promise<void> {
   await run('snmptrap', [...NO_MIBS, ...args], { env: await snmpEnv(), timeout: 10_000 });

@@ -9,7 +9,14 @@ import {
   type FaultEvent,
 } from '@faultline/shared';
 import { createInfluxDatabase, testSettings } from '../support/services.js';
-import { sendUdp, snmpinform, snmptrap, startSnmpd, type Snmpd } from './snmp-tools.js';
+import {
+  authPrivArgs,
+  sendUdp,
+  snmpinform,
+  snmptrap,
+  startSnmpd,
+  type Snmpd,
+} from './snmp-tools.js';
 
 const COLD_START = '1.3.6.1.6.3.1.1.5.1';
 const WARM_START = '1.3.6.1.6.3.1.1.5.2';
@@ -99,20 +106,7 @@ devices:
 
   it('accepts an authPriv trap (SHA, AES)', async () => {
     await snmptrap([
-      '-v',
-      '3',
-      '-l',
-      'authPriv',
-      '-u',
-      'alice',
-      '-a',
-      'SHA',
-      '-A',
-      KEYS.aliceAuth,
-      '-x',
-      'AES',
-      '-X',
-      KEYS.alicePriv,
+      ...authPrivArgs('alice', KEYS.aliceAuth, KEYS.alicePriv),
       '--clientaddr=127.0.0.31',
       target,
       '',

@@ -5,7 +5,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, parseConfig, startAll, type Runtime } from '@faultline/shared';
 import { createSystem } from '@faultline/system';
-import { freeUdpPort, snmptrap } from '../collector/snmp-tools.js';
+import { authPrivArgs, freeUdpPort, snmptrap } from '../collector/snmp-tools.js';
 import { freeTcpPort } from '../support/private-services.js';
 import {
   createInfluxDatabase,
@@ -177,20 +177,7 @@ billing:
       ]);
     const v3 = (authKey: string) =>
       snmptrap([
-        '-v',
-        '3',
-        '-u',
-        'alice',
-        '-l',
-        'authPriv',
-        '-a',
-        'SHA',
-        '-A',
-        authKey,
-        '-x',
-        'AES',
-        '-X',
-        SECRETS.privKey,
+        ...authPrivArgs('alice', authKey, SECRETS.privKey),
         '--clientaddr=127.0.0.6',
         trapTarget,
         '',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sendUdp, snmptrap } from '../collector/snmp-tools.js';
+import { authPrivArgs, sendUdp, snmptrap } from '../collector/snmp-tools.js';
 import { startTrapCollector, type TrapCollector } from '../collector/trap-collector.js';
 import { listenForTraps, snmpTool } from '../simulator/snmp-peers.js';
 
@@ -65,20 +65,7 @@ async function realPackets(): Promise<Buffer[]> {
     ),
     await capture((target) =>
       snmptrap([
-        '-v',
-        '3',
-        '-u',
-        'alice',
-        '-l',
-        'authPriv',
-        '-a',
-        'SHA',
-        '-A',
-        KEYS.auth,
-        '-x',
-        'AES',
-        '-X',
-        KEYS.priv,
+        ...authPrivArgs('alice', KEYS.auth, KEYS.priv),
         '-e',
         '0x8000000001020304',
         target,
