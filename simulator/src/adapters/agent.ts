@@ -1,7 +1,14 @@
 import * as dgram from 'node:dgram';
-import snmp, { type Agent, type MibRequest, type TableColumn, type User } from 'net-snmp';
+import snmp, { type Agent, type RequestMessage, type User, type Varbind } from 'net-snmp';
 import type { Config, Logger } from '@faultline/shared';
 import type { InterfaceReading } from '../core/counters.js';
+import {
+  createMibView,
+  MibReadError,
+  SCALAR_ROWS,
+  type MibObject,
+  type MibView,
+} from '../core/mib-view.js';
 
 const SYSTEM_OID = '1.3.6.1.2.1.1';
 const IF_NUMBER_OID = '1.3.6.1.2.1.2.1';
@@ -70,8 +77,9 @@ export interface DeviceAgent {
   stop(): Promise<void>;
 }
 
-function column(number: number, name: string, type: number): TableColumn {
-  return { number, name, type, maxAccess: snmp.MaxAccess['read-only'] };
+/** A Gauge32 of a speed: rounded, and saturated at 2^32 − 1 as IF-MIB says. */
+function gauge32(value: number): number {
+  return Math.min(Math.round(value), GAUGE32_MAX);
 }
 
 /** Counter64 values must be 8-byte Buffers: a number or BigInt crashes the agent on read. */
@@ -117,183 +125,131 @@ function muteWhenSilent(
 }
 
 /**
- * Creates the agent of one device: the SNMPv2-MIB system group, ifNumber, the ifTable and the
- * ifXTable rows of the configured interfaces. Static values are stored in the MIB at start; live
- * ones (sysUpTime, oper status, last change, octet counters) are computed by provider handlers
- * each time a manager reads them, whichever of Get, GetNext or GetBulk it uses.
+ * The objects one device serves: the SNMPv2-MIB system group, ifNumber, the ifTable and ifXTable
+ * columns over the configured interfaces, and the SNMP engine group. Live values (sysUpTime, oper
+ * status, last change, octet counters, engine time) are read from `reader` at each request.
+ */
+function deviceObjects(deps: DeviceAgentDeps): MibObject[] {
+  const { system, interfaces, reader } = deps;
+  const { ObjectType } = snmp;
+  const byIndex = new Map(interfaces.map((i) => [i.ifIndex, i]));
+  const rows = [...byIndex.keys()].sort((a, b) => a - b);
+  const scalar = (oid: string, type: number, read: () => unknown): MibObject => ({
+    oid,
+    type,
+    rows: SCALAR_ROWS,
+    read,
+  });
+  const configured =
+    (pick: (iface: AgentInterface) => unknown) =>
+    (ifIndex: number): unknown => {
+      const iface = byIndex.get(ifIndex);
+      return iface === undefined ? undefined : pick(iface);
+    };
+  const live =
+    (pick: (reading: InterfaceReading) => unknown) =>
+    (ifIndex: number): unknown => {
+      const reading = reader.readInterface(ifIndex);
+      return reading === undefined ? undefined : pick(reading);
+    };
+  const { Integer, OctetString, Gauge32, TimeTicks, Counter32, Counter64 } = ObjectType;
+  /** Columns by entry OID: [column number, type, value by ifIndex]. */
+  const columns: [string, number, number, (ifIndex: number) => unknown][] = [
+    [IF_ENTRY_OID, 1, Integer, configured((i) => i.ifIndex)],
+    [IF_ENTRY_OID, 2, OctetString, configured((i) => i.name)],
+    [IF_ENTRY_OID, 3, Integer, configured(() => IF_TYPE_ETHERNET)],
+    [IF_ENTRY_OID, 5, Gauge32, configured((i) => gauge32(i.speedMbps * 1_000_000))],
+    [IF_ENTRY_OID, 7, Integer, configured(() => IF_ADMIN_UP)],
+    [IF_ENTRY_OID, 8, Integer, live((r) => r.operStatus)],
+    [IF_ENTRY_OID, 9, TimeTicks, live((r) => r.lastChangeTicks)],
+    [IF_ENTRY_OID, 10, Counter32, live((r) => r.inOctets)],
+    [IF_ENTRY_OID, 16, Counter32, live((r) => r.outOctets)],
+    [IFX_ENTRY_OID, 1, OctetString, configured((i) => i.name)],
+    [IFX_ENTRY_OID, 6, Counter64, live((r) => counter64Buffer(r.hcInOctets))],
+    [IFX_ENTRY_OID, 10, Counter64, live((r) => counter64Buffer(r.hcOutOctets))],
+    [IFX_ENTRY_OID, 15, Gauge32, configured((i) => gauge32(i.speedMbps))],
+    [IFX_ENTRY_OID, 18, OctetString, configured((i) => i.description)],
+  ];
+  return [
+    scalar(`${SYSTEM_OID}.1`, OctetString, () => system.descr),
+    scalar(`${SYSTEM_OID}.2`, ObjectType.OID, () => system.objectId),
+    scalar(`${SYSTEM_OID}.3`, TimeTicks, () => reader.upTimeTicks()),
+    scalar(`${SYSTEM_OID}.4`, OctetString, () => system.contact),
+    scalar(`${SYSTEM_OID}.5`, OctetString, () => system.name),
+    scalar(`${SYSTEM_OID}.6`, OctetString, () => system.location),
+    scalar(IF_NUMBER_OID, Integer, () => interfaces.length),
+    ...columns.map(([entry, number, type, read]): MibObject => ({
+      oid: `${entry}.${String(number)}`,
+      type,
+      rows,
+      read,
+    })),
+    // Real agents serve more MIB after the ifXTable, so walks of it end on another object rather
+    // than on endOfMibView. The engine group also tells a manager about reboots.
+    scalar(`${SNMP_ENGINE_OID}.2`, Integer, () => reader.engineBoots()),
+    scalar(`${SNMP_ENGINE_OID}.3`, Integer, () => reader.engineTimeS()),
+  ];
+}
+
+/**
+ * Makes net-snmp's agent answer from `view`: the agent still receives, authenticates, decrypts
+ * and decodes each request and encodes and sends the response (v1, v2c or v3), but Get, GetNext
+ * and GetBulk are answered by the view instead of the agent's MIB tree and provider handlers,
+ * which cost several times the CPU and memory per interface. A Set is refused (every object is
+ * read-only): notWritable for an existing instance, noCreation otherwise.
+ */
+function answerFromView(agent: Agent, view: MibView, logger: Logger): void {
+  const respond =
+    (
+      answer: (message: RequestMessage) => {
+        varbinds: Varbind[];
+        errorStatus?: number;
+        errorIndex?: number;
+      },
+    ) =>
+    (socket: dgram.Socket, message: RequestMessage, rinfo: dgram.RemoteInfo): void => {
+      const pdu = message.pdu.getResponsePduForRequest();
+      try {
+        Object.assign(pdu, answer(message));
+      } catch (error) {
+        // This runs inside net-snmp's socket listener, where a throw would crash the process.
+        const index = error instanceof MibReadError ? error.index : 0;
+        logger.warn(
+          { err: error, oid: message.pdu.varbinds[index]?.oid },
+          'agent failed to compute a value',
+        );
+        pdu.varbinds = [...message.pdu.varbinds];
+        pdu.errorStatus = snmp.ErrorStatus.GeneralError;
+        pdu.errorIndex = index + 1;
+      }
+      agent.sendResponse(socket, rinfo, message, pdu);
+    };
+  const oidsOf = (message: RequestMessage): string[] => message.pdu.varbinds.map((v) => v.oid);
+  agent.getRequest = respond((message) => ({ varbinds: view.get(oidsOf(message)) }));
+  agent.getNextRequest = respond((message) => ({ varbinds: view.next(oidsOf(message)) }));
+  agent.getBulkRequest = respond(({ pdu }) => ({
+    varbinds: view.bulk(pdu.nonRepeaters, pdu.maxRepetitions, oidsOf({ pdu })),
+  }));
+  agent.setRequest = respond(({ pdu }) => {
+    // The first variable binding already fails the request: every object is read-only.
+    const first = pdu.varbinds[0];
+    if (first === undefined) return { varbinds: [] };
+    return {
+      varbinds: [...pdu.varbinds],
+      errorStatus: view.has(first.oid) ? snmp.ErrorStatus.NotWritable : snmp.ErrorStatus.NoCreation,
+      errorIndex: 1,
+    };
+  });
+}
+
+/**
+ * Creates the agent of one device (see `deviceObjects` for what it serves), answering whichever
+ * of Get, GetNext or GetBulk a manager uses with the values of the moment.
  */
 export function createDeviceAgent(deps: DeviceAgentDeps): DeviceAgent {
-  const { address, port, system, interfaces, reader, logger } = deps;
+  const { address, port, logger } = deps;
+  const view = createMibView(deviceObjects(deps));
   let agent: Agent | undefined;
-
-  /**
-   * Fills the instance node of a table cell with its live value, if the column is live. A
-   * handler runs inside net-snmp's socket listener, where a throw would crash the process.
-   */
-  const serveCell =
-    (entryOid: string, live: (columnNumber: number, reading: InterfaceReading) => unknown) =>
-    (request: MibRequest): void => {
-      try {
-        if (request.operation !== snmp.PduType.SetRequest) {
-          const [columnNumber, ifIndex] = request.oid
-            .slice(entryOid.length + 1)
-            .split('.')
-            .map(Number);
-          const reading = ifIndex === undefined ? undefined : reader.readInterface(ifIndex);
-          const value =
-            reading === undefined || columnNumber === undefined
-              ? undefined
-              : live(columnNumber, reading);
-          if (value !== undefined) request.instanceNode.value = value;
-        }
-        request.done();
-      } catch (error) {
-        logger.warn({ err: error, oid: request.oid }, 'agent failed to compute a value');
-        request.done({ errorStatus: snmp.ErrorStatus.GeneralError });
-      }
-    };
-
-  const populate = (target: Agent): void => {
-    const mib = target.getMib();
-    const { ObjectType, MibProviderType, MaxAccess } = snmp;
-    const liveScalar = (name: string, oid: string, type: number, read: () => number): void => {
-      mib.registerProvider({
-        name,
-        type: MibProviderType.Scalar,
-        oid,
-        scalarType: type,
-        maxAccess: MaxAccess['read-only'],
-        handler: (request: MibRequest) => {
-          try {
-            request.instanceNode.value = read();
-            request.done();
-          } catch (error) {
-            logger.warn({ err: error, oid }, 'agent failed to compute a value');
-            request.done({ errorStatus: snmp.ErrorStatus.GeneralError });
-          }
-        },
-      });
-      mib.setScalarValue(name, read());
-    };
-    const scalar = (name: string, sub: number, type: number, value: unknown): void => {
-      mib.registerProvider({
-        name,
-        type: MibProviderType.Scalar,
-        oid: `${SYSTEM_OID}.${String(sub)}`,
-        scalarType: type,
-        maxAccess: MaxAccess['read-only'],
-      });
-      mib.setScalarValue(name, value);
-    };
-    scalar('sysDescr', 1, ObjectType.OctetString, system.descr);
-    scalar('sysObjectID', 2, ObjectType.OID, system.objectId);
-    liveScalar('sysUpTime', `${SYSTEM_OID}.3`, ObjectType.TimeTicks, () => reader.upTimeTicks());
-    scalar('sysContact', 4, ObjectType.OctetString, system.contact);
-    scalar('sysName', 5, ObjectType.OctetString, system.name);
-    scalar('sysLocation', 6, ObjectType.OctetString, system.location);
-    mib.registerProvider({
-      name: 'ifNumber',
-      type: MibProviderType.Scalar,
-      oid: IF_NUMBER_OID,
-      scalarType: ObjectType.Integer,
-      maxAccess: MaxAccess['read-only'],
-    });
-    mib.setScalarValue('ifNumber', interfaces.length);
-
-    mib.registerProvider({
-      name: 'ifTable',
-      type: MibProviderType.Table,
-      oid: IF_ENTRY_OID,
-      maxAccess: MaxAccess['not-accessible'],
-      tableColumns: [
-        column(1, 'ifIndex', ObjectType.Integer),
-        column(2, 'ifDescr', ObjectType.OctetString),
-        column(3, 'ifType', ObjectType.Integer),
-        column(5, 'ifSpeed', ObjectType.Gauge32),
-        column(7, 'ifAdminStatus', ObjectType.Integer),
-        column(8, 'ifOperStatus', ObjectType.Integer),
-        column(9, 'ifLastChange', ObjectType.TimeTicks),
-        column(10, 'ifInOctets', ObjectType.Counter32),
-        column(16, 'ifOutOctets', ObjectType.Counter32),
-      ],
-      tableIndex: [{ columnName: 'ifIndex' }],
-      handler: serveCell(IF_ENTRY_OID, (columnNumber, reading) => {
-        switch (columnNumber) {
-          case 8:
-            return reading.operStatus;
-          case 9:
-            return reading.lastChangeTicks;
-          case 10:
-            return reading.inOctets;
-          case 16:
-            return reading.outOctets;
-          default:
-            return undefined;
-        }
-      }),
-    });
-    mib.registerProvider({
-      name: 'ifXTable',
-      type: MibProviderType.Table,
-      oid: IFX_ENTRY_OID,
-      maxAccess: MaxAccess['not-accessible'],
-      tableColumns: [
-        column(1, 'ifName', ObjectType.OctetString),
-        column(6, 'ifHCInOctets', ObjectType.Counter64),
-        column(10, 'ifHCOutOctets', ObjectType.Counter64),
-        column(15, 'ifHighSpeed', ObjectType.Gauge32),
-        column(18, 'ifAlias', ObjectType.OctetString),
-      ],
-      tableAugments: 'ifTable',
-      handler: serveCell(IFX_ENTRY_OID, (columnNumber, reading) => {
-        switch (columnNumber) {
-          case 6:
-            return counter64Buffer(reading.hcInOctets);
-          case 10:
-            return counter64Buffer(reading.hcOutOctets);
-          default:
-            return undefined;
-        }
-      }),
-    });
-    for (const iface of interfaces) {
-      const reading = reader.readInterface(iface.ifIndex);
-      if (reading === undefined) continue;
-      const speedBps = iface.speedMbps * 1_000_000;
-      mib.addTableRow('ifTable', [
-        iface.ifIndex,
-        iface.name,
-        IF_TYPE_ETHERNET,
-        Math.min(Math.round(speedBps), GAUGE32_MAX),
-        IF_ADMIN_UP,
-        reading.operStatus,
-        reading.lastChangeTicks,
-        reading.inOctets,
-        reading.outOctets,
-      ]);
-      mib.addTableRow('ifXTable', [
-        iface.ifIndex,
-        iface.name,
-        counter64Buffer(reading.hcInOctets),
-        counter64Buffer(reading.hcOutOctets),
-        Math.min(Math.round(iface.speedMbps), GAUGE32_MAX),
-        iface.description,
-      ]);
-    }
-    // Real agents serve more MIB after the ifXTable; without a node after it, net-snmp's agent
-    // pads every GetBulk that reaches the end with endOfMibView varbinds, which snmpbulkwalk
-    // prints as errors. The engine group also tells a manager about reboots.
-    liveScalar('snmpEngineBoots', `${SNMP_ENGINE_OID}.2`, ObjectType.Integer, () =>
-      reader.engineBoots(),
-    );
-    liveScalar('snmpEngineTime', `${SNMP_ENGINE_OID}.3`, ObjectType.Integer, () =>
-      reader.engineTimeS(),
-    );
-    const authorizer = target.getAuthorizer();
-    if (deps.credentials.community !== undefined)
-      authorizer.addCommunity(deps.credentials.community);
-    if (deps.credentials.user !== undefined) authorizer.addUser(toUser(deps.credentials.user));
-  };
 
   return {
     async start() {
@@ -339,7 +295,11 @@ export function createDeviceAgent(deps: DeviceAgentDeps): DeviceAgent {
         bound.once('listening', onListening);
         bound.once('error', onError);
       });
-      populate(created);
+      answerFromView(created, view, logger);
+      const authorizer = created.getAuthorizer();
+      if (deps.credentials.community !== undefined)
+        authorizer.addCommunity(deps.credentials.community);
+      if (deps.credentials.user !== undefined) authorizer.addUser(toUser(deps.credentials.user));
       agent = created;
     },
     async stop() {

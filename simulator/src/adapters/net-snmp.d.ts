@@ -9,49 +9,32 @@ declare module 'net-snmp' {
     value: unknown;
   }
 
-  interface MibRequest {
-    /** The instance OID being read or written, dotted decimal. */
-    readonly oid: string;
-    /** The PDU type of the request (PduType). */
-    readonly operation: number;
-    /** The MIB node holding the value; the response takes its value when done() is called. */
-    readonly instanceNode: { value: unknown };
-    done(error?: { errorStatus: number; type?: number; value?: unknown }): void;
+  /** A decoded request PDU, as the agent's request methods receive it. */
+  interface RequestPdu {
+    readonly type: number;
+    readonly nonRepeaters: number;
+    readonly maxRepetitions: number;
+    readonly varbinds: readonly Varbind[];
+    getResponsePduForRequest(): ResponsePdu;
   }
 
-  interface TableColumn {
-    number: number;
-    name: string;
-    type: number;
-    maxAccess: number;
+  interface ResponsePdu {
+    varbinds: Varbind[];
+    errorStatus?: number;
+    errorIndex?: number;
   }
 
-  interface ScalarProvider {
-    name: string;
-    type: number;
-    oid: string;
-    scalarType: number;
-    maxAccess: number;
-    handler?: (request: MibRequest) => void;
+  /** An authenticated (and decrypted) request message: v1, v2c or v3. */
+  interface RequestMessage {
+    readonly pdu: RequestPdu;
   }
 
-  interface TableProvider {
-    name: string;
-    type: number;
-    /** The entry OID (e.g. ifEntry 1.3.6.1.2.1.2.2.1), not the table OID. */
-    oid: string;
-    maxAccess: number;
-    tableColumns: TableColumn[];
-    tableIndex?: { columnName: string }[];
-    tableAugments?: string;
-    handler?: (request: MibRequest) => void;
-  }
-
-  interface Mib {
-    registerProvider(provider: ScalarProvider | TableProvider): void;
-    setScalarValue(name: string, value: unknown): void;
-    addTableRow(name: string, row: unknown[]): void;
-  }
+  /** How the agent answers one request message of each PDU type. */
+  type RequestMethod = (
+    socket: dgram.Socket,
+    message: RequestMessage,
+    rinfo: dgram.RemoteInfo,
+  ) => void;
 
   interface User {
     name: string;
@@ -68,8 +51,22 @@ declare module 'net-snmp' {
   }
 
   interface Agent {
-    getMib(): Mib;
     getAuthorizer(): Authorizer;
+    /**
+     * Not in the agent's README: the methods `onMsg` calls once a message is authenticated and
+     * decoded, per PDU type (index.js, Agent.prototype). An instance may replace them.
+     */
+    getRequest: RequestMethod;
+    getNextRequest: RequestMethod;
+    getBulkRequest: RequestMethod;
+    setRequest: RequestMethod;
+    /** Encodes the response in the request's version and security, and sends it back. */
+    sendResponse(
+      socket: dgram.Socket,
+      rinfo: dgram.RemoteInfo,
+      message: RequestMessage,
+      pdu: ResponsePdu,
+    ): void;
     /** Calls `callback` once per listening socket after it closed. */
     close(callback?: (socket: unknown) => void): void;
   }
@@ -112,10 +109,11 @@ declare module 'net-snmp' {
       readonly TimeTicks: number;
       readonly Counter64: number;
     };
-    readonly MibProviderType: { readonly Scalar: number; readonly Table: number };
-    readonly MaxAccess: { readonly 'read-only': number; readonly 'not-accessible': number };
-    readonly ErrorStatus: { readonly GeneralError: number };
-    readonly PduType: { readonly SetRequest: number };
+    readonly ErrorStatus: {
+      readonly GeneralError: number;
+      readonly NoCreation: number;
+      readonly NotWritable: number;
+    };
     readonly Version2c: number;
     readonly SecurityLevel: {
       readonly noAuthNoPriv: number;
@@ -133,5 +131,5 @@ declare module 'net-snmp' {
 
   const snmp: NetSnmp;
   export default snmp;
-  export type { Agent, MibRequest, Session, TableColumn, User, Varbind };
+  export type { Agent, RequestMessage, RequestMethod, Session, User, Varbind };
 }

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Config } from '@faultline/shared';
 import { createSimulator, type Simulator } from '@faultline/simulator';
@@ -25,6 +27,15 @@ const COLD_START = '1.3.6.1.6.3.1.1.5.1';
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
 const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
 const MINUTE_MS = 60_000;
+/** Numeric OIDs in lexicographic order, as an agent must serve them. */
+const byOid = (a: string, b: string): number => {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+  }
+  return x.length - y.length;
+};
 
 describe('simulator', () => {
   let config: Config;
@@ -103,6 +114,36 @@ describe('simulator', () => {
     // ifName, ifHCInOctets, ifHCOutOctets, ifHighSpeed and ifAlias for each interface.
     expect(table.size).toBe(5 * device('access-1').interfaces.length);
     expect([...table.values()].filter((v) => v.includes('No more variables'))).toEqual([]);
+  });
+
+  it('walks mib-2 in OID order, the same with GetNext and GetBulk, ending cleanly', async () => {
+    nowMs += 5 * MINUTE_MS;
+    const walked = await snmpTool('snmpwalk', target('access-1'), ['1.3.6.1.2.1']);
+    const bulk = await snmpTool('snmpbulkwalk', target('access-1'), ['1.3.6.1.2.1']);
+    const oids = [...walked.keys()];
+    expect(oids).toEqual([...oids].sort(byOid));
+    // Six system objects and ifNumber, then 9 ifTable and 5 ifXTable columns per interface.
+    expect(oids).toHaveLength(7 + 14 * device('access-1').interfaces.length);
+    expect(walked.get('1.3.6.1.2.1.2.1.0')).toBe(String(device('access-1').interfaces.length));
+    expect([...bulk]).toEqual([...walked]);
+    expect([...walked.values()].filter((v) => v.includes('No more variables'))).toEqual([]);
+  });
+
+  it('tells a missing instance from an object it does not serve, and refuses a Set', async () => {
+    const ifIndex = String(device('core-1').interfaces[0]?.ifIndex);
+    const missing = ['1.3.6.1.2.1.1.5.1', `${IF_OPER_STATUS}.999999`, '1.3.6.1.2.1.1.9.0'];
+    const values = await get('core-1', [`${IF_OPER_STATUS}.${ifIndex}`, ...missing]);
+    expect(missing.map((oid) => values.get(oid))).toEqual([
+      'No Such Instance currently exists at this OID',
+      'No Such Instance currently exists at this OID',
+      'No Such Object available on this agent at this OID',
+    ]);
+    expect(values.get(`${IF_OPER_STATUS}.${ifIndex}`)).toBe('1');
+    const set = (oid: string) =>
+      promisify(execFile)('snmpset', ['-v2c', '-c', 'public', target('core-1'), oid, 's', 'x']);
+    await expect(set(SYS_NAME)).rejects.toThrow(/notWritable/);
+    await expect(set('1.3.6.1.2.1.1.9.0')).rejects.toThrow(/noCreation/);
+    expect((await get('core-1', [SYS_NAME])).get(SYS_NAME)).toBe('core-1');
   });
 
   it('serves 32-bit octet counters equal to the 64-bit ones mod 2^32, after they wrapped', async () => {
@@ -249,7 +290,7 @@ describe('simulator with an SNMPv3 device and random faults', () => {
     return simulator;
   };
 
-  it('answers the configured v3 user with authentication and privacy', async () => {
+  it('answers the configured v3 user with authentication and privacy, Get and GetBulk', async () => {
     await start();
     const core = config.devices.find((d) => d.name === 'core-1');
     const target = `${core?.address ?? ''}:${String(core?.snmp.port)}`;
@@ -257,6 +298,13 @@ describe('simulator with an SNMPv3 device and random faults', () => {
       v3: { user: user.name, authKey: user.authKey, privKey: user.privKey },
     });
     expect(values.get(SYS_NAME)).toBe('core-1');
+    const counters = await snmpTool('snmpbulkwalk', target, [IF_HC_OUT_OCTETS], {
+      v3: { user: user.name, authKey: user.authKey, privKey: user.privKey },
+    });
+    expect([...counters.keys()]).toEqual(
+      (core?.interfaces ?? []).map((i) => `${IF_HC_OUT_OCTETS}.${String(i.ifIndex)}`).sort(byOid),
+    );
+    expect([...counters.values()].every((v) => /^\d+$/.test(v))).toBe(true);
     await expect(
       snmpTool('snmpget', target, [SYS_NAME], { community: 'public', timeoutS: 1, retries: 0 }),
     ).rejects.toThrow(/Timeout/);
