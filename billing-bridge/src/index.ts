@@ -5,4 +5,9 @@ export { createBillingRuns } from './app/billing-runs.js';
 export type { BillingRuns, BillingRunsDeps, RunOutcome } from './app/billing-runs.js';
 export { createBillingStore } from './adapters/billing-store-pg.js';
 export type { BillingStore, InterfaceReadings, RunScope, StoredRun } from './ports.js';
-export { createInfluxReadings } from './adapters/influx-readings.js';
+export {
+  createInfluxReadings,
+  interfaceQuery,
+  parseAnswer,
+  readingsFromAnswer,
+} from './adapters/influx-readings.js';

@@ -36,8 +36,9 @@ export function quoteLongIntegers(text: string): string {
   return out;
 }
 
-/** A JSON value of the answer as a bigint (numbers and quoted integers), or null. */
+/** A value of the answer as a bigint (numbers, bigints and quoted integers), or null. */
 export function toBigInt(value: unknown): bigint | null {
+  if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
   return null;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { influxString, interfaceQuery, readingsFromAnswer } from './influx-readings.js';
+import {
+  influxString,
+  interfaceQuery,
+  parseAnswer,
+  readingsFromAnswer,
+} from './influx-readings.js';
 
 describe('interfaceQuery', () => {
   it('escapes tag values and uses epoch-ms bounds', () => {
@@ -47,5 +52,42 @@ describe('readingsFromAnswer', () => {
     expect(() => readingsFromAnswer({ results: [{ error: 'database not found: x' }] })).toThrow(
       /database not found/,
     );
+  });
+});
+
+describe('parseAnswer', () => {
+  it('reads the format InfluxDB chose: MessagePack, else JSON', () => {
+    // {"error": "x"} both ways.
+    const msgpack = Uint8Array.from([0x81, 0xa5, ...Buffer.from('error'), 0xa1, 0x78]);
+    expect(parseAnswer(msgpack, 'application/x-msgpack')).toEqual({ error: 'x' });
+    const json = new TextEncoder().encode('{"error":"x","n":[18446744073709551615]}');
+    expect(parseAnswer(json, 'application/json')).toEqual({
+      error: 'x',
+      n: ['18446744073709551615'],
+    });
+  });
+
+  it('takes MessagePack bigints as counters and as rates', () => {
+    const readings = readingsFromAnswer({
+      results: [
+        {
+          series: [
+            {
+              columns: ['time', 'in_octets', 'out_octets', 'in_bps', 'out_bps', 'quarantined'],
+              values: [[1000, -(2n ** 63n), 2n ** 60n, null, 2n ** 60n, null]],
+            },
+          ],
+        },
+      ],
+    });
+    expect(readings).toEqual([
+      {
+        timeMs: 1000,
+        inOctets: -(2n ** 63n),
+        outOctets: 2n ** 60n,
+        hasRate: true,
+        quarantined: false,
+      },
+    ]);
   });
 });

@@ -1,10 +1,17 @@
 /**
  * Reads the collector's `interface` measurement back from InfluxDB with InfluxQL over `/query`,
  * the read path every InfluxDB serves (1.x, 2.x's v1 compatibility API, 3.x).
+ *
+ * The answer is asked for as MessagePack (InfluxDB 1.4+): about a third less of InfluxDB's CPU
+ * than JSON, and binary 64-bit counters. A server that does not speak it answers JSON, which is
+ * read too. Compression is declined: on the loopback or a LAN, gzip only costs both sides CPU.
  */
 import type { InterfaceReading } from '../core/index.js';
 import type { InterfaceReadings } from '../ports.js';
 import { quoteLongIntegers, toBigInt } from './influx-json.js';
+import { decodeMsgpack } from './msgpack.js';
+
+const MSGPACK = 'application/x-msgpack';
 
 /** Where and how to query. */
 export interface InfluxReaderDeps {
@@ -15,7 +22,7 @@ export interface InfluxReaderDeps {
   readonly token: string | undefined;
 }
 
-interface QueryAnswer {
+export interface QueryAnswer {
   results?: {
     error?: string;
     series?: { columns?: string[]; values?: unknown[][] }[];
@@ -42,6 +49,17 @@ export function interfaceQuery(
   );
 }
 
+/** The `/query` answer in the format InfluxDB chose (its `content-type`). */
+export function parseAnswer(body: Uint8Array, contentType: string | null): QueryAnswer {
+  if (contentType?.startsWith(MSGPACK) === true) return decodeMsgpack(body) as QueryAnswer;
+  return JSON.parse(quoteLongIntegers(new TextDecoder().decode(body))) as QueryAnswer;
+}
+
+/** An answer's value is a number (JSON, small MessagePack integers) or a bigint (large ones). */
+function isNumeric(value: unknown): boolean {
+  return typeof value === 'number' || typeof value === 'bigint';
+}
+
 /** Turns one `/query` answer into readings. */
 export function readingsFromAnswer(answer: QueryAnswer): InterfaceReading[] {
   const readings: InterfaceReading[] = [];
@@ -65,7 +83,7 @@ export function readingsFromAnswer(answer: QueryAnswer): InterfaceReading[] {
           timeMs,
           inOctets: toBigInt(row[inOctets]),
           outOctets: toBigInt(row[outOctets]),
-          hasRate: typeof row[inBps] === 'number' || typeof row[outBps] === 'number',
+          hasRate: isNumeric(row[inBps]) || isNumeric(row[outBps]),
           quarantined: row[quarantined] === true,
         });
       }
@@ -82,7 +100,7 @@ export function createInfluxReadings(deps: InfluxReaderDeps): InterfaceReadings 
       url.searchParams.set('db', deps.database);
       url.searchParams.set('epoch', 'ms');
       url.searchParams.set('q', interfaceQuery(device, iface, fromMs, toMs));
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { accept: MSGPACK, 'accept-encoding': 'identity' };
       if (deps.token !== undefined) headers.authorization = `Token ${deps.token}`;
       let response: Response;
       try {
@@ -90,11 +108,16 @@ export function createInfluxReadings(deps: InfluxReaderDeps): InterfaceReadings 
       } catch (error) {
         throw new Error('InfluxDB is unreachable', { cause: error });
       }
-      const text = await response.text();
+      const body = new Uint8Array(await response.arrayBuffer());
+      const contentType = response.headers.get('content-type');
       if (!response.ok) {
-        throw new Error(`InfluxDB answered ${String(response.status)}: ${text.slice(0, 200)}`);
+        const error =
+          contentType?.startsWith(MSGPACK) === true
+            ? String(parseAnswer(body, contentType).error)
+            : new TextDecoder().decode(body.subarray(0, 200));
+        throw new Error(`InfluxDB answered ${String(response.status)}: ${error}`);
       }
-      return readingsFromAnswer(JSON.parse(quoteLongIntegers(text)) as QueryAnswer);
+      return readingsFromAnswer(parseAnswer(body, contentType));
     },
   };
 }
