@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InterfaceReading } from '../core/index.js';
-import { readingsFor } from './service-usage.js';
+import { readAhead, readingsFor } from './service-usage.js';
 
 function at(timeMs: number): InterfaceReading {
   return { timeMs, inOctets: 0n, outOctets: 0n, hasRate: true, quarantined: false };
@@ -22,5 +22,33 @@ describe('readingsFor', () => {
   ])('$name', ({ times, want }) => {
     const period = { startMs: 100, endMs: 200 };
     expect(readingsFor(period, [...times].reverse().map(at)).map((r) => r.timeMs)).toEqual(want);
+  });
+});
+
+describe('readAhead', () => {
+  it('gives results in order, with at most `inFlight` reads started and not yet taken', async () => {
+    const started: number[] = [];
+    const reads = [0, 1, 2, 3, 4].map((index) => () => {
+      started.push(index);
+      return Promise.resolve(index * 10);
+    });
+    const next = readAhead(reads, 2);
+    expect(started).toEqual([]);
+    expect(await next()).toBe(0);
+    expect(started).toEqual([0, 1]);
+    expect(await next()).toBe(10);
+    expect(started).toEqual([0, 1, 2]);
+    expect(await Promise.all([next(), next(), next()])).toEqual([20, 30, 40]);
+    expect(() => next()).toThrow(/every read was taken/);
+  });
+
+  it('reports a failed read when it is taken, not before', async () => {
+    const next = readAhead(
+      [() => Promise.resolve('a'), () => Promise.reject(new Error('InfluxDB is unreachable'))],
+      2,
+    );
+    expect(await next()).toBe('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(next()).rejects.toThrow(/unreachable/);
   });
 });

@@ -43,3 +43,30 @@ export async function readServiceUsage(
   const counters = countersFromReadings(readingsFor(interval, readings));
   return { usage: bucketUsage(interval, counters.samples), wraps: counters.wraps };
 }
+
+/**
+ * Runs reads ahead of their use: the function returned gives the results in the order of `reads`,
+ * and each call starts the next reads so that `inFlight` of them (the one taken included) run at
+ * once. InfluxDB then answers the next circuits while the bridge rates this one, and no more than
+ * `inFlight` results wait in memory. A read that fails is reported when taken, never before.
+ */
+export function readAhead<T>(
+  reads: readonly (() => Promise<T>)[],
+  inFlight: number,
+): () => Promise<T> {
+  const started: Promise<T>[] = [];
+  let next = 0;
+  return () => {
+    while (next < reads.length && started.length < inFlight) {
+      const read = reads[next++];
+      if (read === undefined) break;
+      const result = read();
+      // Handled when taken; until then a failure must not count as unhandled.
+      result.catch(() => undefined);
+      started.push(result);
+    }
+    const result = started.shift();
+    if (result === undefined) throw new Error('every read was taken');
+    return result;
+  };
+}
