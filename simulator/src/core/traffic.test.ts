@@ -100,4 +100,11 @@ describe('cumulativeOctets', () => {
       (trafficRateBps(profile, start).inBps + trafficRateBps(profile, start + HOUR_MS).inBps) / 2;
     expect(Math.abs(octets - (meanBps * 3600) / 8)).toBeLessThanOrEqual(1);
   });
+
+  it('counts a week of a 200 Tbit/s interface, and refuses a speed whose week would not fit', () => {
+    const fast = createTrafficProfile({ ...core, speedMbps: 200_000_000 });
+    const week = cumulativeOctets(fast, wednesday(0) + WEEK_MS).outOctets;
+    expect(week - cumulativeOctets(fast, wednesday(0)).outOctets).toBeGreaterThan(2n ** 61n);
+    expect(() => createTrafficProfile({ ...core, speedMbps: 1e12 })).toThrow(/too fast/);
+  });
 });

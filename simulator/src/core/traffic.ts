@@ -20,6 +20,8 @@ const NOISE = 0.15;
 /** Peak utilisation of an interface lies between MIN and MIN + SPREAD of its speed. */
 const PEAK_MIN = 0.15;
 const PEAK_SPREAD = 0.45;
+/** The largest week total the 64-bit arrays of a curve hold. */
+const MAX_WEEK_OCTETS = 2n ** 64n - 1n;
 /** 1970-01-01, the first hour of the week grid, was a Thursday (day 4 counting Sunday as 0). */
 const EPOCH_WEEKDAY = 4;
 
@@ -27,10 +29,14 @@ const EPOCH_WEEKDAY = 4;
 export interface DirectionCurve {
   /** Rate in bits/s at the start of each hour of the week; 169 entries, the last equals the first. */
   readonly rateBps: readonly number[];
-  /** Whole octets carried during each hour of the week (168 entries, rounded down). */
-  readonly hourOctets: readonly bigint[];
+  /**
+   * Whole octets carried during each hour of the week (168 entries, rounded down). Typed arrays
+   * rather than bigint[]: a network of 40,000 interfaces would otherwise hold 27 million bigint
+   * objects that every full garbage collection of the simulator has to mark.
+   */
+  readonly hourOctets: BigUint64Array;
   /** `prefixOctets[k]` = octets of the hours before hour k; 169 entries, the last is a week's total. */
-  readonly prefixOctets: readonly bigint[];
+  readonly prefixOctets: BigUint64Array;
 }
 
 /**
@@ -61,15 +67,18 @@ function buildCurve(speedBps: number, seed: number, direction: 0 | 1): Direction
     rateBps.push(speedBps * peak * (DAILY_CURVE[k % 24] ?? 0) * dayFactor * noise);
   }
   rateBps.push(rateBps[0] ?? 0);
-  const hourOctets: bigint[] = [];
-  const prefixOctets: bigint[] = [0n];
+  const hourOctets = new BigUint64Array(HOURS_PER_WEEK);
+  const prefixOctets = new BigUint64Array(HOURS_PER_WEEK + 1);
   let total = 0n;
   for (let k = 0; k < HOURS_PER_WEEK; k++) {
     const octets = BigInt(Math.floor(segmentOctets(rateBps, k, HOUR_MS / 1000)));
-    hourOctets.push(octets);
+    hourOctets[k] = octets;
     total += octets;
-    prefixOctets.push(total);
+    prefixOctets[k + 1] = total;
   }
+  // A week of a 200 Tbit/s interface fits 64 bits; a faster one is refused rather than wrapped.
+  if (total > MAX_WEEK_OCTETS)
+    throw new RangeError(`${String(speedBps)} bit/s is too fast to simulate`);
   return { rateBps, hourOctets, prefixOctets };
 }
 
