@@ -28,13 +28,13 @@ import { topologyFromConfig } from './core/topology.js';
 /** What the correlator needs. */
 export interface CorrelatorDeps {
   readonly runtime: Runtime;
-  /** Event batches processed at once by this process (default 4). */
+  /** Event batches taken at once by this process (default 16); those that arrive while others are applied are committed together. */
   readonly concurrency?: number;
   /** Time between correlation steps, ms (default 250). */
   readonly correlationIntervalMs?: number;
 }
 
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_CORRELATION_INTERVAL_MS = 250;
 const HOUR_MS = 3_600_000;
 const PRUNE_INTERVAL_MS = HOUR_MS;

@@ -1,31 +1,111 @@
-import type { EventBatch, Logger } from '@faultline/shared';
+import type { EventBatch, FaultEvent, Logger } from '@faultline/shared';
 import { countDecisions, type DecisionCounts } from '../core/decision-counts.js';
 import type { AlarmStore, HotState } from '../ports.js';
 
-/** What processing a batch needs. */
+/** What processing batches needs. */
 export interface ProcessBatchDeps {
   readonly store: AlarmStore;
   readonly hotState: HotState;
   readonly logger: Logger;
-  /** Called after each batch commits (the correlation step runs soon after). */
+  /** Called after each commit (the correlation step runs soon after). */
   readonly afterBatch?: () => void;
+  /**
+   * Most events applied together (default 20,000): batches that arrive while others are being
+   * applied wait and are then applied together, up to this many events.
+   */
+  readonly maxEventsPerCommit?: number;
+}
+
+const DEFAULT_MAX_EVENTS_PER_COMMIT = 20_000;
+
+/** A batch waiting to be applied, and the job waiting for it. */
+interface Waiting {
+  readonly events: readonly FaultEvent[];
+  readonly resolve: (counts: DecisionCounts) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
- * The use-case behind each `events` job: commit the batch to the alarm store, then mirror and
- * publish it while its keys are still locked. Later stages (flapping, root cause, tickets) hook in
- * here, on the committed decisions.
+ * The use-case behind each `events` job: commit its events to the alarm store, then mirror and
+ * publish them while their keys are still locked. A job's promise settles only once its events are
+ * committed (or the commit failed, and the job is retried), so nothing is acknowledged early.
+ *
+ * Group commit: while one set of batches is being applied, the batches that arrive wait, and are
+ * then applied together. Under load the store sees few, large commits, and an alarm repeated in
+ * many batches is written, mirrored and published once per commit instead of once per batch; at
+ * rest a batch is applied as soon as it arrives.
  */
 export function createProcessBatch(
   deps: ProcessBatchDeps,
 ): (batch: EventBatch) => Promise<DecisionCounts> {
-  return async (batch) => {
-    const applied = await deps.store.applyBatch(batch.events, (committed) =>
-      deps.hotState.mirror(committed),
-    );
-    deps.afterBatch?.();
-    const counts = countDecisions(applied.decisions);
-    deps.logger.debug({ events: batch.events.length, ...counts }, 'event batch applied');
-    return counts;
-  };
+  const maxEvents = deps.maxEventsPerCommit ?? DEFAULT_MAX_EVENTS_PER_COMMIT;
+  let waiting: Waiting[] = [];
+  let applying = false;
+
+  /** Takes waiting batches, in arrival order, up to `maxEvents` events (always at least one). */
+  function takeGroup(): Waiting[] {
+    let events = 0;
+    let taken = 0;
+    for (const entry of waiting) {
+      if (taken > 0 && events + entry.events.length > maxEvents) break;
+      events += entry.events.length;
+      taken += 1;
+    }
+    const group = waiting.slice(0, taken);
+    waiting = waiting.slice(taken);
+    return group;
+  }
+
+  async function applyGroup(group: readonly Waiting[]): Promise<void> {
+    // Each event object belongs to one batch: the decisions are counted back to their batch (by
+    // id for an event the store had to copy, one carrying a NUL).
+    const batchOf = new Map<FaultEvent, number>();
+    const batchById = new Map<string, number>();
+    group.forEach((entry, index) => {
+      for (const event of entry.events) {
+        batchOf.set(event, index);
+        if (!batchById.has(event.id)) batchById.set(event.id, index);
+      }
+    });
+    try {
+      const applied = await deps.store.applyBatch(
+        group.flatMap((entry) => entry.events),
+        (committed) => deps.hotState.mirror(committed),
+      );
+      deps.afterBatch?.();
+      const decisions = group.map((): (typeof applied.decisions)[number][] => []);
+      for (const decision of applied.decisions) {
+        const index = batchOf.get(decision.event) ?? batchById.get(decision.event.id) ?? 0;
+        decisions[index]?.push(decision);
+      }
+      group.forEach((entry, index) => {
+        const counts = countDecisions(decisions[index] ?? []);
+        deps.logger.debug({ events: entry.events.length, ...counts }, 'event batch applied');
+        entry.resolve(counts);
+      });
+      if (group.length > 1) {
+        deps.logger.debug(
+          { batches: group.length, events: batchOf.size },
+          'event batches committed together',
+        );
+      }
+    } catch (error) {
+      for (const entry of group) entry.reject(error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    applying = true;
+    try {
+      while (waiting.length > 0) await applyGroup(takeGroup());
+    } finally {
+      applying = false;
+    }
+  }
+
+  return (batch) =>
+    new Promise<DecisionCounts>((resolve, reject) => {
+      waiting.push({ events: batch.events, resolve, reject });
+      if (!applying) void drain();
+    });
 }

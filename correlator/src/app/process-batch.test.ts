@@ -1,0 +1,183 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLogger, type FaultEvent } from '@faultline/shared';
+import { reduceAlarms, type OpenAlarms } from '../core/alarm-reducer.js';
+import { planWrites } from '../core/alarm-writes.js';
+import { keysOfBatch } from '../core/batch-keys.js';
+import type { AlarmStore, AppliedBatch } from '../ports.js';
+import { createProcessBatch } from './process-batch.js';
+
+function event(id: string, key: string, timeMs: number): FaultEvent {
+  return {
+    id,
+    source: 'trap',
+    device: 'core-1',
+    deviceKnown: true,
+    type: 'linkDown',
+    severity: 'major',
+    timeMs,
+    reductionKey: key,
+    description: `${key} is down`,
+    details: {},
+  };
+}
+
+/**
+ * An alarm store in memory on the real reducer: each commit waits for `release` (when given), so a
+ * test can hold one commit open while batches arrive.
+ */
+function memoryStore(options: { failCommits?: Set<number> } = {}) {
+  let open: OpenAlarms = new Map();
+  const processed = new Set<string>();
+  const commits: string[][] = [];
+  const gates: (() => void)[] = [];
+  const store: AlarmStore = {
+    async applyBatch(events, afterCommit) {
+      const commit = commits.push(events.map((e) => e.id)) - 1;
+      await new Promise<void>((resolve) => gates.push(resolve));
+      if (options.failCommits?.has(commit) === true) throw new Error(`commit ${String(commit)}`);
+      const before = open;
+      const reduced = reduceAlarms(
+        before,
+        { events, processedEventIds: processed },
+        { newAlarmId: () => `alarm-${String(processed.size)}` },
+      );
+      for (const e of events) processed.add(e.id);
+      open = reduced.open;
+      const applied: AppliedBatch = {
+        decisions: reduced.decisions,
+        writes: planWrites(before, reduced.decisions),
+        keys: keysOfBatch(events),
+        open,
+      };
+      await afterCommit(applied);
+      return applied;
+    },
+    listAlarms: () => Promise.resolve([...open.values()].map((record) => record.alarm)),
+    getAlarm: () => Promise.resolve(undefined),
+  };
+  return {
+    store,
+    commits,
+    counts: () => new Map([...open].map(([key, record]) => [key, record.alarm.count])),
+    /** Lets the oldest waiting commit go on; false when none waits. */
+    release: async (): Promise<boolean> => {
+      // Let submitted batches reach the store first.
+      await new Promise((resolve) => setImmediate(resolve));
+      const gate = gates.shift();
+      gate?.();
+      await new Promise((resolve) => setImmediate(resolve));
+      return gate !== undefined;
+    },
+  };
+}
+
+function processor(store: AlarmStore, maxEventsPerCommit?: number) {
+  const mirrored: number[] = [];
+  const process = createProcessBatch({
+    store,
+    hotState: {
+      mirror: (applied) => {
+        mirrored.push(applied.keys.length);
+        return Promise.resolve();
+      },
+    },
+    logger: createLogger({ level: 'silent' }),
+    ...(maxEventsPerCommit === undefined ? {} : { maxEventsPerCommit }),
+  });
+  return { process, mirrored };
+}
+
+describe('processing event batches (group commit)', () => {
+  it('commits the batches that arrive during a commit together, and counts each batch its own decisions', async () => {
+    const memory = memoryStore();
+    const { process, mirrored } = processor(memory.store);
+    const first = process({ events: [event('a1', 'k1', 1)] });
+    const second = process({ events: [event('b1', 'k1', 2), event('b2', 'k2', 3)] });
+    const third = process({ events: [event('c1', 'k2', 4), event('a1', 'k1', 1)] });
+    while (await memory.release());
+    expect(memory.commits).toEqual([['a1'], ['b1', 'b2', 'c1', 'a1']]);
+    expect(await first).toMatchObject({ raised: 1, repeated: 0, duplicate: 0 });
+    expect(await second).toMatchObject({ raised: 1, repeated: 1, duplicate: 0 });
+    expect(await third).toMatchObject({ raised: 0, repeated: 1, duplicate: 1 });
+    expect(mirrored).toEqual([1, 2]);
+    expect(memory.counts()).toEqual(
+      new Map([
+        ['k1', 2],
+        ['k2', 2],
+      ]),
+    );
+  });
+
+  it('commits at most maxEventsPerCommit events together, but never splits a batch', async () => {
+    const memory = memoryStore();
+    const { process } = processor(memory.store, 3);
+    const batches = [
+      [event('a', 'k', 1)],
+      [event('b', 'k', 2), event('c', 'k', 3)],
+      [event('d', 'k', 4)],
+      [event('e', 'k', 5), event('f', 'k', 6), event('g', 'k', 7), event('h', 'k', 8)],
+    ].map((events) => process({ events }));
+    while (await memory.release());
+    await Promise.all(batches);
+    expect(memory.commits).toEqual([['a'], ['b', 'c', 'd'], ['e', 'f', 'g', 'h']]);
+  });
+
+  it('fails every batch of a failed commit, and goes on with the next ones', async () => {
+    const memory = memoryStore({ failCommits: new Set([1]) });
+    const { process } = processor(memory.store);
+    const first = process({ events: [event('a', 'k', 1)] });
+    const second = process({ events: [event('b', 'k', 2)] });
+    const third = process({ events: [event('c', 'k', 3)] });
+    const failed = [second, third].map((p) => p.catch((error: unknown) => error));
+    await memory.release();
+    await memory.release();
+    const fourth = process({ events: [event('d', 'k', 4)] });
+    while (await memory.release());
+    expect(await first).toMatchObject({ raised: 1 });
+    for (const outcome of await Promise.all(failed)) {
+      expect(outcome).toBeInstanceOf(Error);
+    }
+    expect(await fourth).toMatchObject({ repeated: 1 });
+    expect(memory.counts()).toEqual(new Map([['k', 2]]));
+  });
+
+  it('gives every key the count of its distinct events however batches arrive and group', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 4 })), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (batches, releaseAfter, maxEvents) => {
+          const memory = memoryStore();
+          const { process } = processor(memory.store, maxEvents);
+          const jobs: Promise<unknown>[] = [];
+          for (const [index, batch] of batches.entries()) {
+            const events = batch.map(([id, key]) => event(`e${String(id)}`, `k${String(key)}`, id));
+            jobs.push(process({ events }));
+            if (releaseAfter[index] === true) await memory.release();
+          }
+          while (await memory.release());
+          await Promise.all(jobs);
+          const expected = new Map<string, Set<number>>();
+          for (const [id, key] of batches.flat()) {
+            // An id is one event: its first occurrence decides its key.
+            if ([...expected.values()].some((ids) => ids.has(id))) continue;
+            const ids = expected.get(`k${String(key)}`) ?? new Set<number>();
+            expected.set(`k${String(key)}`, ids.add(id));
+          }
+          expect(memory.counts()).toEqual(
+            new Map([...expected].map(([key, ids]) => [key, ids.size])),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
