@@ -20,14 +20,16 @@ export interface AlarmStorePgDeps {
   /** Fresh alarm ids (UUIDs: the column is `uuid`). */
   readonly newAlarmId: () => string;
   /**
-   * Most reduction keys locked by one transaction (default 200). Advisory locks live in the
+   * Most reduction keys locked by one transaction (default 1,000). Advisory locks live in the
    * server's shared lock table (about `max_locks_per_transaction` × `max_connections` entries,
-   * 6,400 by default, for all sessions together), so a wide batch is committed in parts.
+   * 6,400 by default, for all sessions together), so a wide batch is committed in parts; a
+   * correlator process applies one batch at a time (see createProcessBatch), so it holds at most
+   * this many.
    */
   readonly maxKeysPerTransaction?: number;
 }
 
-const DEFAULT_MAX_KEYS_PER_TRANSACTION = 200;
+const DEFAULT_MAX_KEYS_PER_TRANSACTION = 1000;
 
 // Locks are taken on the 64-bit hashes of the keys, distinct and in ascending order, in one
 // statement: every worker acquires in the same global order, so two batches sharing keys wait
@@ -40,11 +42,17 @@ const UNLOCK_KEYS = `
   SELECT pg_advisory_unlock(h)
   FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k) AS s`;
 
+// Records the batch's event ids and answers with those recorded before: one row, usually an
+// empty array (the fresh ids, nearly all of them, are not sent back).
 const RECORD_NEW_EVENTS = `
-  INSERT INTO processed_events (event_id)
-  SELECT DISTINCT unnest($1::text[])
-  ON CONFLICT DO NOTHING
-  RETURNING event_id`;
+  WITH fresh AS (
+    INSERT INTO processed_events (event_id)
+    SELECT DISTINCT unnest($1::text[])
+    ON CONFLICT DO NOTHING
+    RETURNING event_id)
+  SELECT coalesce(array_agg(id), '{}') AS seen
+  FROM unnest($1::text[]) AS id
+  WHERE id NOT IN (SELECT event_id FROM fresh)`;
 
 // The open alarms of the batch's keys, row-locked in id order as they load: the rows the batch
 // will update, locked in the order the correlation step locks them (see LOCK_ALARM_ROWS).
@@ -93,9 +101,8 @@ export function createAlarmStorePg(deps: AlarmStorePgDeps): AlarmStore {
     keys: readonly string[],
   ): Promise<AppliedBatch> {
     const ids = events.map((event) => event.id);
-    const fresh = await client.query<{ event_id: string }>(RECORD_NEW_EVENTS, [ids]);
-    const freshIds = new Set(fresh.rows.map((row) => row.event_id));
-    const processedEventIds = new Set(ids.filter((id) => !freshIds.has(id)));
+    const recorded = await client.query<{ seen: string[] }>(RECORD_NEW_EVENTS, [ids]);
+    const processedEventIds = new Set(recorded.rows[0]?.seen);
     const loaded = await client.query<AlarmRow>(LOAD_OPEN, [keys]);
     const before: OpenAlarms = new Map(
       loaded.rows.map((row) => [row.reduction_key, rowToRecord(row)]),
@@ -161,13 +168,19 @@ export function createAlarmStorePg(deps: AlarmStorePgDeps): AlarmStore {
 
   return {
     async applyBatch(events, afterCommit) {
-      // Parts are independent (each event touches one key) and each is idempotent, so if a later
-      // part fails, the retry finds the earlier parts' events to be duplicates.
-      const parts: AppliedBatch[] = [];
-      for (const part of partitionByKeys(withoutNul(events), maxKeys)) {
-        parts.push(await applyPart(part, afterCommit));
-      }
-      return mergeParts(parts);
+      // Parts are independent (each event touches one key) and each is idempotent, so if a part
+      // fails, the retry finds the other parts' events to be duplicates. Two are applied at a
+      // time, on two connections: PostgreSQL works on one while this process prepares the other.
+      const parts = partitionByKeys(withoutNul(events), maxKeys);
+      const applied: AppliedBatch[] = [];
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        for (let index = next++; index < parts.length; index = next++) {
+          applied[index] = await applyPart(parts[index] ?? [], afterCommit);
+        }
+      };
+      await Promise.all([lane(), lane()]);
+      return mergeParts(applied);
     },
 
     async listAlarms({ state, limit }) {
