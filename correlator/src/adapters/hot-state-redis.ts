@@ -26,11 +26,14 @@ export function createHotStateRedis(deps: HotStateRedisDeps): HotState {
       if (applied.keys.length === 0) return;
       const transaction = deps.redis.multi();
       const closed: string[] = [];
+      const open: string[] = [];
       for (const key of applied.keys) {
         const record = applied.open.get(key);
         if (record === undefined) closed.push(key);
-        else transaction.hset(hash, key, JSON.stringify(record.alarm));
+        else open.push(key, JSON.stringify(record.alarm));
       }
+      // One command for all the batch's open alarms: a storm's commit writes thousands.
+      if (open.length > 0) transaction.hset(hash, ...open);
       if (closed.length > 0) transaction.hdel(hash, ...closed);
       for (const change of applied.writes.changes)
         transaction.publish(channel, JSON.stringify(change));
