@@ -13,7 +13,7 @@ import { startNodeProcess, type NodeProcess } from './bench-support.js';
 import { checkedConfig, machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult } from './result.js';
 
-const DEVICES = smallScale ? 4 : 400;
+const DEVICES = smallScale ? 4 : 1_000;
 const INTERFACES_PER_DEVICE = smallScale ? 40 : 100;
 const POLL_INTERVAL_S = 5;
 /** Steady state is measured after every device has been polled twice (rates need two polls). */
@@ -145,7 +145,7 @@ try {
       machineLoad,
       `${String(DEVICES)} simulated devices × ${String(INTERFACES_PER_DEVICE)} interfaces, each device a net-snmp agent of the simulator (one process) on its own loopback address; the collector (this process, the real component with its poller at the default 16 device polls at once) polls each every ${String(POLL_INTERVAL_S)} s (${demand.toLocaleString('en-US')} interfaces/s due), GetBulk walks of the 64-bit columns, counter math, and points batched to InfluxDB 1.6 at 8086.`,
       `Counted over ${String(WINDOW_MS / 1000)} s after a ${String(WARM_UP_MS / 1000)} s warm-up: answered device polls × interfaces per device. ${written.toLocaleString('en-US')} points were accepted by InfluxDB by the end of the window and ${stored.toLocaleString('en-US')} were read back after the collector stopped.`,
-      `The simulated agents (net-snmp's agent in JavaScript answering GetBulk walks) used ${simulatorMsPer1000.toFixed(0)} ms of CPU per 1,000 interfaces, the collector ${collectorMsPer1000.toFixed(0)} ms: on 2 shared cores the simulated network, not the collector, sets the end-to-end figure. The collector's own CPU per interface would carry about ${Math.round(collectorCeilingPerS).toLocaleString('en-US')} interfaces/s on one core.`,
+      `The simulated agents (net-snmp's agent for the protocol, answering from the simulator's MIB view) used ${simulatorMsPer1000.toFixed(0)} ms of CPU per 1,000 interfaces, the collector ${collectorMsPer1000.toFixed(0)} ms; agents, collector and InfluxDB share the 2 cores. The collector's own CPU per interface would carry about ${Math.round(collectorCeilingPerS).toLocaleString('en-US')} interfaces/s on one core.`,
     ],
   });
 } finally {
