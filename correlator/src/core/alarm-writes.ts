@@ -46,48 +46,67 @@ export function planWrites(before: OpenAlarms, decisions: readonly AlarmDecision
   const finalById = new Map<string, AlarmRecord>();
   const history: HistoryEntry[] = [];
   const changes: AlarmChange[] = [];
-  // Per alarm, its run of repeats so far: where its row and change sit, and how many it holds.
-  const repeats = new Map<string, { historyAt: number; changeAt: number; count: number }>();
+  // Per alarm, its run of repeats so far: where its row and change sit, how many it holds and the
+  // last one. The row and change are written when the run ends: a storm repeats one key thousands
+  // of times, and only the last repeat's row is kept.
+  interface Run {
+    readonly historyAt: number;
+    readonly changeAt: number;
+    count: number;
+    last: AlarmChangeDecision;
+  }
+  const runs = new Map<string, Run>();
+  const endRun = (run: Run): void => {
+    history[run.historyAt] = historyEntry(run.last, run.count);
+    changes[run.changeAt] = { kind: run.last.kind, alarm: run.last.record.alarm };
+  };
   for (const decision of changeDecisions(decisions)) {
     const { alarm } = decision.record;
-    const { event } = decision;
     finalById.set(alarm.id, decision.record);
-    const run = decision.kind === 'repeated' ? repeats.get(alarm.id) : undefined;
-    const count = (run?.count ?? 0) + 1;
-    const entry: HistoryEntry = {
-      alarmId: alarm.id,
-      at: isoTime(event.timeMs),
-      change: decision.kind,
-      severity: alarm.severity,
-      actor: 'system',
-      cause:
-        count === 1
-          ? `event ${event.id} (${event.type})`
-          : `${String(count)} events, the last ${event.id} (${event.type})`,
-    };
-    const change: AlarmChange = { kind: decision.kind, alarm };
-    if (run === undefined) {
-      history.push(entry);
-      changes.push(change);
-    } else {
-      history[run.historyAt] = entry;
-      changes[run.changeAt] = change;
+    const run = runs.get(alarm.id);
+    if (run !== undefined && decision.kind === 'repeated') {
+      run.count += 1;
+      run.last = decision;
+      continue;
     }
+    if (run !== undefined) {
+      endRun(run);
+      runs.delete(alarm.id);
+    }
+    history.push(historyEntry(decision, 1));
+    changes.push({ kind: decision.kind, alarm });
     if (decision.kind === 'repeated') {
-      repeats.set(alarm.id, {
-        historyAt: run?.historyAt ?? history.length - 1,
-        changeAt: run?.changeAt ?? changes.length - 1,
-        count,
+      runs.set(alarm.id, {
+        historyAt: history.length - 1,
+        changeAt: changes.length - 1,
+        count: 1,
+        last: decision,
       });
-    } else {
-      repeats.delete(alarm.id);
     }
   }
+  for (const run of runs.values()) endRun(run);
   const finals = [...finalById.values()];
   return {
     inserts: finals.filter((record) => !existingIds.has(record.alarm.id)),
     updates: finals.filter((record) => existingIds.has(record.alarm.id)),
     history,
     changes,
+  };
+}
+
+/** The history row of a decision, or of the last of `count` repeats in a row. */
+function historyEntry(decision: AlarmChangeDecision, count: number): HistoryEntry {
+  const { alarm } = decision.record;
+  const { event } = decision;
+  return {
+    alarmId: alarm.id,
+    at: isoTime(event.timeMs),
+    change: decision.kind,
+    severity: alarm.severity,
+    actor: 'system',
+    cause:
+      count === 1
+        ? `event ${event.id} (${event.type})`
+        : `${String(count)} events, the last ${event.id} (${event.type})`,
   };
 }
