@@ -84,7 +84,8 @@ function gauge32(value: number): number {
 
 /** Counter64 values must be 8-byte Buffers: a number or BigInt crashes the agent on read. */
 export function counter64Buffer(value: bigint): Buffer {
-  const buffer = Buffer.alloc(8);
+  // From the shared pool: every byte is written next.
+  const buffer = Buffer.allocUnsafe(8);
   buffer.writeBigUInt64BE(BigInt.asUintN(64, value));
   return buffer;
 }

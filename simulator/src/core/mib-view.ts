@@ -61,6 +61,8 @@ export interface MibView {
 interface Compiled {
   readonly object: MibObject;
   readonly arcs: readonly number[];
+  /** `<oid>.`: an OID starting with it lies inside the object. */
+  readonly inside: string;
 }
 
 function toArcs(oid: string): number[] {
@@ -99,7 +101,7 @@ function firstRowAfter(rows: readonly number[], after: number): number {
 /** Builds the view of `objects`. Their OIDs must not contain one another. */
 export function createMibView(objects: readonly MibObject[]): MibView {
   const compiled: Compiled[] = objects
-    .map((object) => ({ object, arcs: toArcs(object.oid) }))
+    .map((object) => ({ object, arcs: toArcs(object.oid), inside: `${object.oid}.` }))
     .sort((a, b) => compareArcs(a.arcs, b.arcs));
   compiled.forEach((entry, i) => {
     const following = compiled[i + 1];
@@ -107,6 +109,8 @@ export function createMibView(objects: readonly MibObject[]): MibView {
       throw new Error(`MIB object ${following.object.oid} lies inside ${entry.object.oid}`);
     }
   });
+
+  const byOid = new Map(compiled.map((entry, at) => [entry.object.oid, { at, entry }]));
 
   /** The instance at `<object>.<row>`, or undefined when the object says it has no value. */
   const instance = ({ object }: Compiled, row: number): MibVarbind | undefined => {
@@ -116,46 +120,70 @@ export function createMibView(objects: readonly MibObject[]): MibView {
       : { oid: `${object.oid}.${String(row)}`, type: object.type, value };
   };
 
-  const getOne = (oid: string): MibVarbind => {
-    const arcs = toArcs(oid);
-    for (const entry of compiled) {
-      if (!startsWith(arcs, entry.arcs)) continue;
-      const row = arcs[entry.arcs.length];
-      const rows = entry.object.rows;
-      const known =
-        arcs.length === entry.arcs.length + 1 &&
-        row !== undefined &&
-        rows[firstRowAfter(rows, row) - 1] === row;
-      const found = known ? instance(entry, row) : undefined;
-      return found ?? { oid, type: NO_SUCH_INSTANCE, value: null };
-    }
-    return { oid, type: NO_SUCH_OBJECT, value: null };
-  };
-
-  /** The first instance strictly after `arcs`, or undefined at the end of the view. */
-  const nextAfter = (arcs: readonly number[]): MibVarbind | undefined => {
-    for (const entry of compiled) {
-      const rows = entry.object.rows;
-      let from: number;
-      if (startsWith(arcs, entry.arcs)) {
-        const row = arcs[entry.arcs.length];
-        // `<object>.<row>` and everything below it come before the next row.
-        from = row === undefined ? 0 : firstRowAfter(rows, row);
-      } else if (compareArcs(arcs, entry.arcs) < 0) {
-        from = 0;
-      } else {
-        continue;
-      }
-      for (let at = from; at < rows.length; at++) {
-        const found = instance(entry, rows[at] ?? 0);
-        if (found !== undefined) return found;
-      }
+  /**
+   * The object an OID names or lies inside, with the sub-identifier after the object's OID (the
+   * row) and whether more follow it. Compared as text: most requests name an instance, or a
+   * column of a walk, and need no parsing beyond the row.
+   */
+  const locate = (
+    oid: string,
+  ): { at: number; entry: Compiled; row: number | undefined; deeper: boolean } | undefined => {
+    // The common case first: `<object>.<row>`, found by the object's OID.
+    const lastDot = oid.lastIndexOf('.');
+    const direct = byOid.get(oid.slice(0, lastDot));
+    if (direct !== undefined)
+      return { ...direct, row: Number(oid.slice(lastDot + 1)), deeper: false };
+    for (const [at, entry] of compiled.entries()) {
+      const { object, inside } = entry;
+      if (oid === object.oid) return { at, entry, row: undefined, deeper: false };
+      if (!oid.startsWith(inside)) continue;
+      const end = oid.indexOf('.', inside.length);
+      const row = Number(oid.slice(inside.length, end < 0 ? undefined : end));
+      return { at, entry, row, deeper: end >= 0 };
     }
     return undefined;
   };
 
+  const getOne = (oid: string): MibVarbind => {
+    const found = locate(oid);
+    if (found === undefined) return { oid, type: NO_SUCH_OBJECT, value: null };
+    const { entry, row, deeper } = found;
+    const rows = entry.object.rows;
+    const known = !deeper && row !== undefined && rows[firstRowAfter(rows, row) - 1] === row;
+    return (
+      (known ? instance(entry, row) : undefined) ?? { oid, type: NO_SUCH_INSTANCE, value: null }
+    );
+  };
+
+  /** The first instance with a value in `compiled[at…]`, from row position `from` of the first. */
+  const firstFrom = (at: number, from: number): MibVarbind | undefined => {
+    for (let index = at, start = from; ; index++, start = 0) {
+      const entry = compiled[index];
+      if (entry === undefined) return undefined;
+      const rows = entry.object.rows;
+      for (let position = start; position < rows.length; position++) {
+        const found = instance(entry, rows[position] ?? 0);
+        if (found !== undefined) return found;
+      }
+    }
+  };
+
+  /** The first instance strictly after `oid`, or undefined at the end of the view. */
+  const nextAfter = (oid: string): MibVarbind | undefined => {
+    const found = locate(oid);
+    if (found !== undefined) {
+      // `<object>.<row>` and everything below it come before the next row.
+      const { at, entry, row } = found;
+      return firstFrom(at, row === undefined ? 0 : firstRowAfter(entry.object.rows, row));
+    }
+    // Outside every object: the first object after it in OID order.
+    const arcs = toArcs(oid);
+    const following = compiled.findIndex((entry) => compareArcs(arcs, entry.arcs) < 0);
+    return following < 0 ? undefined : firstFrom(following, 0);
+  };
+
   const nextOne = (oid: string): MibVarbind =>
-    nextAfter(toArcs(oid)) ?? { oid, type: END_OF_MIB_VIEW, value: null };
+    nextAfter(oid) ?? { oid, type: END_OF_MIB_VIEW, value: null };
 
   const answering = <T>(index: number, compute: () => T): T => {
     try {
