@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { channels, hotStateKeys } from '@faultline/shared';
+import { channels, hotStateKeys, type Alarm, type AlarmChange } from '@faultline/shared';
 import type { AppliedBatch, HotState } from '../ports.js';
 
 /** What the Redis hot state needs. */
@@ -25,18 +25,25 @@ export function createHotStateRedis(deps: HotStateRedisDeps): HotState {
     async mirror(applied: AppliedBatch): Promise<void> {
       if (applied.keys.length === 0) return;
       const transaction = deps.redis.multi();
+      // An alarm is serialized once, for the hash and for its change message alike.
+      const serialized = new Map<Alarm, string>();
+      const json = (alarm: Alarm): string => {
+        let text = serialized.get(alarm);
+        if (text === undefined) serialized.set(alarm, (text = JSON.stringify(alarm)));
+        return text;
+      };
       const closed: string[] = [];
       const open: string[] = [];
       for (const key of applied.keys) {
         const record = applied.open.get(key);
         if (record === undefined) closed.push(key);
-        else open.push(key, JSON.stringify(record.alarm));
+        else open.push(key, json(record.alarm));
       }
       // One command for all the batch's open alarms: a storm's commit writes thousands.
       if (open.length > 0) transaction.hset(hash, ...open);
       if (closed.length > 0) transaction.hdel(hash, ...closed);
-      for (const change of applied.writes.changes)
-        transaction.publish(channel, JSON.stringify(change));
+      for (const { kind, alarm } of applied.writes.changes satisfies readonly AlarmChange[])
+        transaction.publish(channel, `{"kind":${JSON.stringify(kind)},"alarm":${json(alarm)}}`);
       const results = await transaction.exec();
       if (results === null) throw new Error('Redis discarded the hot state transaction');
       const failed = results.find(([error]) => error !== null);

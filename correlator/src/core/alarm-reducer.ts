@@ -148,7 +148,6 @@ function raise(event: FaultEvent, deps: ReduceDeps): AlarmRecord {
 function repeat(current: AlarmRecord, event: FaultEvent): AlarmRecord {
   const alarm = current.alarm;
   const lastSeenMs = Date.parse(alarm.lastSeen);
-  const firstSeenMs = Date.parse(alarm.firstSeen);
   const severity = worseSeverity(alarm.severity, event.severity);
   // An escalation needs a fresh look even if someone acknowledged the milder problem.
   const escalated = severityRank(severity) > severityRank(alarm.severity);
@@ -158,13 +157,15 @@ function repeat(current: AlarmRecord, event: FaultEvent): AlarmRecord {
   // Events can arrive late (retries, slow collectors): the newest event, not the last to arrive,
   // describes the alarm, and the seen-interval only ever widens.
   const newest = event.timeMs >= lastSeenMs;
+  // The newest event (nearly every one) cannot be older than the first seen.
+  const earliest = !newest && event.timeMs < Date.parse(alarm.firstSeen);
   return {
     alarm: {
       ...alarm,
       ...acknowledgement,
       severity,
       count: alarm.count + 1,
-      firstSeen: event.timeMs < firstSeenMs ? isoTime(event.timeMs) : alarm.firstSeen,
+      firstSeen: earliest ? isoTime(event.timeMs) : alarm.firstSeen,
       lastSeen: newest ? isoTime(event.timeMs) : alarm.lastSeen,
       description: newest ? event.description : alarm.description,
       lastEventId: newest ? event.id : alarm.lastEventId,
