@@ -202,7 +202,7 @@ await writeResult({
   ],
   notes: [
     machineLoad,
-    `${EVENTS.toLocaleString('en-US')} linkDown events over ${KEYS.toLocaleString('en-US')} reduction keys (every key once, the rest skewed towards a flapping minority) preloaded into the paused \`events\` queue by the collector's event queue adapter (${String(one.jobs)} jobs of up to ${EVENT_BATCH_DEFAULTS.maxBatchEvents.toLocaleString('en-US')} events), then drained by the real correlator processes (\`correlator/dist/main.js\`, events worker concurrency 4 each) against Redis and PostgreSQL.`,
+    `${EVENTS.toLocaleString('en-US')} linkDown events over ${KEYS.toLocaleString('en-US')} reduction keys (every key once, the rest skewed towards a flapping minority) preloaded into the paused \`events\` queue by the collector's event queue adapter (${String(one.jobs)} jobs of up to ${EVENT_BATCH_DEFAULTS.maxBatchEvents.toLocaleString('en-US')} events), then drained by the real correlator processes (\`correlator/dist/main.js\`, events worker concurrency 16 each, jobs that arrive during a commit committed together) against Redis and PostgreSQL.`,
     `Timed from resuming the queue until no job is waiting or active: ${(one.elapsedMs / 1000).toFixed(1)} s with one process, ${(two.elapsedMs / 1000).toFixed(1)} s with two. Checked after each run: one active alarm per key with exactly its number of events, every event id recorded once, every alarm mirrored in the Redis hot state.`,
   ],
 });
