@@ -58,6 +58,12 @@ export interface MibView {
   has(oid: string): boolean;
 }
 
+/** A place in the view: an object's position in OID order and a position in its rows. */
+interface Cursor {
+  at: number;
+  position: number;
+}
+
 interface Compiled {
   readonly object: MibObject;
   readonly arcs: readonly number[];
@@ -131,8 +137,10 @@ export function createMibView(objects: readonly MibObject[]): MibView {
     // The common case first: `<object>.<row>`, found by the object's OID.
     const lastDot = oid.lastIndexOf('.');
     const direct = byOid.get(oid.slice(0, lastDot));
-    if (direct !== undefined)
-      return { ...direct, row: Number(oid.slice(lastDot + 1)), deeper: false };
+    if (direct !== undefined) {
+      const { at, entry } = direct;
+      return { at, entry, row: Number(oid.slice(lastDot + 1)), deeper: false };
+    }
     for (const [at, entry] of compiled.entries()) {
       const { object, inside } = entry;
       if (oid === object.oid) return { at, entry, row: undefined, deeper: false };
@@ -155,35 +163,35 @@ export function createMibView(objects: readonly MibObject[]): MibView {
     );
   };
 
-  /** The first instance with a value in `compiled[at…]`, from row position `from` of the first. */
-  const firstFrom = (at: number, from: number): MibVarbind | undefined => {
-    for (let index = at, start = from; ; index++, start = 0) {
-      const entry = compiled[index];
+  /** Where the instances after `oid` begin: an object's position and a row position in it. */
+  const cursorAfter = (oid: string): Cursor => {
+    const found = locate(oid);
+    if (found !== undefined) {
+      // `<object>.<row>` and everything below it come before the next row.
+      const { at, entry, row } = found;
+      return { at, position: row === undefined ? 0 : firstRowAfter(entry.object.rows, row) };
+    }
+    // Outside every object: the first object after it in OID order.
+    const arcs = toArcs(oid);
+    const following = compiled.findIndex((entry) => compareArcs(arcs, entry.arcs) < 0);
+    return { at: following < 0 ? compiled.length : following, position: 0 };
+  };
+
+  /** The first instance with a value from `cursor` on (undefined at the end), moving past it. */
+  const take = (cursor: Cursor): MibVarbind | undefined => {
+    for (; ; cursor.at++, cursor.position = 0) {
+      const entry = compiled[cursor.at];
       if (entry === undefined) return undefined;
       const rows = entry.object.rows;
-      for (let position = start; position < rows.length; position++) {
-        const found = instance(entry, rows[position] ?? 0);
+      while (cursor.position < rows.length) {
+        const found = instance(entry, rows[cursor.position++] ?? 0);
         if (found !== undefined) return found;
       }
     }
   };
 
-  /** The first instance strictly after `oid`, or undefined at the end of the view. */
-  const nextAfter = (oid: string): MibVarbind | undefined => {
-    const found = locate(oid);
-    if (found !== undefined) {
-      // `<object>.<row>` and everything below it come before the next row.
-      const { at, entry, row } = found;
-      return firstFrom(at, row === undefined ? 0 : firstRowAfter(entry.object.rows, row));
-    }
-    // Outside every object: the first object after it in OID order.
-    const arcs = toArcs(oid);
-    const following = compiled.findIndex((entry) => compareArcs(arcs, entry.arcs) < 0);
-    return following < 0 ? undefined : firstFrom(following, 0);
-  };
-
-  const nextOne = (oid: string): MibVarbind =>
-    nextAfter(oid) ?? { oid, type: END_OF_MIB_VIEW, value: null };
+  const endOfView = (oid: string): MibVarbind => ({ oid, type: END_OF_MIB_VIEW, value: null });
+  const nextOne = (oid: string): MibVarbind => take(cursorAfter(oid)) ?? endOfView(oid);
 
   const answering = <T>(index: number, compute: () => T): T => {
     try {
@@ -199,15 +207,21 @@ export function createMibView(objects: readonly MibObject[]): MibView {
     bulk(nonRepeaters, maxRepetitions, oids) {
       const split = Math.max(0, Math.min(nonRepeaters, oids.length));
       const out = oids.slice(0, split).map((oid, index) => answering(index, () => nextOne(oid)));
-      const cursors = oids.slice(split);
+      // Each repeated OID keeps its place in the view between repetitions: no OID is parsed again.
+      const walks = oids
+        .slice(split)
+        .map((oid, r) => ({ oid, cursor: answering(split + r, () => cursorAfter(oid)) }));
       const limit = split + Math.max(0, maxRepetitions);
-      while (out.length < limit && cursors.length > 0) {
+      while (out.length < limit && walks.length > 0) {
         let ended = true;
-        for (let r = 0; r < cursors.length && out.length < limit; r++) {
-          const varbind = answering(split + r, () => nextOne(cursors[r] ?? ''));
-          out.push(varbind);
-          if (varbind.type !== END_OF_MIB_VIEW) {
-            cursors[r] = varbind.oid;
+        for (const [r, walk] of walks.entries()) {
+          if (out.length >= limit) break;
+          const varbind = answering(split + r, () => take(walk.cursor));
+          if (varbind === undefined) {
+            out.push(endOfView(walk.oid));
+          } else {
+            out.push(varbind);
+            walk.oid = varbind.oid;
             ended = false;
           }
         }
