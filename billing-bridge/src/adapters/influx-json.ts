@@ -5,35 +5,18 @@
  * bigints of them.
  */
 
-/** Integers of up to 15 digits are always exact as floats. */
-const EXACT_DIGITS = 15;
+/**
+ * A string literal (kept whole, escapes included), or an integer token of more than 15 digits
+ * (up to 15 are always exact as floats): not the end of a number, nor followed by a fraction or
+ * an exponent.
+ */
+const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
 
 /** The answer's text with every integer token of more than 15 digits quoted. */
 export function quoteLongIntegers(text: string): string {
-  let out = '';
-  let index = 0;
-  while (index < text.length) {
-    const char = text[index] ?? '';
-    if (char === '"') {
-      // Copy a string literal whole, escapes included.
-      let end = index + 1;
-      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      out += text.slice(index, end + 1);
-      index = end + 1;
-      continue;
-    }
-    const match = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index, index + 40));
-    if ((char === '-' || (char >= '0' && char <= '9')) && match !== null) {
-      const token = match[0];
-      const integer = match[1] === undefined && match[2] === undefined;
-      out += integer && token.replace('-', '').length > EXACT_DIGITS ? `"${token}"` : token;
-      index += token.length;
-      continue;
-    }
-    out += char;
-    index++;
-  }
-  return out;
+  return text.replace(STRING_OR_LONG_INTEGER, (token) =>
+    token.startsWith('"') ? token : `"${token}"`,
+  );
 }
 
 /** A value of the answer as a bigint (numbers, bigints and quoted integers), or null. */
