@@ -19,8 +19,15 @@ describe('readingsFor', () => {
       times: [10, 300],
       want: [10, 300],
     },
+    {
+      name: 'keeps one reading either side when instants repeat',
+      times: [90, 90, 100, 200, 200],
+      want: [90, 100, 200],
+    },
   ])('$name', ({ times, want }) => {
     const period = { startMs: 100, endMs: 200 };
+    // In time order, as InfluxDB answers, and not.
+    expect(readingsFor(period, times.map(at)).map((r) => r.timeMs)).toEqual(want);
     expect(readingsFor(period, [...times].reverse().map(at)).map((r) => r.timeMs)).toEqual(want);
   });
 });

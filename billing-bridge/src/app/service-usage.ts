@@ -20,11 +20,17 @@ export function readingsFor(
   interval: Interval,
   readings: readonly InterfaceReading[],
 ): InterfaceReading[] {
-  const sorted = [...readings].sort((a, b) => a.timeMs - b.timeMs);
-  const before = sorted.filter((r) => r.timeMs < interval.startMs).at(-1);
-  const after = sorted.find((r) => r.timeMs >= interval.endMs);
-  const inside = sorted.filter((r) => r.timeMs >= interval.startMs && r.timeMs < interval.endMs);
-  return [...(before ? [before] : []), ...inside, ...(after ? [after] : [])];
+  // InfluxDB answers in time order: then the readings are used as they are, one slice of them.
+  const ascending = readings.every(
+    (reading, index) => index === 0 || reading.timeMs >= (readings[index - 1]?.timeMs ?? 0),
+  );
+  const sorted = ascending ? readings : [...readings].sort((a, b) => a.timeMs - b.timeMs);
+  let first = 0;
+  while (first < sorted.length && (sorted[first]?.timeMs ?? 0) < interval.startMs) first++;
+  let end = first;
+  while (end < sorted.length && (sorted[end]?.timeMs ?? 0) < interval.endMs) end++;
+  // The last reading before the interval, those inside, and the first at or after its end.
+  return sorted.slice(Math.max(0, first - 1), end + 1);
 }
 
 /** Reads and buckets one device interface over `interval`, with the wraps found. */
