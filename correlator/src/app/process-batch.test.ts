@@ -4,22 +4,12 @@ import { createLogger, type FaultEvent } from '@faultline/shared';
 import { reduceAlarms, type OpenAlarms } from '../core/alarm-reducer.js';
 import { planWrites } from '../core/alarm-writes.js';
 import { keysOfBatch } from '../core/batch-keys.js';
+import { faultEvent } from '../core/fault-event.fixture.js';
 import type { AlarmStore, AppliedBatch } from '../ports.js';
 import { createProcessBatch } from './process-batch.js';
 
 function event(id: string, key: string, timeMs: number): FaultEvent {
-  return {
-    id,
-    source: 'trap',
-    device: 'core-1',
-    deviceKnown: true,
-    type: 'linkDown',
-    severity: 'major',
-    timeMs,
-    reductionKey: key,
-    description: `${key} is down`,
-    details: {},
-  };
+  return faultEvent(id, timeMs, { reductionKey: key, description: `${key} is down` });
 }
 
 /**

@@ -3,27 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { FaultEvent } from '@faultline/shared';
 import { reduceAlarms, type OpenAlarms } from './alarm-reducer.js';
 import { planWrites } from './alarm-writes.js';
+import { faultEvent } from './fault-event.fixture.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-function event(id: string, timeMs: number, overrides: Partial<FaultEvent> = {}): FaultEvent {
-  return {
-    id,
-    source: 'trap',
-    device: 'core-1',
-    deviceKnown: true,
-    type: 'linkDown',
-    severity: 'major',
-    timeMs,
-    reductionKey: 'k',
-    description: 'down',
-    details: {},
-    ...overrides,
-  };
-}
-
 const clearEvent = (id: string, timeMs: number) =>
-  event(id, timeMs, { type: 'linkUp', severity: 'cleared', reductionKey: 'up', clearKey: 'k' });
+  faultEvent(id, timeMs, {
+    type: 'linkUp',
+    severity: 'cleared',
+    reductionKey: 'up',
+    clearKey: 'k',
+  });
 
 function plan(events: FaultEvent[], before: OpenAlarms = new Map()) {
   let n = 0;
@@ -38,17 +28,21 @@ function plan(events: FaultEvent[], before: OpenAlarms = new Map()) {
 describe('planWrites', () => {
   it.each<[string, FaultEvent[], string[], string[], string[]]>([
     ['nothing', [], [], [], []],
-    ['a raise inserts', [event('e1', T0)], ['a1'], [], ['raised']],
+    ['a raise inserts', [faultEvent('e1', T0)], ['a1'], [], ['raised']],
     [
       'raise and repeats insert once in the final state',
-      [event('e1', T0), event('e2', T0 + 1), event('e3', T0 + 2, { severity: 'critical' })],
+      [
+        faultEvent('e1', T0),
+        faultEvent('e2', T0 + 1),
+        faultEvent('e3', T0 + 2, { severity: 'critical' }),
+      ],
       ['a1'],
       [],
       ['raised', 'repeated', 'escalated'],
     ],
     [
       'raise, clear, raise inserts two alarms',
-      [event('e1', T0), clearEvent('c1', T0 + 1), event('e2', T0 + 2)],
+      [faultEvent('e1', T0), clearEvent('c1', T0 + 1), faultEvent('e2', T0 + 2)],
       ['a1', 'a2'],
       [],
       ['raised', 'cleared', 'raised'],
@@ -57,12 +51,12 @@ describe('planWrites', () => {
     [
       'repeats in a row make one row, an escalation starts a new run',
       [
-        event('e1', T0),
-        event('e2', T0 + 1),
-        event('e3', T0 + 2),
-        event('e4', T0 + 3, { severity: 'critical' }),
-        event('e5', T0 + 4),
-        event('e6', T0 + 5),
+        faultEvent('e1', T0),
+        faultEvent('e2', T0 + 1),
+        faultEvent('e3', T0 + 2),
+        faultEvent('e4', T0 + 3, { severity: 'critical' }),
+        faultEvent('e5', T0 + 4),
+        faultEvent('e6', T0 + 5),
       ],
       ['a1'],
       [],
@@ -80,11 +74,11 @@ describe('planWrites', () => {
     let n = 0;
     const first = reduceAlarms(
       new Map(),
-      { events: [event('e1', T0)], processedEventIds: new Set() },
+      { events: [faultEvent('e1', T0)], processedEventIds: new Set() },
       { newAlarmId: () => `a${String(++n)}` },
     );
     const writes = plan(
-      [event('e2', T0 + 1), event('e3', T0 + 2), clearEvent('c1', T0 + 3)],
+      [faultEvent('e2', T0 + 1), faultEvent('e3', T0 + 2), clearEvent('c1', T0 + 3)],
       first.open,
     );
     expect(writes.inserts).toEqual([]);
@@ -114,12 +108,12 @@ describe('planWrites', () => {
   it('keeps one run per alarm when other alarms interleave, and publishes each final state', () => {
     const other = { reductionKey: 'j' };
     const writes = plan([
-      event('e1', T0),
-      event('o1', T0 + 1, other),
-      event('e2', T0 + 2),
-      event('o2', T0 + 3, other),
-      event('e3', T0 + 4),
-      event('o3', T0 + 5, other),
+      faultEvent('e1', T0),
+      faultEvent('o1', T0 + 1, other),
+      faultEvent('e2', T0 + 2),
+      faultEvent('o2', T0 + 3, other),
+      faultEvent('e3', T0 + 4),
+      faultEvent('o3', T0 + 5, other),
     ]);
     expect(writes.history.map((h) => [h.alarmId, h.change, h.cause, h.at])).toEqual([
       ['a1', 'raised', 'event e1 (linkDown)', '2026-01-01T12:00:00.000Z'],
@@ -148,13 +142,13 @@ describe('planWrites', () => {
         (draws) => {
           const events = draws.map(({ key, severity }, n) =>
             severity === 'cleared'
-              ? event(`e${String(n)}`, T0 + n, {
+              ? faultEvent(`e${String(n)}`, T0 + n, {
                   type: 'linkUp',
                   severity: 'cleared',
                   reductionKey: `up-${key}`,
                   clearKey: key,
                 })
-              : event(`e${String(n)}`, T0 + n, { reductionKey: key, severity }),
+              : faultEvent(`e${String(n)}`, T0 + n, { reductionKey: key, severity }),
           );
           const writes = plan(events);
           const finals = [...writes.inserts, ...writes.updates];
