@@ -110,7 +110,10 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
             // the correlator counts each event id once.
             attempts: 10,
             backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: { age: 3600, count: 10_000 },
+            // A completed job is kept for the same id to find it again, not for correctness (the
+            // correlator counts each event id once): at most 1,000, as a storm's jobs hold
+            // hundreds of KiB each in Redis.
+            removeOnComplete: { age: 3600, count: 1000 },
             removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
           },
         );
