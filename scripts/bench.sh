@@ -15,10 +15,11 @@ npm run --silent build
 
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(trap-ingest pipeline storm latency polling billing dashboard)
-rm -f .cache/bench/*.json
 for bench in "${benches[@]}"; do
   [ -f "test/dist/bench/$bench.js" ] || fail "no benchmark named $bench (see test/src/bench/)"
   say "benchmark: $bench"
+  # Only this one's last figures go: a partial run keeps the others' from this machine.
+  rm -f ".cache/bench/$bench.json"
   node --max-old-space-size=4096 "test/dist/bench/$bench.js"
 done
 if [ "${BENCH_SCALE:-}" = small ]; then
