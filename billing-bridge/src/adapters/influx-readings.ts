@@ -6,6 +6,8 @@
  * than JSON, and binary 64-bit counters. A server that does not speak it answers JSON, which is
  * read too. Compression is declined: on the loopback or a LAN, gzip only costs both sides CPU.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { InterfaceReading } from '../core/index.js';
 import type { InterfaceReadings } from '../ports.js';
 import { quoteLongIntegers, toBigInt } from './influx-json.js';
@@ -92,6 +94,37 @@ export function readingsFromAnswer(answer: QueryAnswer): InterfaceReading[] {
   return readings;
 }
 
+/** An HTTP answer, its body whole. */
+interface HttpAnswer {
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly body: Buffer;
+}
+
+/**
+ * One GET with node:http (its agent keeps connections alive): about 1.6 ms less CPU per circuit
+ * than `fetch`, whose web streams copy every chunk of a ~400 KB answer.
+ */
+function get(url: URL, headers: Record<string, string>): Promise<HttpAnswer> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'] ?? null,
+          body: Buffer.concat(chunks),
+        });
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 /** Creates the reader. */
 export function createInfluxReadings(deps: InfluxReaderDeps): InterfaceReadings {
   return {
@@ -102,20 +135,19 @@ export function createInfluxReadings(deps: InfluxReaderDeps): InterfaceReadings 
       url.searchParams.set('q', interfaceQuery(device, iface, fromMs, toMs));
       const headers: Record<string, string> = { accept: MSGPACK, 'accept-encoding': 'identity' };
       if (deps.token !== undefined) headers.authorization = `Token ${deps.token}`;
-      let response: Response;
+      let answer: HttpAnswer;
       try {
-        response = await fetch(url, { headers });
+        answer = await get(url, headers);
       } catch (error) {
         throw new Error('InfluxDB is unreachable', { cause: error });
       }
-      const body = new Uint8Array(await response.arrayBuffer());
-      const contentType = response.headers.get('content-type');
-      if (!response.ok) {
+      const { status, contentType, body } = answer;
+      if (status < 200 || status > 299) {
         const error =
           contentType?.startsWith(MSGPACK) === true
             ? String(parseAnswer(body, contentType).error)
             : new TextDecoder().decode(body.subarray(0, 200));
-        throw new Error(`InfluxDB answered ${String(response.status)}: ${error}`);
+        throw new Error(`InfluxDB answered ${String(status)}: ${error}`);
       }
       return readingsFromAnswer(parseAnswer(body, contentType));
     },

@@ -108,4 +108,23 @@ describe('the InfluxDB reader (MessagePack) against JSON answers of the same que
   it('reads nothing for a circuit without data', async () => {
     expect(await readBoth('ge-0/0/9')).toEqual([[], []]);
   });
+
+  it("turns InfluxDB's errors and an unreachable server into exceptions", async () => {
+    const missing = createInfluxReadings({
+      influxUrl: testSettings().influxUrl,
+      database: `${influx.name}_missing`,
+      token: undefined,
+    });
+    await expect(missing.read('access-1', 'ge-0/0/1', FROM_MS, TO_MS)).rejects.toThrow(
+      /database not found/,
+    );
+    const nowhere = createInfluxReadings({
+      influxUrl: 'http://127.0.0.1:1',
+      database: influx.name,
+      token: undefined,
+    });
+    await expect(nowhere.read('access-1', 'ge-0/0/1', FROM_MS, TO_MS)).rejects.toThrow(
+      /InfluxDB is unreachable/,
+    );
+  });
 });
