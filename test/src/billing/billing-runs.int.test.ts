@@ -30,6 +30,8 @@ import {
 import { billingConfig, insertOutages, monthLines, writeLines } from './billing-data.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
+/** The BSS push is retried after a backoff of 1 s and more: waiting for it takes longer. */
+const PUSH_RETRIED = { timeout: 10_000 };
 // Set to regenerate the fixtures; they are then checked by hand (see fixtures/README.md).
 const WRITE_FIXTURES = process.env.WRITE_BILLING_FIXTURES === '1';
 
@@ -204,7 +206,7 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
     await vi.waitFor(async () => {
       const pushed = await pool.query('SELECT run_id, status FROM billing_pushes');
       expect(pushed.rows).toEqual([{ run_id: runId, status: 200 }]);
-    });
+    }, PUSH_RETRIED);
     expect(deliveries).toEqual([
       { key: `${runId}#${String(hash)}`, runId, status: 503 },
       { key: `${runId}#${String(hash)}`, runId, status: 200 },
@@ -242,6 +244,6 @@ describe('billing runs of a month (InfluxDB usage, PostgreSQL outages)', () => {
         'acme/2026-04/v1',
         runId,
       ]);
-    });
+    }, PUSH_RETRIED);
   });
 });
