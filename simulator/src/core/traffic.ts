@@ -30,12 +30,11 @@ export interface DirectionCurve {
   /** Rate in bits/s at the start of each hour of the week; 169 entries, the last equals the first. */
   readonly rateBps: readonly number[];
   /**
-   * Whole octets carried during each hour of the week (168 entries, rounded down). Typed arrays
-   * rather than bigint[]: a network of 40,000 interfaces would otherwise hold 27 million bigint
-   * objects that every full garbage collection of the simulator has to mark.
+   * `prefixOctets[k]` = whole octets (each hour's rounded down) of the hours before hour k; 169
+   * entries, the last is a week's total. A typed array rather than bigint[]: a network of 100,000
+   * interfaces would otherwise hold 34 million bigint objects that every full garbage collection
+   * of the simulator has to mark.
    */
-  readonly hourOctets: BigUint64Array;
-  /** `prefixOctets[k]` = octets of the hours before hour k; 169 entries, the last is a week's total. */
   readonly prefixOctets: BigUint64Array;
 }
 
@@ -67,19 +66,17 @@ function buildCurve(speedBps: number, seed: number, direction: 0 | 1): Direction
     rateBps.push(speedBps * peak * (DAILY_CURVE[k % 24] ?? 0) * dayFactor * noise);
   }
   rateBps.push(rateBps[0] ?? 0);
-  const hourOctets = new BigUint64Array(HOURS_PER_WEEK);
   const prefixOctets = new BigUint64Array(HOURS_PER_WEEK + 1);
   let total = 0n;
   for (let k = 0; k < HOURS_PER_WEEK; k++) {
     const octets = BigInt(Math.floor(segmentOctets(rateBps, k, HOUR_MS / 1000)));
-    hourOctets[k] = octets;
     total += octets;
     prefixOctets[k + 1] = total;
   }
   // A week of a 200 Tbit/s interface fits 64 bits; a faster one is refused rather than wrapped.
   if (total > MAX_WEEK_OCTETS)
     throw new RangeError(`${String(speedBps)} bit/s is too fast to simulate`);
-  return { rateBps, hourOctets, prefixOctets };
+  return { rateBps, prefixOctets };
 }
 
 /** Octets carried in the first `seconds` of hour k: the integral of a linear rate, over 8. */
@@ -122,12 +119,11 @@ function rateOf(curve: DirectionCurve, epochMs: number): number {
  */
 function octetsOf(curve: DirectionCurve, epochMs: number): bigint {
   const { week, hour, msIntoHour } = locate(epochMs);
-  const full = curve.hourOctets[hour] ?? 0n;
+  const before = curve.prefixOctets[hour] ?? 0n;
+  const full = (curve.prefixOctets[hour + 1] ?? before) - before;
   const partial = BigInt(Math.floor(segmentOctets(curve.rateBps, hour, msIntoHour / 1000)));
   const weekTotal = curve.prefixOctets[HOURS_PER_WEEK] ?? 0n;
-  return (
-    BigInt(week) * weekTotal + (curve.prefixOctets[hour] ?? 0n) + (partial < full ? partial : full)
-  );
+  return BigInt(week) * weekTotal + before + (partial < full ? partial : full);
 }
 
 /** The rate of an interface at an instant, in bits per second, each direction. */
