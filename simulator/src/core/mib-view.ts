@@ -49,9 +49,10 @@ export interface MibView {
   next(oids: readonly string[]): MibVarbind[];
   /**
    * GetBulk (RFC 3416 4.2.3): GetNext of the first `nonRepeaters` OIDs, then repetitions of
-   * GetNext over the others. As net-snmp's agent did, the response holds at most
-   * `maxRepetitions` variable bindings beyond the non-repeaters' (not `maxRepetitions` per
-   * repeated OID), and it ends after a repetition in which every OID reached endOfMibView.
+   * GetNext over the others, with at most `maxRepetitions` variable bindings for the repeated
+   * OIDs in all rather than per OID (net-snmp's agent capped the whole response at
+   * `maxRepetitions`; the RFC allows fewer than N + M × R). It ends after a repetition in which
+   * every OID reached endOfMibView.
    */
   bulk(nonRepeaters: number, maxRepetitions: number, oids: readonly string[]): MibVarbind[];
   /** Whether an instance exists at this OID (a Set must then say notWritable, not noCreation). */
