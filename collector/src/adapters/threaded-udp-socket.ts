@@ -25,6 +25,9 @@ export interface ThreadedSocketOptions {
   readonly onOverflow: (count: number) => void;
 }
 
+/** The reading thread's nice value where it may be raised (0 is the default, -20 the highest). */
+const READER_NICE = -10;
+
 /** Datagrams per hand-over: large enough to amortize the message, small enough to stay prompt. */
 const BATCH = 256;
 
@@ -34,6 +37,12 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dgram = require('node:dgram');
 const socket = dgram.createSocket({ type: workerData.type, recvBufferSize: workerData.recvBufferSize });
+// Where allowed (root or CAP_SYS_NICE), this thread runs at a higher priority than the rest of the
+// machine, so a storm that keeps every core busy does not leave the socket's buffer unread; on
+// Linux a nice value belongs to a thread, so only this one is raised. Elsewhere it stays as is.
+try {
+  require('node:os').setPriority(${String(READER_NICE)});
+} catch {}
 let batch = [];
 let scheduled = false;
 let outstanding = 0;
