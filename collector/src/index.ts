@@ -31,7 +31,7 @@ export {
   createTrapReceiver,
   type TrapReceiver,
 } from './adapters/trap-receiver.js';
-export { ThreadedUdpSocket } from './adapters/threaded-udp-socket.js';
+export { READER_NICE, ThreadedUdpSocket } from './adapters/threaded-udp-socket.js';
 export { telemetryDeadLetterKey } from './adapters/dead-letter-store.js';
 export { subscriptionFilter } from './adapters/mqtt-subscriber.js';
 export type { DeadLetter } from './ports.js';

@@ -26,7 +26,7 @@ export interface ThreadedSocketOptions {
 }
 
 /** The reading thread's nice value where it may be raised (0 is the default, -20 the highest). */
-const READER_NICE = -10;
+export const READER_NICE = -10;
 
 /** Datagrams per hand-over: large enough to amortize the message, small enough to stay prompt. */
 const BATCH = 256;

@@ -2,7 +2,9 @@
 // receiver it measures (on 2 cores they still share the CPU: the figures say so). The child runs
 // the simulator's own storm sender, one storm per source address and packet, all at once.
 import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { READER_NICE } from '@faultline/collector';
 import { sendTrapStorm, type TrapStormResult } from '@faultline/simulator';
 
 /** One storm: a captured or encoded trap repeated from a source address at a rate. */
@@ -31,6 +33,14 @@ const CHILD = fileURLToPath(import.meta.url);
 /** Sends every storm at once from a child process; resolves with each storm's result. */
 export async function sendStorms(request: SendRequest): Promise<TrapStormResult[]> {
   const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The sender stands in for the network, which does not slow down when Faultline is busy: it
+  // runs at the priority the collector's trap-reading thread takes (where allowed), so that the
+  // reader preempting it is not counted against the rate it achieves.
+  try {
+    setPriority(child.pid ?? 0, READER_NICE);
+  } catch {
+    // Not allowed (not root): both stay at the default priority.
+  }
   return new Promise<TrapStormResult[]>((resolve, reject) => {
     let results: TrapStormResult[] | undefined;
     child.once('message', (reply: SendReply) => {
