@@ -9,7 +9,7 @@ import {
   type Runtime,
 } from '@faultline/shared';
 import type { StalePolicy } from './core/auto-clean.js';
-import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
+import { PARTS_AT_ONCE, createAlarmStorePg } from './adapters/alarm-store-pg.js';
 import { createCommandWorker } from './adapters/command-worker.js';
 import { createEventWorker } from './adapters/event-worker.js';
 import { createHotStateRedis } from './adapters/hot-state-redis.js';
@@ -92,7 +92,10 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
       try {
         const pool = createPostgresPool({
           databaseUrl: settings.databaseUrl,
-          maxConnections: concurrency + 4,
+          // The event parts applied at once, and the rest: the correlation step, housekeeping,
+          // the commands (4 at once), tickets and notifications workers. A part waits for a
+          // connection rather than fail; none holds one while asking for another.
+          maxConnections: PARTS_AT_ONCE + 8,
           logger,
         });
         teardown.push({ name: 'postgres pool', run: () => pool.end() });

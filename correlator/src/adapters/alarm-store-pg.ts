@@ -31,6 +31,9 @@ export interface AlarmStorePgDeps {
 
 const DEFAULT_MAX_KEYS_PER_TRANSACTION = 1000;
 
+/** Parts of a batch applied at once, each on a connection of its own. */
+export const PARTS_AT_ONCE = 2;
+
 // Locks are taken on the 64-bit hashes of the keys, distinct and in ascending order, in one
 // statement: every worker acquires in the same global order, so two batches sharing keys wait
 // for each other instead of deadlocking. They are session locks (not xact locks) so that they
@@ -169,8 +172,8 @@ export function createAlarmStorePg(deps: AlarmStorePgDeps): AlarmStore {
   return {
     async applyBatch(events, afterCommit) {
       // Parts are independent (each event touches one key) and each is idempotent, so if a part
-      // fails, the retry finds the other parts' events to be duplicates. Two are applied at a
-      // time, on two connections: PostgreSQL works on one while this process prepares the other.
+      // fails, the retry finds the other parts' events to be duplicates. Several are applied at a
+      // time, on as many connections: PostgreSQL works on one while this process prepares another.
       const parts = partitionByKeys(withoutNul(events), maxKeys);
       const applied: AppliedBatch[] = [];
       let next = 0;
@@ -179,7 +182,7 @@ export function createAlarmStorePg(deps: AlarmStorePgDeps): AlarmStore {
           applied[index] = await applyPart(parts[index] ?? [], afterCommit);
         }
       };
-      await Promise.all([lane(), lane()]);
+      await Promise.all(Array.from({ length: PARTS_AT_ONCE }, lane));
       return mergeParts(applied);
     },
 

@@ -4,7 +4,7 @@ import { guardPoolClients, migrate, type Logger } from '@faultline/shared';
 /** Options of the correlator's PostgreSQL pool. */
 export interface PostgresDeps {
   readonly databaseUrl: string;
-  /** At least the worker concurrency: every in-flight batch holds one connection. */
+  /** Enough for every part of the correlator that holds a connection at once. */
   readonly maxConnections: number;
   readonly logger: Logger;
 }

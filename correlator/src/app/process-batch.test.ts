@@ -16,13 +16,15 @@ function event(id: string, key: string, timeMs: number): FaultEvent {
  * An alarm store in memory on the real reducer: each commit waits for `release` (when given), so a
  * test can hold one commit open while batches arrive.
  */
-function memoryStore(options: { failCommits?: Set<number> } = {}) {
+function memoryStore(options: { failCommits?: Set<number>; copyEvents?: boolean } = {}) {
   let open: OpenAlarms = new Map();
   const processed = new Set<string>();
   const commits: string[][] = [];
   const gates: (() => void)[] = [];
   const store: AlarmStore = {
-    async applyBatch(events, afterCommit) {
+    async applyBatch(given, afterCommit) {
+      // As the PostgreSQL store does with an event carrying a NUL: it decides on a copy.
+      const events = options.copyEvents === true ? given.map((e) => ({ ...e })) : given;
       const commit = commits.push(events.map((e) => e.id)) - 1;
       await new Promise<void>((resolve) => gates.push(resolve));
       if (options.failCommits?.has(commit) === true) throw new Error(`commit ${String(commit)}`);
@@ -97,6 +99,19 @@ describe('processing event batches (group commit)', () => {
         ['k2', 2],
       ]),
     );
+  });
+
+  it('counts decisions back to their batch by event id when the store decided on copies', async () => {
+    const memory = memoryStore({ copyEvents: true });
+    const { process } = processor(memory.store);
+    const first = process({ events: [event('a1', 'k1', 1)] });
+    const second = process({ events: [event('b1', 'k1', 2)] });
+    const third = process({ events: [event('c1', 'k2', 3), event('a1', 'k1', 1)] });
+    while (await memory.release());
+    expect(memory.commits).toEqual([['a1'], ['b1', 'c1', 'a1']]);
+    expect(await first).toMatchObject({ raised: 1 });
+    expect(await second).toMatchObject({ repeated: 1, duplicate: 0 });
+    expect(await third).toMatchObject({ raised: 1, duplicate: 1 });
   });
 
   it('commits at most maxEventsPerCommit events together, but never splits a batch', async () => {

@@ -1,4 +1,5 @@
 import type { EventBatch, FaultEvent, Logger } from '@faultline/shared';
+import type { AlarmDecision } from '../core/alarm-reducer.js';
 import { countDecisions, type DecisionCounts } from '../core/decision-counts.js';
 import type { AlarmStore, HotState } from '../ports.js';
 
@@ -57,37 +58,20 @@ export function createProcessBatch(
   }
 
   async function applyGroup(group: readonly Waiting[]): Promise<void> {
-    // Each event object belongs to one batch: the decisions are counted back to their batch (by
-    // id for an event the store had to copy, one carrying a NUL).
-    const batchOf = new Map<FaultEvent, number>();
-    const batchById = new Map<string, number>();
-    group.forEach((entry, index) => {
-      for (const event of entry.events) {
-        batchOf.set(event, index);
-        if (!batchById.has(event.id)) batchById.set(event.id, index);
-      }
-    });
     try {
       const applied = await deps.store.applyBatch(
         group.flatMap((entry) => entry.events),
         (committed) => deps.hotState.mirror(committed),
       );
       deps.afterBatch?.();
-      const decisions = group.map((): (typeof applied.decisions)[number][] => []);
-      for (const decision of applied.decisions) {
-        const index = batchOf.get(decision.event) ?? batchById.get(decision.event.id) ?? 0;
-        decisions[index]?.push(decision);
-      }
+      const decisions = decisionsByBatch(group, applied.decisions);
       group.forEach((entry, index) => {
         const counts = countDecisions(decisions[index] ?? []);
         deps.logger.debug({ events: entry.events.length, ...counts }, 'event batch applied');
         entry.resolve(counts);
       });
       if (group.length > 1) {
-        deps.logger.debug(
-          { batches: group.length, events: batchOf.size },
-          'event batches committed together',
-        );
+        deps.logger.debug({ batches: group.length }, 'event batches committed together');
       }
     } catch (error) {
       for (const entry of group) entry.reject(error);
@@ -108,4 +92,30 @@ export function createProcessBatch(
       waiting.push({ events: batch.events, resolve, reject });
       if (!applying) void drain();
     });
+}
+
+/**
+ * The decisions of a commit, split by the batch each event came in. Each event object belongs to
+ * one batch; an event the store had to copy (one carrying a NUL) is found by its id instead.
+ */
+function decisionsByBatch(
+  group: readonly Waiting[],
+  decisions: readonly AlarmDecision[],
+): AlarmDecision[][] {
+  if (group.length === 1) return [[...decisions]];
+  const batchOf = new Map<FaultEvent, number>();
+  group.forEach((entry, index) => {
+    for (const event of entry.events) batchOf.set(event, index);
+  });
+  let batchById: Map<string, number> | undefined;
+  const byBatch = group.map((): AlarmDecision[] => []);
+  for (const decision of decisions) {
+    let index = batchOf.get(decision.event);
+    if (index === undefined) {
+      batchById ??= new Map([...batchOf].reverse().map(([event, at]) => [event.id, at]));
+      index = batchById.get(decision.event.id) ?? 0;
+    }
+    byBatch[index]?.push(decision);
+  }
+  return byBatch;
 }

@@ -37,7 +37,8 @@ export async function sendStorms(request: SendRequest): Promise<TrapStormResult[
   // runs at the priority the collector's trap-reading thread takes (where allowed), so that the
   // reader preempting it is not counted against the rate it achieves.
   try {
-    setPriority(child.pid ?? 0, READER_NICE);
+    // Without a pid the fork failed (told by 'error' below); pid 0 would mean this process.
+    if (child.pid !== undefined) setPriority(child.pid, READER_NICE);
   } catch {
     // Not allowed (not root): both stay at the default priority.
   }
