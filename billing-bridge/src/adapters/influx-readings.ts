@@ -22,7 +22,11 @@ export interface InfluxReaderDeps {
   readonly database: string;
   /** Token for 2.x/3.x; a secret, never logged. */
   readonly token: string | undefined;
+  /** Longest wait for a query's answer (default 60 s; a circuit's month takes tens of ms). */
+  readonly answerTimeoutMs?: number;
 }
+
+const DEFAULT_ANSWER_TIMEOUT_MS = 60_000;
 
 export interface QueryAnswer {
   results?: {
@@ -105,10 +109,11 @@ interface HttpAnswer {
  * One GET with node:http (its agent keeps connections alive): about 1.6 ms less CPU per circuit
  * than `fetch`, whose web streams copy every chunk of a ~400 KB answer.
  */
-function get(url: URL, headers: Record<string, string>): Promise<HttpAnswer> {
+function get(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    request(url, { headers }, (response) => {
+    // A server that accepts and never answers must not hold a billing run for ever.
+    const outgoing = request(url, { headers, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
@@ -119,9 +124,11 @@ function get(url: URL, headers: Record<string, string>): Promise<HttpAnswer> {
           body: Buffer.concat(chunks),
         });
       });
-    })
-      .on('error', reject)
-      .end();
+    });
+    outgoing.on('timeout', () => {
+      outgoing.destroy(new Error(`no answer within ${String(timeoutMs)} ms`));
+    });
+    outgoing.on('error', reject).end();
   });
 }
 
@@ -137,7 +144,7 @@ export function createInfluxReadings(deps: InfluxReaderDeps): InterfaceReadings 
       if (deps.token !== undefined) headers.authorization = `Token ${deps.token}`;
       let answer: HttpAnswer;
       try {
-        answer = await get(url, headers);
+        answer = await get(url, headers, deps.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS);
       } catch (error) {
         throw new Error('InfluxDB is unreachable', { cause: error });
       }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInfluxReadings,
@@ -126,5 +128,28 @@ describe('the InfluxDB reader (MessagePack) against JSON answers of the same que
     await expect(nowhere.read('access-1', 'ge-0/0/1', FROM_MS, TO_MS)).rejects.toThrow(
       /InfluxDB is unreachable/,
     );
+  });
+
+  it('gives up on a server that accepts and never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const reader = createInfluxReadings({
+        influxUrl: `http://127.0.0.1:${String(port)}`,
+        database: influx.name,
+        token: undefined,
+        answerTimeoutMs: 200,
+      });
+      const failure = await reader
+        .read('access-1', 'ge-0/0/1', FROM_MS, TO_MS)
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toBe('InfluxDB is unreachable');
+      expect(String((failure as Error).cause)).toMatch(/no answer within 200 ms/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
