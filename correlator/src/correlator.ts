@@ -23,7 +23,8 @@ import { createNotifyWorker } from './adapters/notify-worker.js';
 import { flushOutbox } from './adapters/outbox.js';
 import { createTicketWorker } from './adapters/ticket-worker.js';
 import { NOTIFICATIONS_QUEUE, TICKETS_QUEUE } from './core/jobs.js';
-import { topologyFromConfig } from './core/topology.js';
+import { alarmPolicy } from './core/incident-policy.js';
+import { symptomMatcher, topologyFromConfig } from './core/topology.js';
 
 /** What the correlator needs. */
 export interface CorrelatorDeps {
@@ -147,6 +148,9 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           maintenance: config.maintenance,
           flapCount: config.correlation.flapCount,
           flapWindowMs: config.correlation.flapWindowS * 1000,
+          policy: alarmPolicy(config.correlation.policy),
+          explains: symptomMatcher(config.correlation.symptoms),
+          recoveryMs: config.correlation.recoveryS * 1000,
           ...(notify?.ackTimeoutS === undefined ? {} : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
           stalePolicy: stalePolicyOf(config.correlation),
         });

@@ -42,6 +42,11 @@ export const AlarmSchema = Type.Object(
     explanation: NullableString,
     ticketId: NullableString,
     acknowledgedBy: NullableString,
+    /**
+     * Present while its reduction key flaps: the raises of the key within the flap window
+     * (`correlation.flapWindowS`), this one included. Flaps shorter than the hold window count too.
+     */
+    flapCount: Type.Optional(Type.Integer({ minimum: 2 })),
   },
   { additionalProperties: false },
 );

@@ -48,7 +48,7 @@ export const IncidentSchema = Type.Object(
     openedAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     resolvedAt: NullableString,
-    /** Why it was resolved: "all alarms cleared", "merged into inc-…", "resolved by alice". */
+    /** Why it was resolved: "root cause cleared", "merged into inc-…", "resolved by alice". */
     resolution: NullableString,
     acknowledgedBy: NullableString,
     /** Who works on it, when someone was assigned. */
@@ -57,6 +57,11 @@ export const IncidentSchema = Type.Object(
     inMaintenance: Type.Boolean(),
     /** Ticketed and pushed (it was out of maintenance at some point): its resolve is pushed too. */
     announced: Type.Boolean(),
+    /**
+     * Present while the incident flaps: the raises of its root's reduction key within the flap
+     * window. A flapping incident stays open until one whole window passes without a raise.
+     */
+    flapCount: Type.Optional(Type.Integer({ minimum: 2 })),
     /** Grows by one with every change; ticket updates carry it so replays never go backwards. */
     version: Type.Integer({ minimum: 1 }),
   },
@@ -79,7 +84,20 @@ export type IncidentChangeKind = Static<typeof IncidentChangeKindSchema>;
 
 /** A change to one incident, as published on the `incidents` channel. */
 export const IncidentChangeSchema = Type.Object(
-  { kind: IncidentChangeKindSchema, incident: IncidentSchema },
+  {
+    kind: IncidentChangeKindSchema,
+    incident: IncidentSchema,
+    /**
+     * What changed, in words, for the timeline and the push: "severity major → critical",
+     * "new symptom: agg-2 unreachable", "re-opened: …". Absent when the kind says it all.
+     */
+    reasons: Type.Optional(Type.Array(Type.String())),
+    /**
+     * Set when the change pages again although someone acknowledged the incident (it became
+     * critical): the reason says why. An acknowledgement is never dropped silently.
+     */
+    repage: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 

@@ -15,9 +15,10 @@ import {
   type OpenOutage,
 } from '../core/incidents.js';
 import type { StalePolicy } from '../core/auto-clean.js';
+import type { AlarmPolicy } from '../core/incident-policy.js';
 import { jobsForChanges } from '../core/jobs.js';
 import { maintenanceAt } from '../core/maintenance.js';
-import type { Topology } from '../core/topology.js';
+import type { SymptomMatcher, Topology } from '../core/topology.js';
 import { LOCK_ALARM_ROWS, rowToRecord, type AlarmRow } from './alarm-rows.js';
 import { cleanStaleAlarms, remindUnacknowledged } from './housekeeping-pg.js';
 import { UPSERT_INCIDENT, incidentParams } from './incident-rows.js';
@@ -35,6 +36,12 @@ export interface CorrelationPgDeps {
   /** Raises of one key within `flapWindowMs` that make it flapping. */
   readonly flapCount: number;
   readonly flapWindowMs: number;
+  /** Which alarms open incidents and page. */
+  readonly policy: AlarmPolicy;
+  /** What failed links and devices explain. */
+  readonly explains: SymptomMatcher;
+  /** How long symptoms recover under their incident after its root cleared. */
+  readonly recoveryMs: number;
   /** Reminders for open, unacknowledged incidents after this long (doubling); none if absent. */
   readonly ackTimeoutMs?: number;
   /** Open alarms nothing repeated for as long as this says are cleared (through the events queue). */
@@ -56,7 +63,7 @@ export const CORRELATION_LOCK = 7_310_425_002;
 
 const LOAD_ALARMS = `
   SELECT id, type, device, component, severity, description, first_seen, raised_at, caused_by,
-         explanation, incident_id, maintenance, reduction_key
+         explanation, incident_id, maintenance, reduction_key, flap_count
   FROM alarms WHERE state <> 'cleared'`;
 
 interface CorrelationAlarmRow {
@@ -73,25 +80,34 @@ interface CorrelationAlarmRow {
   incident_id: string | null;
   maintenance: string | null;
   reduction_key: string;
+  flap_count: number;
 }
 
 const ANNOTATE = `
   UPDATE alarms AS a SET caused_by = u.caused_by, explanation = u.explanation,
-    incident_id = u.incident_id, ticket_id = u.ticket_id, maintenance = u.maintenance
-  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
-    AS u(id, caused_by, explanation, incident_id, ticket_id, maintenance)
+    incident_id = u.incident_id, ticket_id = u.ticket_id, maintenance = u.maintenance,
+    flap_count = u.flap_count
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+    AS u(id, caused_by, explanation, incident_id, ticket_id, maintenance, flap_count)
   WHERE a.id = u.id`;
 
-// Keys raised often lately, by the correlator's clock.
-const FLAPPING_KEYS = `
-  SELECT reduction_key FROM alarms
+// The raises of each key within the flap window, by the correlator's clock: every key raised
+// twice or more, and the root keys of flapping incidents (whose quiet window runs from the last).
+const KEY_FLAPS = `
+  SELECT reduction_key, count(*)::int AS raises, max(raised_at) AS last_raised FROM alarms
   WHERE raised_at > $1::timestamptz
-  GROUP BY reduction_key HAVING count(*) >= $2`;
+  GROUP BY reduction_key HAVING count(*) >= 2 OR reduction_key = ANY($2::text[])`;
+
+// Resolved incidents that still matter: a root raised again within the flap window re-opens its
+// incident, and symptoms still open recover under the incident they were in.
+const RESOLVED_INCIDENTS = `
+  SELECT * FROM incidents
+  WHERE state = 'resolved' AND (resolved_at > $1::timestamptz OR id = ANY($2::text[]))`;
 
 const INCIDENT_ROOT_KEYS = `
   SELECT i.id, array_agg(DISTINCT a.reduction_key) AS keys
   FROM incidents i JOIN alarms a ON a.id = ANY (i.root_alarm_ids)
-  WHERE i.state <> 'resolved'
+  WHERE i.id = ANY($1::text[])
   GROUP BY i.id`;
 
 const CLOSE_OUTAGE = `
@@ -172,16 +188,33 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         const incidents = await client.query<IncidentRow>(
           "SELECT * FROM incidents WHERE state <> 'resolved'",
         );
+        const windowStart = new Date(nowMs - deps.flapWindowMs).toISOString();
+        const namedByAlarms = [
+          ...new Set(
+            alarms.rows.flatMap((row) => (row.incident_id === null ? [] : [row.incident_id])),
+          ),
+        ];
+        const resolved = await client.query<IncidentRow>(RESOLVED_INCIDENTS, [
+          windowStart,
+          namedByAlarms,
+        ]);
         const outages = await client.query<{
           incident_id: string;
           customer_id: string;
           service_id: string;
         }>('SELECT incident_id, customer_id, service_id FROM outages WHERE ended_at IS NULL');
-        const flapping = await client.query<{ reduction_key: string }>(FLAPPING_KEYS, [
-          new Date(nowMs - deps.flapWindowMs).toISOString(),
-          deps.flapCount,
+        const rootKeys = await client.query<{ id: string; keys: string[] }>(INCIDENT_ROOT_KEYS, [
+          [...incidents.rows, ...resolved.rows].map((row) => row.id),
         ]);
-        const rootKeys = await client.query<{ id: string; keys: string[] }>(INCIDENT_ROOT_KEYS);
+        const keysByIncident = new Map(rootKeys.rows.map((row) => [row.id, row.keys]));
+        const flappingKeys = incidents.rows
+          .filter((row) => row.flap_count > 1)
+          .flatMap((row) => keysByIncident.get(row.id) ?? []);
+        const flaps = await client.query<{
+          reduction_key: string;
+          raises: number;
+          last_raised: Date;
+        }>(KEY_FLAPS, [windowStart, flappingKeys]);
         const plan = planCorrelation({
           topology: deps.topology,
           alarms: alarms.rows.map(rowToCorrelationAlarm),
@@ -194,8 +227,19 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           nowMs,
           holdMs: deps.holdMs,
           maintenance: maintenanceAt(deps.maintenance, nowMs),
-          flappingKeys: new Set(flapping.rows.map((row) => row.reduction_key)),
-          incidentRootKeys: new Map(rootKeys.rows.map((row) => [row.id, row.keys])),
+          policy: deps.policy,
+          explains: deps.explains,
+          flaps: new Map(
+            flaps.rows.map((row) => [
+              row.reduction_key,
+              { count: row.raises, lastRaisedMs: row.last_raised.getTime() },
+            ]),
+          ),
+          flapCount: deps.flapCount,
+          flapWindowMs: deps.flapWindowMs,
+          resolved: resolved.rows.map(incidentFromRow),
+          incidentRootKeys: keysByIncident,
+          recoveryMs: deps.recoveryMs,
         });
         await writePlan(client, plan, new Date(nowMs).toISOString());
         await remindUnacknowledged(client, deps, nowMs);
@@ -239,6 +283,7 @@ function rowToCorrelationAlarm(row: CorrelationAlarmRow): CorrelationAlarm {
     incidentId: row.incident_id,
     maintenance: row.maintenance,
     reductionKey: row.reduction_key,
+    flapCount: row.flap_count,
   };
 }
 
@@ -250,5 +295,6 @@ function annotationParams(annotations: readonly AlarmAnnotation[]): unknown[][] 
     annotations.map((a) => a.incidentId),
     annotations.map((a) => a.ticketId),
     annotations.map((a) => a.maintenance),
+    annotations.map((a) => a.flapCount),
   ];
 }

@@ -52,6 +52,7 @@ export async function deliverPush(
       idempotencyKey: job.idempotencyKey,
       kind: job.kind,
       incident: job.incident,
+      ...(job.reasons === undefined ? {} : { reasons: job.reasons }),
     }),
     signal: AbortSignal.timeout(deps.timeoutMs),
     redirect: 'error',

@@ -30,7 +30,8 @@ export function ticketEventBody(job: TicketJob): string {
     case 'acknowledged':
       return `Acknowledged by ${incident.acknowledgedBy ?? job.actor ?? 'someone'}`;
     default:
-      return `Updated: ${incident.title} (${incident.severity}, ${incident.state}); ${services}; ${alarms}`;
+      // What changed first (the correlator's reasons, or the note of a person's action).
+      return `Updated${job.note === undefined ? '' : `: ${job.note}`} — ${incident.title} (${incident.severity}, ${incident.state}); ${services}; ${alarms}`;
   }
 }
 

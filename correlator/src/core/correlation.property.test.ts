@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '@faultline/shared';
 import { planCorrelation, type CorrelationAlarm, type CorrelationInput } from './incidents.js';
 import { analyzeTopology } from './topology.js';
+import { createCorrelationWorld } from './testing/correlation-world.js';
 import { EXAMPLE_TOPOLOGY as T } from './testing/example-topology.js';
 
 const ends = T.links.flatMap((link) => [link.a, link.b]);
@@ -93,91 +94,85 @@ describe('correlation properties', () => {
     );
   });
 
-  it('over any timeline: each incident is announced once, resolved once, and all end resolved', () => {
+  it('over any timeline: every open incident has a root of its own, acknowledgements stick, all end resolved', () => {
     const opArb = fc.oneof(
       fc.record({ op: fc.constant('raise' as const), alarm: alarmArb }),
       fc.record({ op: fc.constant('clear' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('ack' as const), pick: fc.nat() }),
       fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
     );
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 30 }), (ops) => {
-        let nowMs = 0;
-        let alarms: CorrelationAlarm[] = [];
-        let incidents = new Map<string, Incident>();
-        let outages: CorrelationInput['outages'] = [];
-        const opened = new Map<string, number>();
-        const resolved = new Map<string, number>();
+      fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
+        const world = createCorrelationWorld({
+          flapCount: 3,
+          flapWindowMs: 20_000,
+          recoveryMs: 5000,
+        });
+        const acknowledged = new Map<string, string>();
         let nextId = 0;
         const step = () => {
-          const plan = planCorrelation({
-            topology: T,
-            alarms,
-            incidents: [...incidents.values()],
-            outages,
-            nowMs,
-            holdMs: 2000,
-          });
-          const notes = new Map(plan.annotations.map((a) => [a.alarmId, a]));
-          alarms = alarms.map((a) => {
-            const note = notes.get(a.id);
-            return note === undefined
-              ? a
-              : {
-                  ...a,
-                  causedBy: note.causedBy,
-                  explanation: note.explanation,
-                  incidentId: note.incidentId,
-                };
-          });
-          incidents = new Map(incidents);
-          for (const change of plan.changes) incidents.set(change.incident.id, change.incident);
-          for (const [id, incident] of incidents)
-            if (incident.state === 'resolved') incidents.delete(id);
-          const closed = new Set(plan.outagesClosed.map((o) => `${o.incidentId}/${o.serviceId}`));
-          outages = [
-            ...outages.filter((o) => !closed.has(`${o.incidentId}/${o.serviceId}`)),
-            ...plan.outagesOpened.map((o) => ({
-              incidentId: o.incidentId,
-              customerId: o.customerId,
-              serviceId: o.serviceId,
-            })),
-          ];
-          for (const change of plan.announcements) {
-            const counts =
-              change.kind === 'resolved' ? resolved : change.kind === 'opened' ? opened : undefined;
-            counts?.set(change.incident.id, (counts.get(change.incident.id) ?? 0) + 1);
-            if (change.kind === 'resolved') expect(opened.get(change.incident.id)).toBe(1);
+          world.step();
+          const open = world.incidents().filter((i) => i.state !== 'resolved');
+          // No root is in two open incidents.
+          const roots = open.flatMap((i) => i.rootAlarmIds);
+          expect(new Set(roots).size).toBe(roots.length);
+          for (const incident of open) {
+            // Each open incident has a root: an open root alarm, or it flaps and waits out its window.
+            const hasOpenRoot = incident.rootAlarmIds.some((id) =>
+              world.alarms.some((a) => a.id === id),
+            );
+            expect(hasOpenRoot || incident.flapCount !== undefined).toBe(true);
+            // An acknowledgement survives every change but an explicit one.
+            const by = acknowledged.get(incident.id);
+            if (by !== undefined)
+              expect([incident.state, incident.acknowledgedBy]).toEqual(['acknowledged', by]);
           }
-          // No open alarm belongs to two open incidents; none points at a missing one.
-          for (const alarm of alarms)
-            if (alarm.incidentId !== null) expect(incidents.has(alarm.incidentId)).toBe(true);
+          // An alarm names an incident that exists.
+          for (const alarm of world.alarms)
+            if (alarm.incidentId !== null) expect(world.incident(alarm.incidentId)).toBeDefined();
         };
         for (const op of ops) {
           if (op.op === 'raise') {
             nextId += 1;
-            alarms = [
-              ...alarms,
-              { ...op.alarm, id: `a${String(nextId)}`, firstSeenMs: nowMs, raisedAtMs: nowMs },
-            ];
-          } else if (op.op === 'clear' && alarms.length > 0) {
-            alarms = alarms.filter((_, index) => index !== op.pick % alarms.length);
+            const alarm = op.alarm;
+            // Keys repeat across raises (same element, same type): flaps happen.
+            world.raise({
+              ...alarm,
+              firstSeenMs: world.nowMs,
+              id: `a${String(nextId)}`,
+              reductionKey: `${alarm.type}:${alarm.device}:${alarm.component ?? ''}`,
+            });
+          } else if (op.op === 'clear' && world.alarms.length > 0) {
+            const alarm = world.alarms[op.pick % world.alarms.length];
+            if (alarm !== undefined) world.clear(alarm.id);
+          } else if (op.op === 'ack') {
+            const open = world.incidents().filter((i) => i.state === 'open');
+            const incident = open[op.pick % Math.max(1, open.length)];
+            if (incident !== undefined) {
+              world.acknowledge(incident.id, 'alice');
+              acknowledged.set(incident.id, 'alice');
+            }
           } else if (op.op === 'tick') {
-            nowMs += op.ms;
+            world.at(world.nowMs + op.ms);
           }
           step();
         }
         // Everything clears and time passes: nothing stays open, every push got its resolve.
-        alarms = [];
-        nowMs += 10_000;
+        for (const alarm of [...world.alarms]) world.clear(alarm.id);
+        world.at(world.nowMs + 60_000);
         step();
-        expect(incidents.size).toBe(0);
-        expect(outages).toEqual([]);
-        for (const [id, count] of opened) {
-          expect(count).toBe(1);
-          expect(resolved.get(id)).toBe(1);
+        expect(world.incidents().filter((i) => i.state !== 'resolved')).toEqual([]);
+        expect(world.outages).toEqual([]);
+        const pushes = new Map<string, string[]>();
+        for (const change of world.announcements())
+          pushes.set(change.incident.id, [...(pushes.get(change.incident.id) ?? []), change.kind]);
+        for (const kinds of pushes.values()) {
+          expect(kinds[0]).toBe('opened');
+          expect(kinds.filter((k) => k === 'opened')).toHaveLength(1);
+          expect(kinds.at(-1)).toBe('resolved');
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });

@@ -6,6 +6,9 @@ import {
   type CorrelationInput,
   type CorrelationPlan,
 } from './incidents.js';
+import { alarmPolicy } from './incident-policy.js';
+import { createCorrelationWorld } from './testing/correlation-world.js';
+import { symptomMatcher } from './topology.js';
 import { maintenanceAt } from './maintenance.js';
 import { EXAMPLE_TOPOLOGY } from './testing/example-topology.js';
 
@@ -110,6 +113,7 @@ describe('planCorrelation', () => {
         incidentId: 'inc-r1',
         ticketId: 'tkt-r1',
         maintenance: null,
+        flapCount: 0,
       },
     ]);
     // Applied, the next step decides nothing.
@@ -143,6 +147,7 @@ describe('planCorrelation', () => {
       incidentId: null,
       ticketId: null,
       maintenance: null,
+      flapCount: 0,
     });
     state = apply(state, step);
     // The incident opens when the primary root's hold ends, not the symptom's.
@@ -153,7 +158,8 @@ describe('planCorrelation', () => {
     expect(incident).toMatchObject({
       id: 'inc-r1',
       title: 'core-1:xe-0/0/2 and core-2:xe-0/0/3 down: access-3, agg-2 cut off',
-      severity: 'critical',
+      // The root's severity: a critical symptom does not make the fault look worse.
+      severity: 'major',
       rootAlarmIds: ['r1', 'r2'],
       alarmIds: ['r1', 'r2', 's1'],
       impactedServices: [{ customerId: 'initech', serviceId: 'initech-office' }],
@@ -186,7 +192,7 @@ describe('planCorrelation', () => {
     state = apply(state, step);
 
     // One uplink repaired: agg-2 and access-3 are reachable again and their alarms clear; the
-    // outage ends, and the incident stays open while the other uplink is down.
+    // outage ends, and the incident stays open while the other uplink is down, under its name.
     state = {
       ...state,
       alarms: (state.alarms ?? []).filter((a) => a.id === 'r2'),
@@ -197,10 +203,14 @@ describe('planCorrelation', () => {
     expect(step.changes[0]?.incident).toMatchObject({
       impactedServices: [],
       cutOffDevices: [],
-      rootAlarmIds: ['r2'],
-      primaryAlarmId: 'r2',
-      title: 'core-2:xe-0/0/3 down',
+      rootAlarmIds: ['r1', 'r2'],
+      primaryAlarmId: 'r1',
+      title: 'core-1:xe-0/0/2 and core-2:xe-0/0/3 down: access-3, agg-2 cut off',
     });
+    expect(step.changes[0]?.reasons).toEqual([
+      'reachable again: access-3, agg-2',
+      'services restored: initech/initech-office',
+    ]);
     expect(step.outagesClosed).toEqual([
       { incidentId: 'inc-r1', customerId: 'initech', serviceId: 'initech-office' },
     ]);
@@ -209,8 +219,8 @@ describe('planCorrelation', () => {
     // Everything cleared: resolved.
     state = { ...state, alarms: [], nowMs: 70_000 };
     step = plan(state);
-    expect(step.changes.map((c) => [c.kind, c.incident.resolution])).toEqual([
-      ['resolved', 'all alarms cleared'],
+    expect(step.changes.map((c) => [c.kind, c.incident.resolution, c.incident.title])).toEqual([
+      ['resolved', 'root cause cleared', incident?.title],
     ]);
   });
 
@@ -237,24 +247,30 @@ describe('planCorrelation', () => {
     ]);
   });
 
-  it('groups that reach two incidents merge into the older one', () => {
-    // Two access ports of agg-1 fail apart: two incidents...
+  it('a new root that explains open incidents takes the oldest over and merges the others', () => {
+    // Two access ports of agg-1 fail: two incidents...
     let state: Partial<CorrelationInput> = {
-      alarms: [alarm('a', 'linkDown', 'agg-1', 'ge-0/0/2', 0)],
-      nowMs: 5000,
+      alarms: [alarm('a', 'linkDown', 'agg-1', 'ge-0/0/2', 10, { raisedAtMs: 10_000 })],
+      nowMs: 12_000,
     };
     state = apply(state, plan(state));
     state = {
       ...state,
-      alarms: [...(state.alarms ?? []), alarm('b', 'linkDown', 'agg-1', 'ge-0/0/1', 10)],
+      alarms: [
+        ...(state.alarms ?? []),
+        alarm('b', 'linkDown', 'agg-1', 'ge-0/0/1', 10.5, { raisedAtMs: 10_500 }),
+      ],
       nowMs: 20_000,
     };
     state = apply(state, plan(state));
     expect(state.incidents?.map((i) => i.id)).toEqual(['inc-a', 'inc-b']);
-    // ...then agg-1 is found down: one fault explains both.
+    // ...then polls find agg-1 down since just before: one fault explains both.
     state = {
       ...state,
-      alarms: [...(state.alarms ?? []), alarm('d', 'deviceDown', 'agg-1', null, 30)],
+      alarms: [
+        ...(state.alarms ?? []),
+        alarm('d', 'deviceDown', 'agg-1', null, 9, { raisedAtMs: 30_000 }),
+      ],
       nowMs: 30_000,
     };
     const step = plan(state);
@@ -262,7 +278,29 @@ describe('planCorrelation', () => {
       ['updated', 'inc-a', null],
       ['resolved', 'inc-b', 'merged into inc-a'],
     ]);
-    expect(step.changes[0]?.incident.title).toBe('agg-1 down: access-1, access-2 cut off');
+    expect(step.changes[0]?.incident).toMatchObject({
+      title: 'agg-1 down: access-1, access-2 cut off',
+      primaryAlarmId: 'd',
+      rootAlarmIds: ['d'],
+    });
+    expect(step.changes[0]?.reasons?.[0]).toBe(
+      'root cause now: agg-1 down: access-1, access-2 cut off (it explains "agg-1:ge-0/0/2 down: access-2 cut off")',
+    );
+  });
+
+  it('an alarm older than the failure by more than the hold window stays apart', () => {
+    // access-3 restarted half a minute before the cut: the cut did not cause it.
+    const coldStart = alarm('c', 'coldStart', 'access-3', null, 0, { severity: 'warning' });
+    const step = plan({
+      alarms: [coldStart, uplink1(30), uplink2(30)],
+      nowMs: 40_000,
+      policy: alarmPolicy({ pageFrom: 'minor', recordOnly: [], repageOn: 'critical' }),
+    });
+    expect(step.changes.map((c) => [c.kind, c.incident.id, c.incident.alarmIds])).toEqual([
+      ['opened', 'inc-r1', ['r1', 'r2']],
+    ]);
+    // Recorded (annotated) but in no incident: a warning pages nobody.
+    expect(step.annotations.find((a) => a.alarmId === 'c')).toBeUndefined();
   });
 
   it('a storm of repeats on one root is one incident', () => {
@@ -282,8 +320,29 @@ describe('planCorrelation', () => {
   });
 
   it('alarms of an incident resolved by hand open nothing new until they clear', () => {
+    const byHand: Incident = {
+      id: 'inc-r1',
+      state: 'resolved',
+      title: 'core-1:xe-0/0/2 down',
+      severity: 'major',
+      primaryAlarmId: 'r1',
+      rootAlarmIds: ['r1'],
+      alarmIds: ['r1'],
+      cutOffDevices: [],
+      impactedServices: [],
+      ticketId: 'tkt-r1',
+      openedAt: new Date(2000).toISOString(),
+      updatedAt: new Date(30_000).toISOString(),
+      resolvedAt: new Date(30_000).toISOString(),
+      resolution: 'resolved by alice',
+      acknowledgedBy: null,
+      assignee: null,
+      inMaintenance: false,
+      announced: true,
+      version: 3,
+    };
     const alarms = [uplink1(0, { incidentId: 'inc-r1' })];
-    expect(plan({ alarms, nowMs: 60_000 })).toEqual({
+    expect(plan({ alarms, resolved: [byHand], nowMs: 60_000 })).toEqual({
       annotations: [],
       changes: [],
       announcements: [],
@@ -291,8 +350,12 @@ describe('planCorrelation', () => {
       outagesClosed: [],
       nextDueMs: undefined,
     });
-    // A new root that explains it opens a new incident.
-    const step = plan({ alarms: [...alarms, uplink2(1, { raisedAtMs: 0 })], nowMs: 60_000 });
+    // A new failure next to it opens a new incident of its own.
+    const step = plan({
+      alarms: [...alarms, uplink2(1, { raisedAtMs: 0 })],
+      resolved: [byHand],
+      nowMs: 60_000,
+    });
     expect(step.changes.map((c) => [c.kind, c.incident.id])).toEqual([['opened', 'inc-r2']]);
   });
 
@@ -335,39 +398,282 @@ describe('planCorrelation', () => {
     expect(step.changes.map((c) => c.kind)).toEqual(['resolved']);
     expect(step.announcements).toEqual([]);
   });
+});
 
-  it('flapping: one incident while the key flaps, no ticket churn, resolved after a quiet window', () => {
-    const K = 'linkDown:core-1:ifIndex=3';
-    const flap = (id: string, at: number) => ({ ...uplink1(at), id, reductionKey: K });
-    let state: Partial<CorrelationInput> = { alarms: [flap('f1', 0)], nowMs: 5000 };
-    state = apply(state, plan(state));
-    const rootKeys = new Map([['inc-f1', [K]]]);
-    // Cleared, raised again, and now counted as flapping: the new alarm rejoins the incident.
-    state = {
-      ...state,
-      alarms: [flap('f2', 10)],
-      nowMs: 10_000,
-      flappingKeys: new Set([K]),
-      incidentRootKeys: rootKeys,
-    };
-    let step = plan(state);
-    expect(step.changes.map((c) => [c.kind, c.incident.id, c.incident.title])).toEqual([
-      ['updated', 'inc-f1', 'core-1:xe-0/0/2 down (flapping)'],
+const linkDownAt = (id: string, device: string, component: string, extra = {}) => ({
+  id,
+  type: 'linkDown',
+  device,
+  component,
+  severity: 'major' as const,
+  description: `linkDown on ${device}:${component}`,
+  reductionKey: `linkDown:${device}:${component}`,
+  ...extra,
+});
+
+describe('incidents an on-call engineer can trust (timelines)', () => {
+  it('a warning is recorded, never an incident; a reboot opens nothing', () => {
+    const world = createCorrelationWorld({
+      policy: alarmPolicy({ pageFrom: 'minor', recordOnly: [], repageOn: 'critical' }),
+    });
+    world.raise({
+      id: 'c1',
+      type: 'coldStart',
+      device: 'access-2',
+      component: null,
+      severity: 'warning',
+      description: 'access-2 restarted (cold start)',
+    });
+    world.at(10_000);
+    world.step();
+    expect(world.incidents()).toEqual([]);
+    // A type recorded only, whatever its severity.
+    const strict = createCorrelationWorld({
+      policy: alarmPolicy({ pageFrom: 'warning', recordOnly: ['coldStart'], repageOn: 'critical' }),
+    });
+    strict.raise({
+      id: 'c1',
+      type: 'coldStart',
+      device: 'access-2',
+      component: null,
+      severity: 'major',
+      description: 'restart',
+    });
+    strict.at(10_000);
+    strict.step();
+    expect(strict.incidents()).toEqual([]);
+  });
+
+  it('what a down link explains on its ends folds in: optics, thresholds, the far end', () => {
+    const world = createCorrelationWorld();
+    world.raise(linkDownAt('l1', 'core-1', 'xe-0/0/2'));
+    world.at(500);
+    world.raise({
+      id: 'o1',
+      type: 'optical-rx-low',
+      device: 'core-1',
+      component: 'xe-0/0/2',
+      severity: 'major',
+      description: 'optical_rx_dbm -40 below -25 on core-1 xe-0/0/2',
+    });
+    world.raise({
+      id: 'o2',
+      type: 'optical-rx-low',
+      device: 'agg-2',
+      component: 'xe-0/0/48',
+      severity: 'major',
+      description: 'optical_rx_dbm -40 below -25 on agg-2 xe-0/0/48',
+    });
+    world.raise(linkDownAt('l2', 'agg-2', 'xe-0/0/48'));
+    world.at(3000);
+    world.step();
+    expect(world.incidents().map((i) => [i.id, i.title, i.alarmIds])).toEqual([
+      ['inc-l1', 'core-1:xe-0/0/2 down', ['l1', 'l2', 'o1', 'o2']],
     ]);
-    state = apply(state, step);
-    // More flaps: annotations only, no version bump.
-    for (const [n, id] of ['f3', 'f4', 'f5'].entries()) {
-      state = { ...state, alarms: [], nowMs: 20_000 + n * 2000 };
-      step = plan(state);
-      expect(step.changes).toEqual([]);
-      state = { ...state, alarms: [flap(id, 21 + n * 2)], nowMs: 21_000 + n * 2000 };
-      step = plan(state);
-      expect(step.changes).toEqual([]);
-      expect(step.annotations.map((a) => [a.alarmId, a.incidentId])).toEqual([[id, 'inc-f1']]);
-      state = apply(state, step);
+    const o2 = world.alarms.find((a) => a.id === 'o2');
+    expect(o2?.explanation).toBe(
+      'optical_rx_dbm -40 below -25 on agg-2 xe-0/0/48: core-1:xe-0/0/2--agg-2:xe-0/0/48 is down',
+    );
+    // A customer port (no topology link) explains what is on itself too.
+    const port = createCorrelationWorld();
+    port.raise(linkDownAt('p1', 'access-1', 'ge-0/0/2'));
+    port.raise({
+      id: 'p2',
+      type: 'optical-rx-low',
+      device: 'access-1',
+      component: 'ge-0/0/2',
+      severity: 'major',
+      description: 'optics',
+    });
+    port.at(3000);
+    port.step();
+    expect(port.incidents().map((i) => [i.title, i.alarmIds, i.impactedServices])).toEqual([
+      [
+        'access-1:ge-0/0/2 down',
+        ['p1', 'p2'],
+        [{ customerId: 'umbrella', serviceId: 'umbrella-dc' }],
+      ],
+    ]);
+  });
+
+  it('the symptom rules decide what a failure explains', () => {
+    const world = createCorrelationWorld();
+    const input = () => ({
+      ...world.input(),
+      explains: symptomMatcher({ link: ['linkDown'], device: ['*'] }),
+    });
+    world.raise(linkDownAt('l1', 'core-1', 'xe-0/0/2'));
+    world.raise({
+      id: 'u1',
+      type: 'link-congested',
+      device: 'core-1',
+      component: 'xe-0/0/2',
+      severity: 'major',
+      description: 'congested',
+    });
+    world.at(3000);
+    const step = planCorrelation(input());
+    expect(step.changes.map((c) => c.incident.alarmIds)).toEqual([['l1'], ['u1']]);
+  });
+
+  it('an acknowledgement sticks; becoming critical pages again and says so', () => {
+    const world = createCorrelationWorld();
+    world.raise(linkDownAt('l1', 'core-1', 'xe-0/0/2'));
+    world.at(3000);
+    world.step();
+    world.acknowledge('inc-l1', 'alice');
+    // A new symptom: the acknowledgement holds, the timeline says what changed.
+    world.at(4000);
+    world.raise(linkDownAt('l2', 'agg-2', 'xe-0/0/48'));
+    let step = world.step();
+    expect(
+      step.changes.map((c) => [c.incident.state, c.incident.acknowledgedBy, c.reasons]),
+    ).toEqual([
+      [
+        'acknowledged',
+        'alice',
+        ['new symptom: agg-2:xe-0/0/48 is the other end of core-1:xe-0/0/2, which is down'],
+      ],
+    ]);
+    expect(step.announcements).toHaveLength(1);
+    // Critical: still acknowledged, but paged again, with the reason.
+    world.clear('l1');
+    world.raise(
+      linkDownAt('l1b', 'core-1', 'xe-0/0/2', {
+        severity: 'critical',
+        reductionKey: 'linkDown:core-1:xe-0/0/2',
+      }),
+    );
+    world.at(5000);
+    step = world.step();
+    expect(
+      step.changes.map((c) => [c.incident.state, c.incident.acknowledgedBy, c.repage]),
+    ).toEqual([['acknowledged', 'alice', true]]);
+    expect(step.changes[0]?.reasons).toContain('paged again: critical while acknowledged by alice');
+  });
+
+  it('when the root clears the incident resolves under its name; devices behind recover', () => {
+    const world = createCorrelationWorld({ recoveryMs: 30_000 });
+    world.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
+    world.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
+    world.at(1000);
+    world.raise({
+      id: 's1',
+      type: 'deviceDown',
+      device: 'agg-2',
+      component: null,
+      severity: 'critical',
+      description: 'agg-2 down',
+    });
+    world.raise({
+      id: 's2',
+      type: 'deviceDown',
+      device: 'access-3',
+      component: null,
+      severity: 'critical',
+      description: 'access-3 down',
+    });
+    world.at(3000);
+    world.step();
+    const opened = world.incident('inc-r1');
+    expect(opened?.title).toBe('core-1:xe-0/0/2 and core-2:xe-0/0/3 down: access-3, agg-2 cut off');
+    // The fibre is spliced: the links are up, the devices wait for their next poll.
+    world.at(60_000);
+    world.clear('r1');
+    world.clear('r2');
+    world.step();
+    world.at(61_000);
+    world.step();
+    expect(
+      world.incidents().map((i) => [i.id, i.state, i.title, i.primaryAlarmId, i.resolution]),
+    ).toEqual([['inc-r1', 'resolved', opened?.title, 'r1', 'root cause cleared']]);
+    expect(world.alarms.map((a) => [a.id, a.incidentId, a.causedBy])).toEqual([
+      ['s1', 'inc-r1', 'r1'],
+      ['s2', 'inc-r1', 'r1'],
+    ]);
+    // One answers its poll; the other never does: after the recovery time it is a fault of its own.
+    world.clear('s2');
+    world.at(89_000);
+    expect(world.step().changes).toEqual([]);
+    world.at(91_000);
+    const step = world.step();
+    expect(step.changes.map((c) => [c.kind, c.incident.id, c.incident.title])).toEqual([
+      ['opened', 'inc-s1', 'agg-2 down: access-3 cut off'],
+    ]);
+  });
+
+  it('flapping from the first flap: one incident, re-opened, resolved after a quiet window', () => {
+    const world = createCorrelationWorld({ flapCount: 3, flapWindowMs: 60_000 });
+    const key = 'linkDown:access-1:ge-0/0/2';
+    const flap = (id: string) => {
+      world.raise(linkDownAt(id, 'access-1', 'ge-0/0/2', { reductionKey: key }));
+    };
+    flap('f1');
+    world.at(3000);
+    world.step();
+    world.at(4000);
+    world.clear('f1');
+    world.step();
+    expect(world.incident('inc-f1')?.state).toBe('resolved');
+    // Down again: the same incident re-opens, flapping from now on, and says so.
+    world.at(10_000);
+    flap('f2');
+    let step = world.step();
+    expect(
+      step.changes.map((c) => [
+        c.kind,
+        c.incident.id,
+        c.incident.state,
+        c.incident.flapCount,
+        c.repage,
+      ]),
+    ).toEqual([['updated', 'inc-f1', 'open', 2, true]]);
+    expect(step.changes[0]?.reasons?.[0]).toBe(
+      're-opened: access-1:ge-0/0/2 down again after it recovered',
+    );
+    // Flaps while it is open change nothing anyone is paged for, and it stays open between them.
+    for (const [n, id] of ['f3', 'f4', 'f5', 'f6'].entries()) {
+      world.at(12_000 + n * 6000);
+      world.clear(n === 0 ? 'f2' : `f${String(n + 2)}`);
+      step = world.step();
+      expect(step.changes.filter((c) => c.kind === 'resolved')).toEqual([]);
+      world.at(15_000 + n * 6000);
+      flap(id);
+      step = world.step();
+      expect(step.announcements).toEqual([]);
     }
-    // Quiet for the flap window: the key is no longer flapping, the incident resolves.
-    step = plan({ ...state, alarms: [], nowMs: 400_000, flappingKeys: new Set() });
-    expect(step.changes.map((c) => c.kind)).toEqual(['resolved']);
+    world.at(34_000);
+    world.clear('f6');
+    world.step();
+    const incident = world.incident('inc-f1');
+    expect(incident).toMatchObject({ state: 'open', flapCount: 6 });
+    expect(incident?.alarmIds).toEqual(['f1', 'f2', 'f3', 'f4', 'f5', 'f6']);
+    // A whole window without a raise: resolved, once.
+    world.at(33_000 + 59_000);
+    expect(world.step().changes).toEqual([]);
+    world.at(33_000 + 61_000);
+    expect(world.step().changes.map((c) => [c.kind, c.incident.resolution])).toEqual([
+      ['resolved', 'stable: no raise for 60 s'],
+    ]);
+    const tickets = world.announcements().filter((c) => c.incident.id === 'inc-f1');
+    expect(tickets.map((c) => c.kind)).toEqual(['opened', 'resolved', 'updated', 'resolved']);
+    expect(world.incidents()).toHaveLength(1);
+  });
+
+  it('flaps faster than the hold window are counted, and the count opens the incident', () => {
+    const world = createCorrelationWorld({ flapCount: 3, flapWindowMs: 60_000 });
+    const key = 'linkDown:access-1:ge-0/0/2';
+    for (const [n, id] of ['f1', 'f2', 'f3'].entries()) {
+      world.at(n * 5000);
+      world.raise(linkDownAt(id, 'access-1', 'ge-0/0/2', { reductionKey: key }));
+      world.step();
+      world.at(n * 5000 + 1000);
+      if (n < 2) {
+        world.clear(id);
+        world.step();
+      }
+    }
+    expect(world.incidents().map((i) => [i.id, i.flapCount])).toEqual([['inc-f3', 3]]);
+    expect(world.alarms.map((a) => [a.id, a.flapCount])).toEqual([['f3', 3]]);
   });
 });

@@ -6,9 +6,17 @@ import {
   type IncidentChange,
   type Severity,
 } from '@faultline/shared';
-import { analyzeTopology, type FaultGroup, type Topology, type TopologyAlarm } from './topology.js';
+import { clusterGroups, type Cluster } from './incident-clusters.js';
 import { incidentIdFor, incidentTitle, ticketIdFor } from './incident-naming.js';
+import { PAGE_EVERYTHING, type AlarmPolicy } from './incident-policy.js';
 import type { MaintenanceNow } from './maintenance.js';
+import {
+  analyzeTopology,
+  EXPLAIN_ALL,
+  type SymptomMatcher,
+  type Topology,
+  type TopologyAlarm,
+} from './topology.js';
 
 /** An open alarm as correlation sees it. */
 export interface CorrelationAlarm extends TopologyAlarm {
@@ -23,6 +31,8 @@ export interface CorrelationAlarm extends TopologyAlarm {
   readonly maintenance?: string | null;
   /** Its reduction key (for flapping); the alarm id stands in when absent. */
   readonly reductionKey?: string;
+  /** The flap count last written on it (0 or absent when its key does not flap). */
+  readonly flapCount?: number;
 }
 
 /** An open outage of a customer service. */
@@ -30,6 +40,12 @@ export interface OpenOutage {
   readonly incidentId: string;
   readonly customerId: string;
   readonly serviceId: string;
+}
+
+/** The raises of one reduction key within the flap window. */
+export interface KeyFlaps {
+  readonly count: number;
+  readonly lastRaisedMs: number;
 }
 
 /** Everything one correlation step reads. */
@@ -45,13 +61,30 @@ export interface CorrelationInput {
   readonly holdMs: number;
   /** The maintenance windows on now; none when absent. */
   readonly maintenance?: MaintenanceNow;
-  /** Reduction keys raised `correlation.flapCount` times or more within the flap window. */
-  readonly flappingKeys?: ReadonlySet<string>;
-  /** The reduction keys of each unresolved incident's root alarms, cleared ones included. */
+  /** Which alarms page (open incidents); every alarm when absent. */
+  readonly policy?: AlarmPolicy;
+  /** What failed elements explain; everything when absent. */
+  readonly explains?: SymptomMatcher;
+  /** Raises of each reduction key raised within the flap window. */
+  readonly flaps?: ReadonlyMap<string, KeyFlaps>;
+  /** Raises within the window that make a key flapping (never when absent). */
+  readonly flapCount?: number;
+  readonly flapWindowMs?: number;
+  /**
+   * Resolved incidents that still matter: those resolved within the flap window (a root raised
+   * again re-opens its incident) and those an open alarm still names (its symptoms recovering).
+   */
+  readonly resolved?: readonly Incident[];
+  /** The reduction keys of each incident's root alarms (of `incidents` and `resolved`), cleared ones included. */
   readonly incidentRootKeys?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * How long an alarm that was a symptom stays with its incident after the root cleared (a device
+   * waiting for its next poll); 0 when absent.
+   */
+  readonly recoveryMs?: number;
 }
 
-/** New root cause annotations of one alarm. */
+/** New annotations of one alarm. */
 export interface AlarmAnnotation {
   readonly alarmId: string;
   readonly causedBy: string | null;
@@ -59,6 +92,8 @@ export interface AlarmAnnotation {
   readonly incidentId: string | null;
   readonly ticketId: string | null;
   readonly maintenance: string | null;
+  /** Raises of its key within the flap window when 2 or more, else 0. */
+  readonly flapCount: number;
 }
 
 /** An outage to open. */
@@ -72,20 +107,32 @@ export interface OutageOpening extends OpenOutage {
 
 /** What one correlation step decided. Applying it makes the next step decide nothing new. */
 export interface CorrelationPlan {
-  /** Alarms whose causedBy, explanation or incident changed. */
+  /** Alarms whose causedBy, explanation, incident or flap count changed. */
   readonly annotations: readonly AlarmAnnotation[];
   /** Incidents created, changed or resolved, in their new state, with what happened. */
   readonly changes: readonly IncidentChange[];
   /**
    * The changes tickets and pushes must hear about: none while an incident is in maintenance;
    * `opened` when it is first announced (when it opens, or when its maintenance ends); a resolve
-   * only for an incident that was announced.
+   * only for an incident that was announced; an update only when it is news (not a repeat flap).
    */
   readonly announcements: readonly IncidentChange[];
   readonly outagesOpened: readonly OutageOpening[];
   readonly outagesClosed: readonly OpenOutage[];
-  /** When a held group becomes due, if any is waiting: the next step should run by then. */
+  /** When something waiting becomes due (a hold, a recovery, a flap window): step by then. */
   readonly nextDueMs: number | undefined;
+}
+
+/** The resolution of an incident whose root alarms all cleared. */
+export const ROOT_CLEARED = 'root cause cleared';
+/** The resolution of a flapping incident that stayed quiet for a whole flap window. */
+export function stableResolution(windowMs: number): string {
+  return `stable: no raise for ${String(Math.round(windowMs / 1000))} s`;
+}
+/** Whether an incident resolved by itself (not by hand, not merged into another). */
+function resolvedByNetwork(incident: Incident): boolean {
+  const resolution = incident.resolution ?? '';
+  return resolution === ROOT_CLEARED || resolution.startsWith('stable:');
 }
 
 function compareText(a: string, b: string): number {
@@ -100,80 +147,291 @@ function serviceKey(s: ImpactedService): string {
   return `${s.customerId}/${s.serviceId}`;
 }
 
-interface Cluster {
-  groups: FaultGroup[];
-  incidents: Incident[];
+function byAge(a: CorrelationAlarm, b: CorrelationAlarm): number {
+  return a.firstSeenMs !== b.firstSeenMs ? a.firstSeenMs - b.firstSeenMs : compareText(a.id, b.id);
+}
+
+function listed(items: readonly string[], most = 3): string {
+  const shown = items.slice(0, most).join(', ');
+  return items.length > most ? `${shown} and ${String(items.length - most)} more` : shown;
 }
 
 /**
- * One correlation step, pure. Root-cause analysis groups the open alarms by fault; groups whose
- * alarms already belong to one incident stay together (so a fault keeps its incident while its
- * alarms come and go, and one incident never splits into new pushes when its root clears first).
- * A cluster of groups with no incident opens one once its primary root has been held `holdMs`;
- * a cluster that reaches several incidents keeps the oldest and resolves the others as merged;
- * an incident whose alarms have all cleared is resolved. A group whose primary root belonged to an
- * incident resolved by hand opens nothing. Outages follow each incident's impacted
- * services.
+ * What a cluster of fault groups with no unresolved incident does now:
+ * - `reopen` a recently resolved incident whose root key was raised again (a flap);
+ * - `quiet`: its root belongs to an incident still open, resolved by hand, or resolved so
+ *   recently that it is recovering (waiting for its next poll): no new incident, no new notes;
+ * - `record`: no root pages (policy): annotated, shown, but no incident;
+ * - `held` until its primary root has waited the hold window (a root arriving meanwhile claims it);
+ * - `open` a new incident (at once when its key flaps: flapping is the signal).
+ */
+type NewFaultDecision =
+  | { readonly kind: 'reopen'; readonly incident: Incident }
+  | { readonly kind: 'quiet'; readonly untilMs: number | undefined }
+  | { readonly kind: 'record' }
+  | { readonly kind: 'held'; readonly dueMs: number }
+  | { readonly kind: 'open'; readonly primary: CorrelationAlarm };
+
+interface StepContext {
+  readonly input: CorrelationInput;
+  readonly nowMs: number;
+  readonly alarmsById: ReadonlyMap<string, CorrelationAlarm>;
+  readonly unresolvedById: ReadonlyMap<string, Incident>;
+  readonly resolvedById: ReadonlyMap<string, Incident>;
+  readonly policy: AlarmPolicy;
+  readonly flapWindowMs: number;
+  readonly keyOf: (alarmId: string) => string;
+  readonly rootKeysOf: (incident: Incident) => readonly string[];
+  readonly flapsOf: (key: string) => KeyFlaps | undefined;
+  readonly flapping: (key: string) => boolean;
+}
+
+function decideNewFault(roots: readonly CorrelationAlarm[], ctx: StepContext): NewFaultDecision {
+  const { nowMs, input } = ctx;
+  const keys = new Set(roots.map((a) => ctx.keyOf(a.id)));
+  const reopen = [...ctx.resolvedById.values()]
+    .filter(
+      (r) =>
+        r.resolution === ROOT_CLEARED &&
+        nowMs - Date.parse(r.resolvedAt ?? '') <= ctx.flapWindowMs &&
+        ctx.rootKeysOf(r).some((key) => keys.has(key)),
+    )
+    .sort((a, b) => compareText(b.resolvedAt ?? '', a.resolvedAt ?? ''))[0];
+  if (reopen !== undefined) return { kind: 'reopen', incident: reopen };
+  // A root that was in no incident yet names the new one (a new failure next to one resolved by
+  // hand opens an incident of its own).
+  const primary = roots.find((a) => a.incidentId === null) ?? roots[0];
+  if (primary === undefined) return { kind: 'record' };
+  if (primary.incidentId !== null) {
+    if (ctx.unresolvedById.has(primary.incidentId)) return { kind: 'quiet', untilMs: undefined };
+    const prior = ctx.resolvedById.get(primary.incidentId);
+    // Resolved by hand (or merged): quiet until the alarm clears; a fault that returns is a new
+    // alarm, and a new incident. Resolved by the network: its symptoms recover for a while.
+    if (prior !== undefined && !resolvedByNetwork(prior))
+      return { kind: 'quiet', untilMs: undefined };
+    if (prior !== undefined) {
+      const untilMs = Date.parse(prior.resolvedAt ?? '') + (input.recoveryMs ?? 0);
+      if (nowMs < untilMs) return { kind: 'quiet', untilMs };
+    }
+  }
+  if (!roots.some((a) => ctx.policy.pages(a))) return { kind: 'record' };
+  if ([...keys].some((key) => ctx.flapping(key))) return { kind: 'open', primary };
+  const dueMs = primary.raisedAtMs + input.holdMs;
+  return dueMs > nowMs ? { kind: 'held', dueMs } : { kind: 'open', primary };
+}
+
+/** The alarms, cut-off devices and services a cluster stands for now. */
+interface ClusterFacts {
+  readonly roots: readonly CorrelationAlarm[];
+  readonly memberIds: readonly string[];
+  readonly symptomExplanations: ReadonlyMap<string, string>;
+  readonly rootElements: readonly string[];
+  readonly cutOff: readonly string[];
+  readonly services: readonly ImpactedService[];
+  readonly severity: Severity;
+}
+
+function factsOf(cluster: Cluster, ctx: StepContext): ClusterFacts {
+  const roots = cluster.groups
+    .flatMap((g) => g.rootAlarmIds)
+    .map((id) => ctx.alarmsById.get(id))
+    .filter((a): a is CorrelationAlarm => a !== undefined)
+    .sort(byAge);
+  const symptomExplanations = new Map(cluster.groups.flatMap((g) => [...g.symptoms]));
+  const services = new Map<string, ImpactedService>();
+  for (const group of cluster.groups)
+    for (const s of group.impactedServices)
+      services.set(serviceKey(s), { customerId: s.customerId, serviceId: s.serviceId });
+  return {
+    roots,
+    memberIds: cluster.groups.flatMap((g) => [...g.rootAlarmIds, ...g.symptoms.keys()]),
+    symptomExplanations,
+    rootElements: [...new Set(cluster.groups.flatMap((g) => g.rootElements))].sort(),
+    cutOff: [...new Set(cluster.groups.flatMap((g) => g.cutOffDevices))].sort(),
+    services: [...services.values()].sort((a, b) => compareText(serviceKey(a), serviceKey(b))),
+    // The incident is as severe as its root: a symptom never makes the fault look worse.
+    severity: roots.reduce<Severity>((worst, a) => worseSeverity(worst, a.severity), 'normal'),
+  };
+}
+
+/** The flap count an incident shows: raises of its root keys in the window, once it flaps. */
+function flapCountOf(
+  rootKeys: readonly string[],
+  ctx: StepContext,
+  flappingBefore: number | undefined,
+  reopened: boolean,
+): number | undefined {
+  const counts = rootKeys.map((key) => ctx.flapsOf(key)?.count ?? 0);
+  const now = Math.max(0, ...counts);
+  const flaps = rootKeys.some((key) => ctx.flapping(key));
+  // Re-opened by its own root raised again: flapping from that first flap.
+  if (flappingBefore === undefined && !flaps && !reopened) return undefined;
+  return Math.max(2, now, flappingBefore ?? 0);
+}
+
+interface IncidentUpdate {
+  readonly incident: Incident;
+  /** What is news: said in the timeline and the push. */
+  readonly news: readonly string[];
+  /** What changed without being news (a repeat flap), for the live view only. */
+  readonly churn: readonly string[];
+  readonly repage: boolean;
+}
+
+/**
+ * An incident continued (or re-opened) by a cluster. Its identity follows its root: the title and
+ * primary change only when a new root takes it over or a new failed element joins its roots, never
+ * when roots clear one by one (the fault is healing) nor when a flap raises the same key again.
+ * An acknowledgement sticks through every change; a severity that reaches the policy's `repageOn`
+ * pages again, and says so.
+ */
+function continueIncident(
+  keeper: Incident,
+  facts: ClusterFacts,
+  ctx: StepContext,
+  reopened: boolean,
+): IncidentUpdate {
+  const { roots } = facts;
+  const keeperKeys = new Set(ctx.rootKeysOf(keeper));
+  const continued = roots.some(
+    (a) => keeper.rootAlarmIds.includes(a.id) || keeperKeys.has(ctx.keyOf(a.id)),
+  );
+  const takeover = !continued;
+  const newElements = roots.filter(
+    (a) => !keeper.rootAlarmIds.includes(a.id) && !keeperKeys.has(ctx.keyOf(a.id)),
+  );
+  const renamed = takeover || newElements.length > 0;
+  // The primary root names the incident: it changes only when a new root takes the incident over.
+  const primary = takeover ? (roots[0]?.id ?? keeper.primaryAlarmId) : keeper.primaryAlarmId;
+  const rootAlarmIds = takeover
+    ? [primary, ...roots.map((a) => a.id).filter((id) => id !== primary)]
+    : [
+        ...keeper.rootAlarmIds,
+        ...roots.map((a) => a.id).filter((id) => !keeper.rootAlarmIds.includes(id)),
+      ];
+  const rootKeys = [
+    ...new Set([...(takeover ? [] : keeperKeys), ...roots.map((a) => ctx.keyOf(a.id))]),
+  ];
+  const title = renamed ? incidentTitle(roots, facts.rootElements, facts.cutOff) : keeper.title;
+  const alarmIds = [...new Set([...keeper.alarmIds, ...facts.memberIds])].sort();
+  const flapCount = flapCountOf(rootKeys, ctx, keeper.flapCount, reopened);
+  const severity = roots.length > 0 ? facts.severity : keeper.severity;
+
+  const news: string[] = [];
+  const churn: string[] = [];
+  if (reopened) news.push(`re-opened: ${listed(facts.rootElements)} down again after it recovered`);
+  if (takeover) news.push(`root cause now: ${title} (it explains "${keeper.title}")`);
+  else if (newElements.length > 0) news.push(`root cause grew: ${title}`);
+  if (severity !== keeper.severity) news.push(`severity ${keeper.severity} → ${severity}`);
+  const newSymptoms = [...facts.symptomExplanations]
+    .filter(([id]) => !keeper.alarmIds.includes(id))
+    .map(([, explanation]) => explanation);
+  if (newSymptoms.length > 0)
+    news.push(`new symptom${newSymptoms.length === 1 ? '' : 's'}: ${listed(newSymptoms)}`);
+  const repeats = roots.filter(
+    (a) => !keeper.alarmIds.includes(a.id) && keeperKeys.has(ctx.keyOf(a.id)),
+  );
+  if (flapCount !== undefined && keeper.flapCount === undefined)
+    news.push(
+      `flapping: ${String(flapCount)} raises within ${String(Math.round(ctx.flapWindowMs / 1000))} s`,
+    );
+  else if (repeats.length > 0 && !reopened)
+    churn.push(`raised again${flapCount === undefined ? '' : ` (${String(flapCount)} raises)`}`);
+  const lost = keeper.cutOffDevices.filter((d) => !facts.cutOff.includes(d));
+  const gained = facts.cutOff.filter((d) => !keeper.cutOffDevices.includes(d));
+  if (gained.length > 0 && !renamed) news.push(`cut off now: ${listed(gained)}`);
+  if (lost.length > 0) news.push(`reachable again: ${listed(lost)}`);
+  const before = keeper.impactedServices.map(serviceKey);
+  const after = facts.services.map(serviceKey);
+  const down = after.filter((s) => !before.includes(s));
+  const restored = before.filter((s) => !after.includes(s));
+  if (down.length > 0) news.push(`services down: ${listed(down)}`);
+  if (restored.length > 0) news.push(`services restored: ${listed(restored)}`);
+
+  const repage =
+    keeper.state === 'acknowledged' &&
+    severityRank(severity) > severityRank(keeper.severity) &&
+    severityRank(severity) >= severityRank(ctx.policy.repageOn);
+  if (repage)
+    news.push(
+      `paged again: ${severity} while acknowledged by ${keeper.acknowledgedBy ?? 'someone'}`,
+    );
+  const incident: Incident = {
+    ...keeper,
+    ...(reopened
+      ? {
+          state: keeper.acknowledgedBy === null ? 'open' : 'acknowledged',
+          resolvedAt: null,
+          resolution: null,
+        }
+      : {}),
+    title,
+    severity,
+    primaryAlarmId: primary,
+    rootAlarmIds,
+    alarmIds,
+    cutOffDevices: [...facts.cutOff],
+    impactedServices: [...facts.services],
+    ...(flapCount === undefined ? {} : { flapCount }),
+  };
+  return { incident, news, churn, repage: repage || reopened };
+}
+
+function incidentChanged(before: Incident, after: Incident): boolean {
+  return (
+    before.state !== after.state ||
+    before.title !== after.title ||
+    before.severity !== after.severity ||
+    before.primaryAlarmId !== after.primaryAlarmId ||
+    !sameList(before.rootAlarmIds, after.rootAlarmIds) ||
+    !sameList(before.alarmIds, after.alarmIds) ||
+    !sameList(before.cutOffDevices, after.cutOffDevices) ||
+    !sameList(before.impactedServices.map(serviceKey), after.impactedServices.map(serviceKey)) ||
+    before.inMaintenance !== after.inMaintenance ||
+    before.flapCount !== after.flapCount
+  );
+}
+
+/**
+ * One correlation step, pure, in named steps: root-cause analysis groups the open alarms by fault
+ * (`analyzeTopology`); the groups are matched to the incidents they continue by root
+ * (`clusterGroups`); each cluster with an incident updates it (`continueIncident`), each cluster
+ * without one is decided (`decideNewFault`: re-open, quiet, record, held, open); incidents no
+ * cluster continues resolve when their roots cleared (a flapping one after a quiet window); the
+ * outages follow each incident's impacted services. Symptoms are annotated with their root.
  */
 export function planCorrelation(input: CorrelationInput): CorrelationPlan {
   const { nowMs } = input;
   const now = new Date(nowMs).toISOString();
   const alarmsById = new Map(input.alarms.map((a) => [a.id, a]));
-  const groups = analyzeTopology(input.topology, input.alarms);
-  const openIncidents = [...input.incidents].sort((a, b) =>
-    a.openedAt !== b.openedAt ? compareText(a.openedAt, b.openedAt) : compareText(a.id, b.id),
-  );
-  const incidentById = new Map(openIncidents.map((i) => [i.id, i]));
-
-  // Cluster groups that share an incident (union-find on group index).
-  const parent = groups.map((_, index) => index);
-  const find = (i: number): number => {
-    let root = i;
-    while (parent[root] !== root) root = parent[root] ?? root;
-    return root;
+  const unresolved = [...input.incidents];
+  const flapThreshold = input.flapCount ?? Number.POSITIVE_INFINITY;
+  const ctx: StepContext = {
+    input,
+    nowMs,
+    alarmsById,
+    unresolvedById: new Map(unresolved.map((i) => [i.id, i])),
+    resolvedById: new Map((input.resolved ?? []).map((i) => [i.id, i])),
+    policy: input.policy ?? PAGE_EVERYTHING,
+    flapWindowMs: input.flapWindowMs ?? 0,
+    keyOf: (id) => alarmsById.get(id)?.reductionKey ?? id,
+    rootKeysOf: (incident) =>
+      input.incidentRootKeys?.get(incident.id) ??
+      incident.rootAlarmIds.map((id) => alarmsById.get(id)?.reductionKey ?? id),
+    flapsOf: (key) => input.flaps?.get(key),
+    flapping: (key) => (input.flaps?.get(key)?.count ?? 0) >= flapThreshold,
   };
-  // A flapping key's new alarm rejoins the incident its earlier alarms opened.
-  const flapping = input.flappingKeys ?? new Set<string>();
-  const keyOf = (id: string) => alarmsById.get(id)?.reductionKey ?? id;
-  const incidentOfFlappingKey = new Map<string, string>();
-  for (const [incidentId, keys] of input.incidentRootKeys ?? new Map<string, string[]>()) {
-    if (!incidentById.has(incidentId)) continue;
-    for (const key of keys) if (flapping.has(key)) incidentOfFlappingKey.set(key, incidentId);
-  }
-  const isFlappingIncident = (incidentId: string) =>
-    (input.incidentRootKeys?.get(incidentId) ?? []).some((key) => flapping.has(key));
-  const groupsOfIncident = new Map<string, number>();
-  groups.forEach((group, index) => {
-    for (const id of [...group.rootAlarmIds, ...group.symptoms.keys()]) {
-      const incidentId = alarmsById.get(id)?.incidentId ?? incidentOfFlappingKey.get(keyOf(id));
-      if (incidentId === undefined || !incidentById.has(incidentId)) continue;
-      const seen = groupsOfIncident.get(incidentId);
-      if (seen === undefined) groupsOfIncident.set(incidentId, index);
-      else parent[find(index)] = find(seen);
-    }
+  const groups = analyzeTopology(input.topology, input.alarms, {
+    holdMs: input.holdMs,
+    explains: input.explains ?? EXPLAIN_ALL,
   });
-  const clusters = new Map<number, Cluster>();
-  groups.forEach((group, index) => {
-    const root = find(index);
-    const cluster = clusters.get(root) ?? { groups: [], incidents: [] };
-    cluster.groups.push(group);
-    clusters.set(root, cluster);
-  });
-  for (const [incidentId, index] of groupsOfIncident) {
-    const incident = incidentById.get(incidentId);
-    if (incident !== undefined) clusters.get(find(index))?.incidents.push(incident);
-  }
+  const clusters = clusterGroups(groups, unresolved, ctx.keyOf, ctx.rootKeysOf);
 
   const serviceById = new Map(input.topology.services.map((s) => [serviceKey(s), s]));
   const serviceInMaintenance = (service: ImpactedService): boolean => {
     const ref = serviceById.get(serviceKey(service));
     if (ref === undefined || input.maintenance === undefined) return false;
     return input.maintenance.service(ref.serviceId, ref.device, ref.interface).length > 0;
-  };
-  const resolveInto = (incident: Incident, resolution: string): void => {
-    const change = resolve(incident, resolution, now);
-    changes.push(change);
-    if (incident.announced) announcements.push(change);
   };
   const windowsOf = (alarm: CorrelationAlarm): string | null => {
     const names = input.maintenance?.alarm(alarm.device, alarm.component) ?? [];
@@ -186,8 +444,17 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
   const outagesClosed: OpenOutage[] = [];
   const claimedIncidents = new Set<string>();
   let nextDueMs: number | undefined;
+  const dueBy = (ms: number) => {
+    nextDueMs = nextDueMs === undefined ? ms : Math.min(nextDueMs, ms);
+  };
   const openOutagesOf = (incidentId: string) =>
     input.outages.filter((o) => o.incidentId === incidentId);
+  const resolveInto = (incident: Incident, resolution: string): void => {
+    const change = resolve(incident, resolution, now);
+    changes.push(change);
+    if (incident.announced) announcements.push(change);
+    outagesClosed.push(...openOutagesOf(incident.id));
+  };
 
   const annotate = (
     alarmId: string,
@@ -200,11 +467,14 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     // An alarm keeps the incident it belonged to, even while it waits in a held group.
     const kept = incidentId ?? alarm.incidentId;
     const maintenance = windowsOf(alarm);
+    const count = ctx.flapsOf(ctx.keyOf(alarmId))?.count ?? 0;
+    const flapCount = count >= 2 ? count : 0;
     if (
       alarm.causedBy === causedBy &&
       alarm.explanation === explanation &&
       alarm.incidentId === kept &&
-      (alarm.maintenance ?? null) === maintenance
+      (alarm.maintenance ?? null) === maintenance &&
+      (alarm.flapCount ?? 0) === flapCount
     )
       return;
     annotations.push({
@@ -214,170 +484,126 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
       incidentId: kept,
       ticketId: kept === null ? null : ticketIdFor(kept),
       maintenance,
+      flapCount,
     });
   };
-
-  const orderedClusters = [...clusters.values()].sort((a, b) =>
-    compareText(a.groups[0]?.rootAlarmIds[0] ?? '', b.groups[0]?.rootAlarmIds[0] ?? ''),
-  );
-  for (const cluster of orderedClusters) {
-    const rootAlarms = cluster.groups
-      .flatMap((g) => g.rootAlarmIds)
-      .map((id) => alarmsById.get(id))
-      .filter((a): a is CorrelationAlarm => a !== undefined)
-      .sort((a, b) =>
-        a.firstSeenMs !== b.firstSeenMs ? a.firstSeenMs - b.firstSeenMs : compareText(a.id, b.id),
-      );
-    const memberIds = cluster.groups.flatMap((g) => [...g.rootAlarmIds, ...g.symptoms.keys()]);
-    const [keeper, ...merged] = cluster.incidents.sort((a, b) =>
-      a.openedAt !== b.openedAt ? compareText(a.openedAt, b.openedAt) : compareText(a.id, b.id),
-    );
-    const primary =
-      keeper !== undefined && rootAlarms.some((a) => a.id === keeper.primaryAlarmId)
-        ? alarmsById.get(keeper.primaryAlarmId)
-        : keeper === undefined
-          ? (rootAlarms.find((a) => a.incidentId === null) ?? rootAlarms[0])
-          : rootAlarms[0];
-    if (primary === undefined) continue;
-
-    let incidentId: string | null = keeper?.id ?? null;
-    if (keeper === undefined) {
-      const dueMs = primary.raisedAtMs + input.holdMs;
-      if (primary.incidentId !== null) {
-        // Its root already belonged to an incident that someone resolved by hand: stay quiet
-        // until the alarm clears (a fault that returns is a new alarm, and a new incident).
-        incidentId = null;
-      } else if (dueMs > nowMs) {
-        // Held: annotate symptoms now, open nothing yet.
-        nextDueMs = nextDueMs === undefined ? dueMs : Math.min(nextDueMs, dueMs);
-        incidentId = null;
-      } else {
-        incidentId = incidentIdFor(primary.id);
-      }
-    }
-
-    // Annotations: symptoms point at their group's primary root; roots carry no cause.
+  const annotateCluster = (cluster: Cluster, incidentId: string | null) => {
     for (const group of cluster.groups) {
       const groupPrimary = group.rootAlarmIds[0] ?? null;
       for (const id of group.rootAlarmIds) annotate(id, null, null, incidentId);
       for (const [id, explanation] of group.symptoms)
         annotate(id, groupPrimary, explanation, incidentId);
     }
-    if (incidentId === null) continue;
+  };
+
+  for (const cluster of clusters) {
+    const facts = factsOf(cluster, ctx);
+    const [keeper, ...merged] = cluster.incidents;
+    let update: IncidentUpdate | undefined;
+    let opened: Incident | undefined;
+    /** The incident as it stood before this step, when the cluster continues or re-opens one. */
+    let base: Incident | undefined = keeper;
+    if (keeper !== undefined) {
+      update = continueIncident(keeper, facts, ctx, false);
+    } else {
+      const decision = decideNewFault(facts.roots, ctx);
+      if (decision.kind === 'quiet') {
+        // Recovering (or resolved by hand): the alarms keep what they had; nothing new opens.
+        if (decision.untilMs !== undefined) dueBy(decision.untilMs);
+        continue;
+      }
+      if (decision.kind === 'record' || decision.kind === 'held') {
+        if (decision.kind === 'held') dueBy(decision.dueMs);
+        annotateCluster(cluster, null);
+        continue;
+      }
+      if (decision.kind === 'reopen') {
+        base = decision.incident;
+        update = continueIncident(decision.incident, facts, ctx, true);
+      } else {
+        const { primary } = decision;
+        const id = incidentIdFor(primary.id);
+        const rootKeys = [...new Set(facts.roots.map((a) => ctx.keyOf(a.id)))];
+        const flapCount = flapCountOf(rootKeys, ctx, undefined, false);
+        opened = {
+          id,
+          state: 'open',
+          title: incidentTitle(facts.roots, facts.rootElements, facts.cutOff),
+          severity: facts.severity,
+          primaryAlarmId: primary.id,
+          rootAlarmIds: [
+            primary.id,
+            ...facts.roots.map((a) => a.id).filter((id) => id !== primary.id),
+          ],
+          alarmIds: [...facts.memberIds].sort(),
+          cutOffDevices: [...facts.cutOff],
+          impactedServices: [...facts.services],
+          ticketId: ticketIdFor(id),
+          openedAt: now,
+          updatedAt: now,
+          resolvedAt: null,
+          resolution: null,
+          acknowledgedBy: null,
+          assignee: null,
+          inMaintenance: false,
+          announced: false,
+          ...(flapCount === undefined ? {} : { flapCount }),
+          version: 1,
+        };
+      }
+    }
+
+    const incidentId = opened?.id ?? update?.incident.id;
+    if (incidentId === undefined) continue;
     claimedIncidents.add(incidentId);
-
-    const rootElements = [...new Set(cluster.groups.flatMap((g) => g.rootElements))].sort();
-    const cutOff = [...new Set(cluster.groups.flatMap((g) => g.cutOffDevices))].sort();
-    const services = new Map<string, ImpactedService>();
-    for (const group of cluster.groups)
-      for (const s of group.impactedServices)
-        services.set(serviceKey(s), { customerId: s.customerId, serviceId: s.serviceId });
-    const impactedServices = [...services.values()].sort((a, b) =>
-      compareText(serviceKey(a), serviceKey(b)),
-    );
-    const severity = memberIds
-      .map((id) => alarmsById.get(id)?.severity)
-      .reduce<Severity>(
-        (worst, s) => (s === undefined ? worst : worseSeverity(worst, s)),
-        'normal',
-      );
-    const flaps = rootAlarms.some((a) => flapping.has(a.reductionKey ?? a.id));
-    const title = `${incidentTitle(rootAlarms, rootElements, cutOff)}${flaps ? ' (flapping)' : ''}`;
-    const rootAlarmIds = [
-      primary.id,
-      ...rootAlarms.map((a) => a.id).filter((id) => id !== primary.id),
-    ];
+    annotateCluster(cluster, incidentId);
+    const inMaintenance = facts.roots.length > 0 && facts.roots.every((a) => windowsOf(a) !== null);
     const ticketId = ticketIdFor(incidentId);
-    const inMaintenance = rootAlarms.length > 0 && rootAlarms.every((a) => windowsOf(a) !== null);
 
-    if (keeper === undefined) {
-      const incident: Incident = {
-        id: incidentId,
-        state: 'open',
-        title,
-        severity,
-        primaryAlarmId: primary.id,
-        rootAlarmIds,
-        alarmIds: [...memberIds].sort(),
-        cutOffDevices: cutOff,
-        impactedServices,
-        ticketId,
-        openedAt: now,
-        updatedAt: now,
-        resolvedAt: null,
-        resolution: null,
-        acknowledgedBy: null,
-        assignee: null,
-        inMaintenance,
-        announced: !inMaintenance,
-        version: 1,
-      };
+    if (opened !== undefined) {
+      const incident: Incident = { ...opened, inMaintenance, announced: !inMaintenance };
       changes.push({ kind: 'opened', incident });
       if (incident.announced) announcements.push({ kind: 'opened', incident });
-    } else {
-      const alarmIds = [...new Set([...keeper.alarmIds, ...memberIds])].sort();
-      // Each flap is a new alarm of the same key: that alone is no news for the ticket.
-      // (Cleared root alarms are no longer loaded: their keys come with the incident.)
-      const sameRootKeys = sameList(
-        [
-          ...new Set(input.incidentRootKeys?.get(keeper.id) ?? keeper.rootAlarmIds.map(keyOf)),
-        ].sort(),
-        [...new Set(rootAlarmIds.map(keyOf))].sort(),
-      );
-      const onlyFlaps = (before: readonly string[], after: readonly string[]) =>
-        after.filter((id) => !before.includes(id)).every((id) => flapping.has(keyOf(id)));
-      const changed =
-        keeper.title !== title ||
-        keeper.severity !== severity ||
-        !(
-          sameList(keeper.rootAlarmIds, rootAlarmIds) ||
-          (sameRootKeys && onlyFlaps(keeper.rootAlarmIds, rootAlarmIds))
-        ) ||
-        !(sameList(keeper.alarmIds, alarmIds) || onlyFlaps(keeper.alarmIds, alarmIds)) ||
-        !sameList(keeper.cutOffDevices, cutOff) ||
-        keeper.inMaintenance !== inMaintenance ||
-        !sameList(keeper.impactedServices.map(serviceKey), impactedServices.map(serviceKey));
-      if (changed) {
-        // A worse severity needs a fresh look even if someone acknowledged the milder fault.
-        const escalated = severityRank(severity) > severityRank(keeper.severity);
-        const incident: Incident = {
-          ...keeper,
-          ...(escalated ? { state: 'open' as const, acknowledgedBy: null } : {}),
-          title,
-          severity,
-          primaryAlarmId: primary.id,
-          rootAlarmIds,
-          alarmIds,
-          cutOffDevices: cutOff,
-          impactedServices,
-          inMaintenance,
-          announced: keeper.announced || !inMaintenance,
-          updatedAt: now,
-          version: keeper.version + 1,
+    } else if (update !== undefined && base !== undefined) {
+      const next: Incident = {
+        ...update.incident,
+        inMaintenance,
+        announced: base.announced || !inMaintenance,
+      };
+      if (incidentChanged(base, next)) {
+        const reasons = update.news.length > 0 ? update.news : update.churn;
+        const incident: Incident = { ...next, updatedAt: now, version: base.version + 1 };
+        const change: IncidentChange = {
+          kind: 'updated',
+          incident,
+          ...(reasons.length > 0 ? { reasons: [...reasons] } : {}),
+          ...(update.repage ? { repage: true } : {}),
         };
-        changes.push({ kind: 'updated', incident });
-        // Out of maintenance for the first time: now it is news.
-        if (keeper.announced) announcements.push({ kind: 'updated', incident });
-        else if (incident.announced) announcements.push({ kind: 'opened', incident });
+        changes.push(change);
+        // Out of maintenance for the first time: now it is news. A repeat flap is not.
+        if (base.announced && update.news.length > 0) announcements.push(change);
+        else if (!base.announced && incident.announced)
+          announcements.push({ kind: 'opened', incident });
       }
     }
 
     // Outages follow the impacted services.
     const open = openOutagesOf(incidentId);
-    const wanted = new Set(impactedServices.map(serviceKey));
+    const wanted = new Set(facts.services.map(serviceKey));
     for (const outage of open) if (!wanted.has(serviceKey(outage))) outagesClosed.push(outage);
     const have = new Set(open.map(serviceKey));
-    const startedAtMs = Math.min(...rootAlarms.map((a) => a.firstSeenMs), nowMs);
-    for (const service of impactedServices) {
+    const startedAtMs = Math.min(...facts.roots.map((a) => a.firstSeenMs), nowMs);
+    const rootCause = opened?.title ?? update?.incident.title ?? '';
+    for (const service of facts.services) {
       if (have.has(serviceKey(service))) continue;
       outagesOpened.push({
         incidentId,
         customerId: service.customerId,
         serviceId: service.serviceId,
         ticketId,
-        rootAlarmId: primary.id,
-        rootCause: title,
-        startedAtMs: keeper === undefined ? startedAtMs : nowMs,
+        rootAlarmId: opened?.primaryAlarmId ?? update?.incident.primaryAlarmId ?? '',
+        rootCause,
+        startedAtMs: base === undefined || base.state === 'resolved' ? startedAtMs : nowMs,
         inMaintenance: inMaintenance || serviceInMaintenance(service),
       });
     }
@@ -385,17 +611,28 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     for (const other of merged) {
       claimedIncidents.add(other.id);
       resolveInto(other, `merged into ${incidentId}`);
-      outagesClosed.push(...openOutagesOf(other.id));
     }
   }
 
-  // Incidents none of whose alarms is open any more.
-  for (const incident of openIncidents) {
+  // Incidents no cluster continues: their roots have cleared. A flapping one waits for a whole
+  // window without a raise (its services count as down meanwhile); any other resolves now, and
+  // keeps its name.
+  for (const incident of unresolved) {
     if (claimedIncidents.has(incident.id)) continue;
-    // A flapping fault stays one open incident until its key has been quiet for the flap window.
-    if (isFlappingIncident(incident.id)) continue;
-    resolveInto(incident, 'all alarms cleared');
-    outagesClosed.push(...openOutagesOf(incident.id));
+    if (incident.flapCount !== undefined) {
+      const lastRaisedMs = Math.max(
+        0,
+        ...ctx.rootKeysOf(incident).map((key) => ctx.flapsOf(key)?.lastRaisedMs ?? 0),
+      );
+      const quietAtMs = lastRaisedMs + ctx.flapWindowMs;
+      if (quietAtMs > nowMs) {
+        dueBy(quietAtMs);
+        continue;
+      }
+      resolveInto(incident, stableResolution(ctx.flapWindowMs));
+      continue;
+    }
+    resolveInto(incident, ROOT_CLEARED);
   }
   return { annotations, changes, announcements, outagesOpened, outagesClosed, nextDueMs };
 }

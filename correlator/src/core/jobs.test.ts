@@ -40,8 +40,8 @@ describe('jobsForChanges', () => {
       ['notifications', 'opened', `notify-chat-${incident.id}-opened`],
       ['tickets', 'update', `ticket-${incident.id}-v2`],
       ['tickets', 'resolve', `ticket-${incident.id}-v3`],
-      ['notifications', 'resolved', `notify-pager-${incident.id}-resolved`],
-      ['notifications', 'resolved', `notify-chat-${incident.id}-resolved`],
+      ['notifications', 'resolved', `notify-pager-${incident.id}-resolved-v3`],
+      ['notifications', 'resolved', `notify-chat-${incident.id}-resolved-v3`],
     ]);
     for (const job of jobs) {
       expect(job.jobId).not.toContain(':');

@@ -25,11 +25,16 @@ export interface TicketJob {
 /** Payload of a `notifications` job: one push to one webhook target. */
 export interface NotifyJob {
   readonly target: string;
-  /** `reminder`: the incident is still open and nobody acknowledged it. */
-  readonly kind: 'opened' | 'resolved' | 'reminder';
+  /**
+   * `reminder`: the incident is still open and nobody acknowledged it; `repage`: it pages again
+   * (re-opened, or it became critical although acknowledged), and `reasons` say why.
+   */
+  readonly kind: 'opened' | 'resolved' | 'reminder' | 'repage';
   /** Sent as the `Idempotency-Key` header and in the body; the receiver dedups on it. */
   readonly idempotencyKey: string;
   readonly incident: Incident;
+  /** What changed, in words, when the change said it (`IncidentChange.reasons`). */
+  readonly reasons?: readonly string[];
 }
 
 /** One job to enqueue after a correlation commit. */
@@ -50,7 +55,7 @@ function safe(id: string): string {
 export function notifyKey(
   target: string,
   incidentId: string,
-  kind: 'opened' | 'resolved' | `reminder-${number}`,
+  kind: 'opened' | `resolved-v${number}` | `repage-v${number}` | `reminder-${number}`,
 ): string {
   return safe(`notify-${target}-${incidentId}-${kind}`);
 }
@@ -72,11 +77,19 @@ export function reminderJobs(
   });
 }
 
+/** Which push, if any, a change makes: an open, a resolve, and a change that pages again. */
+function pushOf(change: IncidentChange): 'opened' | 'resolved' | 'repage' | undefined {
+  if (change.kind === 'opened' || change.kind === 'resolved') return change.kind;
+  return change.repage === true ? 'repage' : undefined;
+}
+
 /**
  * The jobs of a set of incident changes: one ticket job per change (create on open, update,
- * resolve), keyed by incident and version; one push per webhook target for each opened and each
- * resolved incident, keyed by target, incident and kind. An incident is pushed when it opens, so
- * every resolve has a push to answer.
+ * resolve), keyed by incident and version, its reasons the timeline's note; one push per webhook
+ * target for each opened incident, each resolve and each change that pages again (a re-open, a
+ * critical acknowledged incident), keyed by target, incident and kind (and version, since an
+ * incident re-opened by a flap resolves again). An incident is pushed when it opens, so every
+ * later push has one to follow.
  */
 export function jobsForChanges(
   changes: readonly IncidentChange[],
@@ -89,16 +102,36 @@ export function jobsForChanges(
       jobId: safe(`ticket-${incident.id}-v${String(incident.version)}`),
       queue: TICKETS_QUEUE,
       name: change.kind === 'opened' ? 'create' : change.kind === 'resolved' ? 'resolve' : 'update',
-      payload: { kind: change.kind, incident },
+      payload: {
+        kind: change.kind,
+        incident,
+        ...(change.reasons === undefined ? {} : { note: change.reasons.join('; ') }),
+      },
     });
-    if (change.kind !== 'opened' && change.kind !== 'resolved') continue;
+    const push = pushOf(change);
+    if (push === undefined) continue;
+    const version = incident.version;
     for (const target of webhookTargets) {
-      const key = notifyKey(target, incident.id, change.kind);
+      const key = notifyKey(
+        target,
+        incident.id,
+        push === 'opened'
+          ? 'opened'
+          : push === 'resolved'
+            ? `resolved-v${version}`
+            : `repage-v${version}`,
+      );
       jobs.push({
         jobId: key,
         queue: NOTIFICATIONS_QUEUE,
-        name: change.kind,
-        payload: { target, kind: change.kind, idempotencyKey: key, incident },
+        name: push,
+        payload: {
+          target,
+          kind: push,
+          idempotencyKey: key,
+          incident,
+          ...(change.reasons === undefined ? {} : { reasons: change.reasons }),
+        },
       });
     }
   }

@@ -37,6 +37,8 @@ export interface TopologyAlarm {
   readonly device: string;
   readonly component: string | null;
   readonly firstSeenMs: number;
+  /** What it says, for explanations ("optical_rx_dbm -40 below -25 on …"); the type otherwise. */
+  readonly description?: string;
 }
 
 /** Alarm types that mean "this device is down or cannot be reached" (one list, in shared). */
@@ -98,6 +100,48 @@ function byAge(a: TopologyAlarm, b: TopologyAlarm): number {
         : 0;
 }
 
+/**
+ * Which alarm types a failed element explains (config `correlation.symptoms`): on a down link's
+ * two ends, and on a down device. Device-down types on a cut-off device, and link-down types on a
+ * down link's far end, are always explained.
+ */
+export interface SymptomMatcher {
+  link(type: string): boolean;
+  device(type: string): boolean;
+}
+
+/** A matcher from the config's type lists, where `*` stands for every type. */
+export function symptomMatcher(rules: {
+  readonly link: readonly string[];
+  readonly device: readonly string[];
+}): SymptomMatcher {
+  const matches = (patterns: readonly string[]) => {
+    const all = patterns.includes('*');
+    const types = new Set(patterns);
+    return (type: string) => all || types.has(type);
+  };
+  return { link: matches(rules.link), device: matches(rules.device) };
+}
+
+/** Every failure explains every type: the default rules. */
+export const EXPLAIN_ALL: SymptomMatcher = { link: () => true, device: () => true };
+
+/** How root-cause analysis decides what a failure explains. */
+export interface AnalysisOptions {
+  /**
+   * An alarm whose first event is older than the failure's first event by more than this cannot
+   * have been caused by it (a cold start half a minute before a cut): it stays apart.
+   */
+  readonly holdMs: number;
+  readonly explains: SymptomMatcher;
+}
+
+// Without options nothing is too old to be a symptom, and every type is explained.
+const DEFAULT_OPTIONS: AnalysisOptions = {
+  holdMs: Number.POSITIVE_INFINITY,
+  explains: EXPLAIN_ALL,
+};
+
 function listNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
@@ -128,13 +172,17 @@ function reach(
  * the topology roots over links and devices that are up, so a device is cut off only when every
  * path to it is down (redundancy). The cut-off devices fall into groups (connected by any link);
  * each group's roots are the alarms on the failed elements at its edge (a down link whose other
- * end is reached, or a down device next to a reached one), and every other alarm in the group is
- * a symptom. An alarm that no topology explains (an element that is down without cutting anything
- * off, a device outside the topology, any other alarm type) is a group of its own. Pure.
+ * end is reached, or a down device next to a reached one), and the alarms its failures explain are
+ * its symptoms: on the cut-off devices, on both ends of its down links, on its down devices. A
+ * down link that cuts nothing off, or a down port outside the topology, explains what is on its
+ * ends; a down device outside the topology what is on itself. What a failure explains is bounded
+ * by `options`: the rule table of types, and time (nothing whose first event came more than the
+ * hold window before the failure's). Every other alarm is a group of its own. Pure.
  */
 export function analyzeTopology(
   topology: Topology,
   alarms: readonly TopologyAlarm[],
+  options: AnalysisOptions = DEFAULT_OPTIONS,
 ): FaultGroup[] {
   const sorted = [...alarms].sort(byAge);
   const adjacency = new Map<string, { link: TopologyLink; other: string }[]>();
@@ -164,7 +212,14 @@ export function analyzeTopology(
   const linkAlarms = new Map<string, TopologyAlarm[]>();
   const deviceAlarms = new Map<string, TopologyAlarm[]>();
   const linkOf = new Map<string, TopologyLink>();
+  const alarmsOnPort = new Map<string, TopologyAlarm[]>();
+  const alarmsOnDevice = new Map<string, TopologyAlarm[]>();
   for (const alarm of sorted) {
+    alarmsOnDevice.set(alarm.device, [...(alarmsOnDevice.get(alarm.device) ?? []), alarm]);
+    if (alarm.component !== null) {
+      const port = `${alarm.device}:${alarm.component}`;
+      alarmsOnPort.set(port, [...(alarmsOnPort.get(port) ?? []), alarm]);
+    }
     if (!inTopology.has(alarm.device)) continue;
     if (LINK_DOWN_TYPES.has(alarm.type) && alarm.component !== null) {
       const link = linkByEnd.get(`${alarm.device}:${alarm.component}`);
@@ -213,6 +268,28 @@ export function analyzeTopology(
           ? x.serviceId.localeCompare(y.serviceId)
           : x.customerId.localeCompare(y.customerId),
       );
+  /** Whether an alarm came late enough for failures first seen at `sinceMs` to have caused it. */
+  const after = (alarm: TopologyAlarm, sinceMs: number) =>
+    alarm.firstSeenMs >= sinceMs - options.holdMs;
+  /**
+   * Claims, as symptoms, the unclaimed alarms on a failed port that the link rules say it explains
+   * and that came after the failure.
+   */
+  const claimOnPort = (
+    symptoms: Map<string, string>,
+    port: string,
+    sinceMs: number,
+    explanation: (alarm: TopologyAlarm) => string,
+  ) => {
+    for (const alarm of alarmsOnPort.get(port) ?? []) {
+      if (claimed.has(alarm.id) || !after(alarm, sinceMs)) continue;
+      if (!LINK_DOWN_TYPES.has(alarm.type) && !options.explains.link(alarm.type)) continue;
+      symptoms.set(alarm.id, explanation(alarm));
+      claimed.add(alarm.id);
+    }
+  };
+  const onPort = (alarm: TopologyAlarm, port: string) =>
+    `${alarm.description ?? alarm.type} on ${port}: the port is down`;
 
   for (const members of components) {
     const memberSet = new Set(members);
@@ -249,8 +326,10 @@ export function analyzeTopology(
       const first = deviceAlarms.get(device)?.[0];
       if (first !== undefined) rootAlarms.push(first);
     }
+    if (rootAlarms.length === 0) continue; // a cut with no alarm yet: nothing to report
     rootAlarms.sort(byAge);
-    const rootIds = new Set(rootAlarms.map((a) => a.id));
+    const sinceMs = rootAlarms[0]?.firstSeenMs ?? 0;
+    for (const alarm of rootAlarms) claimed.add(alarm.id);
 
     const explain = (device: string): string => {
       const uplinks = edgeLinks
@@ -278,26 +357,33 @@ export function analyzeTopology(
       return `${device} unreachable: cut off, ${listNames(edgeNames)} are down`;
     };
 
+    // Both ends of the edge links: the far end's link-down and what the rules say a down port
+    // explains (loss of light, thresholds).
+    for (const link of edgeLinks) {
+      const near = reachedEnd(link);
+      const far = near === link.a ? link.b : link.a;
+      claimOnPort(symptoms, endName(far), sinceMs, (alarm) =>
+        LINK_DOWN_TYPES.has(alarm.type)
+          ? `${endName(far)} is the far end of ${endName(near)}, which is down`
+          : `${alarm.description ?? alarm.type}: ${endName(near)}--${endName(far)} is down`,
+      );
+      claimOnPort(symptoms, endName(near), sinceMs, (alarm) =>
+        LINK_DOWN_TYPES.has(alarm.type)
+          ? `${endName(near)} is down with its link`
+          : `${alarm.description ?? alarm.type}: ${endName(near)}--${endName(far)} is down`,
+      );
+    }
+    // Everything else on the cut-off devices that came after the cut: unreachable, and whatever
+    // the device rules say a device that is down or cut off explains.
     const ports = new Set<string>();
     for (const alarm of sorted) {
-      if (rootIds.has(alarm.id)) {
-        claimed.add(alarm.id);
-        if (alarm.component !== null) ports.add(`${alarm.device}:${alarm.component}`);
-        continue;
-      }
-      const link = linkOf.get(alarm.id);
-      if (link !== undefined && edgeLinks.includes(link)) {
-        symptoms.set(
-          alarm.id,
-          `${endName({ device: alarm.device, interface: alarm.component ?? '' })} is the far end of ${endName(reachedEnd(link))}, which is down`,
-        );
-        claimed.add(alarm.id);
-      } else if (memberSet.has(alarm.device)) {
-        symptoms.set(alarm.id, explain(alarm.device));
-        claimed.add(alarm.id);
-      }
+      if (rootAlarms.includes(alarm) && alarm.component !== null)
+        ports.add(`${alarm.device}:${alarm.component}`);
+      if (claimed.has(alarm.id) || !memberSet.has(alarm.device) || !after(alarm, sinceMs)) continue;
+      if (!DEVICE_DOWN_TYPES.has(alarm.type) && !options.explains.device(alarm.type)) continue;
+      symptoms.set(alarm.id, explain(alarm.device));
+      claimed.add(alarm.id);
     }
-    if (rootAlarms.length === 0) continue; // a cut with no alarm yet: nothing to report
     groups.push({
       rootAlarmIds: rootAlarms.map((a) => a.id),
       symptoms,
@@ -307,23 +393,28 @@ export function analyzeTopology(
     });
   }
 
-  // Down links that cut nothing off (redundancy): one group per link, the far end a symptom.
-  for (const [, onLink] of linkAlarms) {
-    const [primary, ...rest] = onLink;
-    if (primary === undefined || claimed.has(primary.id)) continue;
+  // Down ports that cut nothing off: a link with redundancy, or a port outside the topology (a
+  // customer port). One group per port or link, its other alarms and the far end's symptoms.
+  for (const alarm of sorted) {
+    if (claimed.has(alarm.id) || !LINK_DOWN_TYPES.has(alarm.type) || alarm.component === null)
+      continue;
+    claimed.add(alarm.id);
+    const port = `${alarm.device}:${alarm.component}`;
+    const link = linkOf.get(alarm.id);
     const symptoms = new Map<string, string>();
-    for (const alarm of rest) {
-      if (claimed.has(alarm.id)) continue;
-      symptoms.set(
-        alarm.id,
-        `${endName({ device: alarm.device, interface: alarm.component ?? '' })} is the other end of ${endName({ device: primary.device, interface: primary.component ?? '' })}, which is down`,
+    claimOnPort(symptoms, port, alarm.firstSeenMs, (other) =>
+      LINK_DOWN_TYPES.has(other.type) ? `${port} is down (repeated)` : onPort(other, port),
+    );
+    if (link !== undefined) {
+      const far = endName(link.a) === port ? link.b : link.a;
+      claimOnPort(symptoms, endName(far), alarm.firstSeenMs, (other) =>
+        LINK_DOWN_TYPES.has(other.type)
+          ? `${endName(far)} is the other end of ${port}, which is down`
+          : `${other.description ?? other.type}: ${port}--${endName(far)} is down`,
       );
-      claimed.add(alarm.id);
     }
-    claimed.add(primary.id);
-    const port = `${primary.device}:${primary.component ?? ''}`;
     groups.push({
-      rootAlarmIds: [primary.id],
+      rootAlarmIds: [alarm.id],
       symptoms,
       cutOffDevices: [],
       impactedServices: servicesOn(new Set(), new Set([port])),
@@ -331,21 +422,38 @@ export function analyzeTopology(
     });
   }
 
+  // Down devices that cut nothing off (outside the topology): what is on them.
+  for (const alarm of sorted) {
+    if (claimed.has(alarm.id) || !DEVICE_DOWN_TYPES.has(alarm.type)) continue;
+    claimed.add(alarm.id);
+    const symptoms = new Map<string, string>();
+    for (const other of alarmsOnDevice.get(alarm.device) ?? []) {
+      if (claimed.has(other.id) || !after(other, alarm.firstSeenMs)) continue;
+      if (!DEVICE_DOWN_TYPES.has(other.type) && !options.explains.device(other.type)) continue;
+      symptoms.set(other.id, `${other.description ?? other.type}: ${alarm.device} is down`);
+      claimed.add(other.id);
+    }
+    groups.push({
+      rootAlarmIds: [alarm.id],
+      symptoms,
+      cutOffDevices: [],
+      impactedServices: servicesOn(new Set([alarm.device]), new Set()),
+      rootElements: [alarm.device],
+    });
+  }
+
   // Everything else stands alone: its own root.
   for (const alarm of sorted) {
     if (claimed.has(alarm.id)) continue;
     claimed.add(alarm.id);
-    const down = DEVICE_DOWN_TYPES.has(alarm.type);
-    const port = alarm.component === null ? undefined : `${alarm.device}:${alarm.component}`;
     groups.push({
       rootAlarmIds: [alarm.id],
       symptoms: new Map(),
       cutOffDevices: [],
-      impactedServices: servicesOn(
-        new Set(down ? [alarm.device] : []),
-        new Set(port !== undefined && LINK_DOWN_TYPES.has(alarm.type) ? [port] : []),
-      ),
-      rootElements: [port ?? alarm.device],
+      impactedServices: [],
+      rootElements: [
+        alarm.component === null ? alarm.device : `${alarm.device}:${alarm.component}`,
+      ],
     });
   }
   return groups.sort((x, y) => {

@@ -295,6 +295,45 @@ export const MaintenanceWindowSchema = Type.Object(
   strict,
 );
 
+const AlarmTypePattern = Type.String({ minLength: 1, maxLength: 200 });
+const PagingSeverity = Type.Union(
+  (['warning', 'minor', 'major', 'critical'] as const).map((s) => Type.Literal(s)),
+);
+
+/**
+ * Which alarms open incidents (a ticket and a page) and which are only recorded: shown on the
+ * wall and in the alarm list, auto-cleaned, but neither ticketed nor paged.
+ */
+export const IncidentPolicySchema = Type.Object(
+  {
+    /** Alarms at least this severe open incidents; milder ones are recorded only. */
+    pageFrom: Type.Union(PagingSeverity.anyOf, { default: 'minor' }),
+    /** Alarm types recorded only, whatever their severity. */
+    recordOnly: Type.Array(AlarmTypePattern, { default: [] }),
+    /**
+     * An acknowledged incident that becomes this severe pages again (said in its timeline and
+     * push); below it, changes keep the acknowledgement without a page.
+     */
+    repageOn: Type.Union(PagingSeverity.anyOf, { default: 'critical' }),
+  },
+  strict,
+);
+
+/**
+ * Which alarm types a failed element explains (its symptoms: no incident, ticket or page of
+ * their own). `*` stands for every type. Alarms raised before the failure's first event (beyond
+ * the hold window) are never its symptoms, whatever their type.
+ */
+export const SymptomRulesSchema = Type.Object(
+  {
+    /** Alarm types a down link explains on both of its ends (loss of light, thresholds, oper status). */
+    link: Type.Array(AlarmTypePattern, { default: ['*'] }),
+    /** Alarm types a down device explains on itself. */
+    device: Type.Array(AlarmTypePattern, { default: ['*'] }),
+  },
+  strict,
+);
+
 /** Correlation tuning. */
 export const CorrelationSchema = Type.Object(
   {
@@ -316,6 +355,16 @@ export const CorrelationSchema = Type.Object(
       Type.Integer({ minimum: 5 }),
       { default: { coldStart: 3600, warmStart: 3600 } },
     ),
+    /** Which alarms open incidents and page, and which are recorded only. */
+    policy: Type.Object(IncidentPolicySchema.properties, { ...strict, default: {} }),
+    /** What a failed link or device explains. */
+    symptoms: Type.Object(SymptomRulesSchema.properties, { ...strict, default: {} }),
+    /**
+     * Seconds an alarm that was a symptom stays with its incident after the root cleared
+     * (a device behind a repaired link waiting for its next poll is recovering, not a new
+     * fault); still open after that, it is a fault of its own.
+     */
+    recoveryS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
   },
   strict,
 );
@@ -442,6 +491,10 @@ export type Webhook = Static<typeof WebhookSchema>;
 export type ThresholdRule = Static<typeof ThresholdSchema>;
 /** The telemetry section. */
 export type TelemetryConfig = Static<typeof TelemetrySchema>;
+/** The incident policy: which alarms page. */
+export type IncidentPolicy = Static<typeof IncidentPolicySchema>;
+/** What failed links and devices explain. */
+export type SymptomRules = Static<typeof SymptomRulesSchema>;
 /** The notify section. */
 export type NotifyConfig = Static<typeof NotifySchema>;
 /** A maintenance window. */

@@ -26,12 +26,14 @@ export interface AlarmRow {
   explanation: string | null;
   ticket_id: string | null;
   acknowledged_by: string | null;
+  /** Raises of its key within the flap window, as the last correlation step counted them. */
+  flap_count?: number;
 }
 
 /** The columns of `alarms` that make an `Alarm`, for SELECT lists. */
 export const ALARM_SELECT_COLUMNS = `id, reduction_key, device, device_known, component, type, source,
   severity, state, count, first_seen, last_seen, cleared_at, description, last_event_id, caused_by,
-  explanation, ticket_id, acknowledged_by`;
+  explanation, ticket_id, acknowledged_by, flap_count`;
 
 const SOURCES: readonly Alarm['source'][] = ['trap', 'poll', 'telemetry', 'threshold', 'system'];
 const STATES: readonly Alarm['state'][] = ['active', 'acknowledged', 'cleared'];
@@ -65,6 +67,7 @@ export function alarmFromRow(row: AlarmRow): Alarm {
     explanation: row.explanation,
     ticketId: row.ticket_id,
     acknowledgedBy: row.acknowledged_by,
+    ...(row.flap_count !== undefined && row.flap_count > 1 ? { flapCount: row.flap_count } : {}),
   };
 }
 

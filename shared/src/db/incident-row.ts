@@ -22,6 +22,7 @@ export interface IncidentRow {
   in_maintenance: boolean;
   announced: boolean;
   version: number;
+  flap_count: number;
 }
 
 const STATES: readonly IncidentState[] = ['open', 'acknowledged', 'resolved'];
@@ -66,6 +67,7 @@ export function incidentFromRow(row: IncidentRow): Incident {
     assignee: row.assignee,
     inMaintenance: row.in_maintenance,
     announced: row.announced,
+    ...(row.flap_count > 1 ? { flapCount: row.flap_count } : {}),
     version: row.version,
   };
 }
@@ -77,9 +79,9 @@ export function incidentFromRow(row: IncidentRow): Incident {
 export const UPSERT_INCIDENT = `
   INSERT INTO incidents (id, state, title, severity, primary_alarm_id, root_alarm_ids, alarm_ids,
     cut_off_devices, impacted_services, ticket_id, opened_at, updated_at, resolved_at, resolution,
-    acknowledged_by, assignee, in_maintenance, announced, version)
+    acknowledged_by, assignee, in_maintenance, announced, version, flap_count)
   VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::text[], $9::jsonb, $10, $11, $12, $13,
-    $14, $15, $16, $17, $18, $19)
+    $14, $15, $16, $17, $18, $19, $20)
   ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, title = EXCLUDED.title,
     severity = EXCLUDED.severity, primary_alarm_id = EXCLUDED.primary_alarm_id,
     root_alarm_ids = EXCLUDED.root_alarm_ids, alarm_ids = EXCLUDED.alarm_ids,
@@ -87,7 +89,8 @@ export const UPSERT_INCIDENT = `
     updated_at = EXCLUDED.updated_at, resolved_at = EXCLUDED.resolved_at,
     resolution = EXCLUDED.resolution, acknowledged_by = EXCLUDED.acknowledged_by,
     assignee = EXCLUDED.assignee, in_maintenance = EXCLUDED.in_maintenance,
-    announced = EXCLUDED.announced, version = EXCLUDED.version
+    announced = EXCLUDED.announced, version = EXCLUDED.version,
+    flap_count = EXCLUDED.flap_count
   WHERE incidents.version < EXCLUDED.version`;
 
 /** Parameters of `UPSERT_INCIDENT`. */
@@ -112,6 +115,7 @@ export function incidentParams(incident: Incident): unknown[] {
     incident.inMaintenance,
     incident.announced,
     incident.version,
+    incident.flapCount ?? 0,
   ];
 }
 

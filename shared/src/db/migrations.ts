@@ -320,6 +320,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX processed_events_at ON processed_events (processed_at);
     `,
   },
+  {
+    id: '007_incident_trust',
+    sql: `
+      -- Flapping is a state of an alarm and of an incident: the raises of the key within the
+      -- flap window, as the last correlation step counted them (0 when it does not flap).
+      ALTER TABLE alarms ADD COLUMN flap_count integer NOT NULL DEFAULT 0;
+      ALTER TABLE incidents ADD COLUMN flap_count integer NOT NULL DEFAULT 0;
+      -- Recently resolved incidents: a root raised again re-opens its incident within the flap
+      -- window, and symptoms still waiting for a poll recover under the incident they were in.
+      CREATE INDEX incidents_resolved_at ON incidents (resolved_at) WHERE state = 'resolved';
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */

@@ -416,7 +416,7 @@ function buildIncident(config: NetworkConfig, shape: FaultShape, startMs: number
     openedAt: iso(startMs + 2_150),
     updatedAt: iso(resolvedMs),
     resolvedAt: iso(resolvedMs),
-    resolution: 'all alarms cleared',
+    resolution: 'root cause cleared',
     acknowledgedBy: announced ? engineer : null,
     assignee: announced ? engineer : null,
     inMaintenance: !announced,
@@ -457,7 +457,7 @@ function buildIncident(config: NetworkConfig, shape: FaultShape, startMs: number
           atMs: resolvedMs,
           kind: 'resolved',
           actor: 'system',
-          body: 'Resolved: all alarms cleared',
+          body: 'Resolved: root cause cleared',
         },
       ]
     : null;

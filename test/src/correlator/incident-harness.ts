@@ -215,7 +215,8 @@ export async function createIncidentHarness(
             device: `barrier-${String(barriers)}`,
             deviceKnown: false,
             type: 'barrier',
-            severity: 'warning',
+            // Bad enough to page (a warning is recorded only): the barrier must push.
+            severity: 'minor',
             timeMs: Date.now(),
             reductionKey: `barrier:${String(barriers)}`,
             description: title,

@@ -1,0 +1,181 @@
+import type { Incident, IncidentChange } from '@faultline/shared';
+import {
+  planCorrelation,
+  type CorrelationAlarm,
+  type CorrelationInput,
+  type CorrelationPlan,
+  type OpenOutage,
+} from '../incidents.js';
+import type { AlarmPolicy } from '../incident-policy.js';
+import { EXAMPLE_TOPOLOGY } from './example-topology.js';
+
+/** What a world is made with: the step's settings. */
+export interface WorldOptions {
+  readonly holdMs?: number;
+  readonly flapCount?: number;
+  readonly flapWindowMs?: number;
+  readonly recoveryMs?: number;
+  readonly policy?: AlarmPolicy;
+}
+
+/**
+ * The correlation step's world as the store keeps it, in memory, for tests: open alarms with their
+ * annotations, every incident, open outages, the raises of each key, and every change and
+ * announcement made. `raise`, `clear` and `step` move it along a timeline.
+ */
+export function createCorrelationWorld(options: WorldOptions = {}) {
+  let nowMs = 0;
+  let alarms: CorrelationAlarm[] = [];
+  const incidents = new Map<string, Incident>();
+  let outages: OpenOutage[] = [];
+  const raises: { key: string; atMs: number }[] = [];
+  const changes: IncidentChange[] = [];
+  const announcements: IncidentChange[] = [];
+  const flapWindowMs = options.flapWindowMs ?? 60_000;
+
+  function input(): CorrelationInput {
+    const flaps = new Map<string, { count: number; lastRaisedMs: number }>();
+    for (const { key, atMs } of raises) {
+      if (atMs <= nowMs - flapWindowMs) continue;
+      const seen = flaps.get(key);
+      flaps.set(key, {
+        count: (seen?.count ?? 0) + 1,
+        lastRaisedMs: Math.max(seen?.lastRaisedMs ?? 0, atMs),
+      });
+    }
+    const all = [...incidents.values()];
+    const named = new Set(alarms.flatMap((a) => (a.incidentId === null ? [] : [a.incidentId])));
+    const keyOfAlarm = new Map<string, string>();
+    for (const alarm of alarms) keyOfAlarm.set(alarm.id, alarm.reductionKey ?? alarm.id);
+    return {
+      topology: EXAMPLE_TOPOLOGY,
+      alarms,
+      incidents: all.filter((i) => i.state !== 'resolved'),
+      outages,
+      nowMs,
+      holdMs: options.holdMs ?? 2000,
+      ...(options.policy === undefined ? {} : { policy: options.policy }),
+      flaps,
+      flapCount: options.flapCount ?? 3,
+      flapWindowMs,
+      resolved: all.filter(
+        (i) =>
+          i.state === 'resolved' &&
+          (Date.parse(i.resolvedAt ?? '') > nowMs - flapWindowMs || named.has(i.id)),
+      ),
+      incidentRootKeys: new Map(
+        all.map((i) => [
+          i.id,
+          [...new Set(i.rootAlarmIds.map((id) => rootKeys.get(id) ?? keyOfAlarm.get(id) ?? id))],
+        ]),
+      ),
+      recoveryMs: options.recoveryMs ?? 30_000,
+    };
+  }
+  /** Every alarm's key, cleared ones included (the store keeps cleared alarms' rows). */
+  const rootKeys = new Map<string, string>();
+
+  function apply(plan: CorrelationPlan): void {
+    const notes = new Map(plan.annotations.map((a) => [a.alarmId, a]));
+    alarms = alarms.map((a) => {
+      const note = notes.get(a.id);
+      return note === undefined
+        ? a
+        : {
+            ...a,
+            causedBy: note.causedBy,
+            explanation: note.explanation,
+            incidentId: note.incidentId,
+            maintenance: note.maintenance,
+            flapCount: note.flapCount,
+          };
+    });
+    for (const change of plan.changes) {
+      const before = incidents.get(change.incident.id);
+      if (before !== undefined && before.version >= change.incident.version)
+        throw new Error(
+          `incident ${change.incident.id} went back to version ${String(change.incident.version)}`,
+        );
+      incidents.set(change.incident.id, change.incident);
+    }
+    changes.push(...plan.changes);
+    announcements.push(...plan.announcements);
+    const closed = new Set(plan.outagesClosed.map((o) => `${o.incidentId}/${o.serviceId}`));
+    outages = [
+      ...outages.filter((o) => !closed.has(`${o.incidentId}/${o.serviceId}`)),
+      ...plan.outagesOpened.map((o) => ({
+        incidentId: o.incidentId,
+        customerId: o.customerId,
+        serviceId: o.serviceId,
+      })),
+    ];
+  }
+
+  return {
+    get nowMs() {
+      return nowMs;
+    },
+    get alarms(): readonly CorrelationAlarm[] {
+      return alarms;
+    },
+    get outages(): readonly OpenOutage[] {
+      return outages;
+    },
+    incidents: (): Incident[] => [...incidents.values()],
+    incident: (id: string): Incident | undefined => incidents.get(id),
+    changes: (): readonly IncidentChange[] => changes,
+    announcements: (): readonly IncidentChange[] => announcements,
+    /** The input the next step reads. */
+    input,
+    /** Moves the clock to `atMs` (never back). */
+    at(atMs: number): void {
+      nowMs = Math.max(nowMs, atMs);
+    },
+    /** An alarm raised now (first seen at `firstSeenMs`, default now). */
+    raise(
+      alarm: Omit<
+        CorrelationAlarm,
+        'raisedAtMs' | 'firstSeenMs' | 'causedBy' | 'explanation' | 'incidentId'
+      > &
+        Partial<Pick<CorrelationAlarm, 'firstSeenMs'>>,
+    ): void {
+      const key = alarm.reductionKey ?? alarm.id;
+      rootKeys.set(alarm.id, key);
+      raises.push({ key, atMs: nowMs });
+      alarms = [
+        ...alarms,
+        {
+          firstSeenMs: nowMs,
+          ...alarm,
+          raisedAtMs: nowMs,
+          causedBy: null,
+          explanation: null,
+          incidentId: null,
+        },
+      ];
+    },
+    clear(alarmId: string): void {
+      alarms = alarms.filter((a) => a.id !== alarmId);
+    },
+    /** Someone acknowledges an incident (as the commands worker would). */
+    acknowledge(incidentId: string, actor: string): void {
+      const incident = incidents.get(incidentId);
+      if (incident === undefined) throw new Error(`no incident ${incidentId}`);
+      incidents.set(incidentId, {
+        ...incident,
+        state: 'acknowledged',
+        acknowledgedBy: actor,
+        version: incident.version + 1,
+      });
+    },
+    /** One correlation step now, applied; returns its plan. */
+    step(): CorrelationPlan {
+      const plan = planCorrelation(input());
+      apply(plan);
+      return plan;
+    },
+  };
+}
+
+/** A world, as `createCorrelationWorld` makes it. */
+export type CorrelationWorld = ReturnType<typeof createCorrelationWorld>;
