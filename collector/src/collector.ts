@@ -30,7 +30,7 @@ import {
 import { createThresholdPipeline, type ThresholdPipeline } from './app/threshold-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
 import { createInfluxLossReporter, type InfluxLossReporter } from './app/influx-loss-reporter.js';
-import { reconcileLinkAlarms } from './app/link-reconciliation.js';
+import { createLinkReconciliation, type LinkReconciliation } from './app/link-reconciliation.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
 import type { DevicePoll } from './core/interface-points.js';
 import { createInventory } from './core/inventory.js';
@@ -83,6 +83,7 @@ interface Running {
   readonly authFailures: AuthFailurePipeline;
   readonly mibs: LoadedMibs;
   readonly influxLoss: InfluxLossReporter;
+  readonly linkReconciliation: LinkReconciliation;
 }
 
 /**
@@ -106,6 +107,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const stopAll = async (parts: Partial<Running>): Promise<void> => {
     // Inputs first, so nothing arrives at a closed writer; unacknowledged telemetry is redelivered.
     await parts.subscriber?.stop();
+    parts.linkReconciliation?.stop();
     await parts.poller?.stop();
     await parts.receiver?.stop();
     // Losses known so far go out while the queue is still open.
@@ -257,8 +259,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         logger: logger.child({ part: 'mqtt' }),
       });
       await subscriber.start();
-      // Before the first poll, which verifies them.
-      await reconcileLinkAlarms({
+      const linkReconciliation = createLinkReconciliation({
         devices: config.devices,
         reader: createOpenAlarmsRedis({
           redisUrl: settings.redisUrl,
@@ -268,6 +269,8 @@ export function createCollector(deps: CollectorDeps): Collector {
         reachability,
         logger: logger.child({ part: 'link-reconciliation' }),
       });
+      // Before the first poll, which verifies what it finds.
+      await linkReconciliation.start();
       if (deps.schedulePolls ?? true) poller.start();
       running = {
         queue,
@@ -283,6 +286,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         authFailures,
         mibs,
         influxLoss,
+        linkReconciliation,
       };
     },
     async stop() {

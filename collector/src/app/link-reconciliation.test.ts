@@ -1,8 +1,8 @@
 import { createLogger, type Alarm } from '@faultline/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testDevices } from '../core/testing/fixtures.js';
 import type { OpenAlarmReader } from '../ports.js';
-import { reconcileLinkAlarms } from './link-reconciliation.js';
+import { createLinkReconciliation } from './link-reconciliation.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -30,41 +30,74 @@ function openLinkAlarm(reductionKey: string, lastSeen: string): Alarm {
   };
 }
 
-describe('reconcileLinkAlarms', () => {
+const KEY = 'linkDown:core-1:ifIndex=7';
+const LAST_SEEN = '2026-12-06T23:00:00.000Z';
+
+/** A reader that fails `failures` times, then finds the alarm on core-1's ifIndex 7 open. */
+function reader(failures: number): OpenAlarmReader & { asked: string[][] } {
+  const asked: string[][] = [];
+  return {
+    asked,
+    read(keys) {
+      asked.push([...keys]);
+      if (asked.length <= failures) return Promise.reject(new Error('Connection is closed.'));
+      return Promise.resolve(new Map([[KEY, openLinkAlarm(KEY, LAST_SEEN)]]));
+    },
+  };
+}
+
+describe('createLinkReconciliation', () => {
   it('asks for the configured link keys and hands what is open to reachability', async () => {
-    const asked: string[][] = [];
-    const reader: OpenAlarmReader = {
-      read: (keys) => {
-        asked.push([...keys]);
-        const key = 'linkDown:core-1:ifIndex=7';
-        return Promise.resolve(new Map([[key, openLinkAlarm(key, '2026-12-06T23:00:00.000Z')]]));
-      },
-    };
+    const source = reader(0);
     const expected: [string, [number, number][]][] = [];
-    await reconcileLinkAlarms({
+    const reconciliation = createLinkReconciliation({
       devices: testDevices(),
-      reader,
+      reader: source,
       reachability: {
         expectOpenLinkAlarms: (device, alarms) => expected.push([device, [...alarms]]),
       },
       logger,
     });
-    expect(asked).toEqual([
+    await reconciliation.start();
+    expect(source.asked).toEqual([
       ['linkDown:core-1:ifIndex=3', 'linkDown:core-1:ifIndex=7', 'linkDown:access-1:ifIndex=1'],
     ]);
-    expect(expected).toEqual([['core-1', [[7, Date.UTC(2026, 11, 6, 23)]]]]);
+    expect(expected).toEqual([['core-1', [[7, Date.parse(LAST_SEEN)]]]]);
+    reconciliation.stop();
   });
 
-  it('starts without verification when the alarms cannot be read', async () => {
+  it('starts at once when the alarms cannot be read, and keeps trying until they can', async () => {
+    const source = reader(3);
     const expected: string[] = [];
-    await expect(
-      reconcileLinkAlarms({
-        devices: testDevices(),
-        reader: { read: () => Promise.reject(new Error('Connection is closed.')) },
-        reachability: { expectOpenLinkAlarms: (device) => expected.push(device) },
-        logger,
-      }),
-    ).resolves.toBeUndefined();
+    const reconciliation = createLinkReconciliation({
+      devices: testDevices(),
+      reader: source,
+      reachability: { expectOpenLinkAlarms: (device) => expected.push(device) },
+      logger,
+      maxDelayMs: 1,
+    });
+    await reconciliation.start();
+    expect(source.asked).toHaveLength(1);
+    await vi.waitFor(() => {
+      expect(expected).toEqual(['core-1']);
+    });
+    expect(source.asked).toHaveLength(4);
+    reconciliation.stop();
+  });
+
+  it('applies nothing that arrives after a stop', async () => {
+    let answer: (open: Map<string, Alarm>) => void = () => undefined;
+    const expected: string[] = [];
+    const reconciliation = createLinkReconciliation({
+      devices: testDevices(),
+      reader: { read: () => new Promise((resolve) => (answer = resolve)) },
+      reachability: { expectOpenLinkAlarms: (device) => expected.push(device) },
+      logger,
+    });
+    const started = reconciliation.start();
+    reconciliation.stop();
+    answer(new Map([[KEY, openLinkAlarm(KEY, LAST_SEEN)]]));
+    await started;
     expect(expected).toEqual([]);
   });
 });
