@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { Component, Runtime } from '@faultline/shared';
 import { createDeadLetterStore, telemetryDeadLetterKey } from './adapters/dead-letter-store.js';
 import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
+import { createOpenAlarmsRedis } from './adapters/open-alarms-redis.js';
 import { createInfluxWriter, type InfluxWriter } from './adapters/influx-writer.js';
 import { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
 import { loadMibs, type LoadedMibs } from './adapters/mib-loader.js';
@@ -29,6 +30,7 @@ import {
 import { createThresholdPipeline, type ThresholdPipeline } from './app/threshold-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
 import { createInfluxLossReporter, type InfluxLossReporter } from './app/influx-loss-reporter.js';
+import { createLinkReconciliation, type LinkReconciliation } from './app/link-reconciliation.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
 import type { DevicePoll } from './core/interface-points.js';
 import { createInventory } from './core/inventory.js';
@@ -81,11 +83,13 @@ interface Running {
   readonly authFailures: AuthFailurePipeline;
   readonly mibs: LoadedMibs;
   readonly influxLoss: InfluxLossReporter;
+  readonly linkReconciliation: LinkReconciliation;
 }
 
 /**
  * Builds the collector. Nothing connects until `start`: it opens the events queue and the
- * InfluxDB writer, binds the trap socket (failing start when it cannot), then schedules the polls.
+ * InfluxDB writer, binds the trap socket (failing start when it cannot), reads the link alarms left
+ * open (verified by the first polls), then schedules the polls.
  * `stop` undoes it in reverse: polls stop, the socket closes, the batcher and the writer flush.
  */
 export function createCollector(deps: CollectorDeps): Collector {
@@ -103,6 +107,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const stopAll = async (parts: Partial<Running>): Promise<void> => {
     // Inputs first, so nothing arrives at a closed writer; unacknowledged telemetry is redelivered.
     await parts.subscriber?.stop();
+    parts.linkReconciliation?.stop();
     await parts.poller?.stop();
     await parts.receiver?.stop();
     // Losses known so far go out while the queue is still open.
@@ -254,6 +259,18 @@ export function createCollector(deps: CollectorDeps): Collector {
         logger: logger.child({ part: 'mqtt' }),
       });
       await subscriber.start();
+      const linkReconciliation = createLinkReconciliation({
+        devices: config.devices,
+        reader: createOpenAlarmsRedis({
+          redisUrl: settings.redisUrl,
+          prefix: settings.prefix,
+          logger: logger.child({ part: 'open-alarms' }),
+        }),
+        reachability,
+        logger: logger.child({ part: 'link-reconciliation' }),
+      });
+      // Before the first poll, which verifies what it finds.
+      await linkReconciliation.start();
       if (deps.schedulePolls ?? true) poller.start();
       running = {
         queue,
@@ -269,6 +286,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         authFailures,
         mibs,
         influxLoss,
+        linkReconciliation,
       };
     },
     async stop() {

@@ -1,4 +1,4 @@
-import type { FaultEvent } from '@faultline/shared';
+import type { Alarm, FaultEvent } from '@faultline/shared';
 import type { InterfacePoint } from './core/interface-points.js';
 import type { TelemetryPoint } from './core/telemetry-message.js';
 
@@ -8,6 +8,18 @@ export interface EventSink {
   enqueue(event: FaultEvent): boolean;
   /** Sends what is buffered and stops; waits for events already taken. */
   close(): Promise<void>;
+}
+
+/**
+ * The correlator's mirror of open alarms (shared `hotStateKeys(prefix).openAlarms`), read-only:
+ * PostgreSQL holds the truth, but the collector reaches only Redis.
+ */
+export interface OpenAlarmReader {
+  /**
+   * The open alarms under these reduction keys; keys with none are absent. Rejects when Redis
+   * cannot answer.
+   */
+  read(reductionKeys: readonly string[]): Promise<ReadonlyMap<string, Alarm>>;
 }
 
 /**

@@ -54,3 +54,16 @@ export const EventBatchSchema = Type.Object(
 
 /** Payload of one job on the `events` queue. */
 export type EventBatch = Static<typeof EventBatchSchema>;
+
+/**
+ * The `details` key under which a clearing event may say why it clears, in words an engineer
+ * reads (`verified up by poll; state unknown between … and …`). The correlator writes it into
+ * the cleared alarm's history, so the reason of a clear that no device reported stays visible.
+ */
+export const CLEAR_REASON_DETAIL = 'clearReason';
+
+/** The reason a clearing event gives for its clear (`details.clearReason`), when it is a text. */
+export function clearReasonOf(event: Pick<FaultEvent, 'details'>): string | undefined {
+  const reason = event.details[CLEAR_REASON_DETAIL];
+  return typeof reason === 'string' && reason !== '' ? reason : undefined;
+}

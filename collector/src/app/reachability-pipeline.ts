@@ -2,6 +2,7 @@ import type { Logger } from '@faultline/shared';
 import type { Inventory } from '../core/inventory.js';
 import {
   UNKNOWN_REACHABILITY,
+  expectOpenLinkAlarms,
   reachabilityEvent,
   stepReachability,
   type DeviceReachability,
@@ -16,13 +17,19 @@ export type ReachabilityCounts = Record<ReachabilityDecision['kind'], number>;
 /** Poll outcomes → deviceDown/deviceUp and linkDown/linkUp events. */
 export interface ReachabilityPipeline {
   handle(device: string, outcome: PollOutcome): void;
+  /**
+   * Link alarms open before this start on the device (ifIndex → last seen, epoch ms): the next
+   * poll of each interface verifies them.
+   */
+  expectOpenLinkAlarms(device: string, alarms: ReadonlyMap<number, number>): void;
   readonly counts: Readonly<ReachabilityCounts>;
 }
 
 /**
  * Keeps each device's reachability in memory and sends what changes to the events queue. After a
  * restart a device that is still down raises again after `failuresToDown` failures (deduplicated
- * by the correlator under `deviceDown:<device>`).
+ * by the correlator under `deviceDown:<device>`); link alarms open before the restart are verified
+ * by the first polls (`expectOpenLinkAlarms`, see `reconcileLinkAlarms`).
  */
 export function createReachabilityPipeline(deps: {
   readonly inventory: Pick<Inventory, 'interfaceByIfIndex'>;
@@ -32,9 +39,18 @@ export function createReachabilityPipeline(deps: {
   readonly logger: Logger;
 }): ReachabilityPipeline {
   const states = new Map<string, DeviceReachability>();
-  const counts: ReachabilityCounts = { deviceDown: 0, deviceUp: 0, linkDown: 0, linkUp: 0 };
+  const counts: ReachabilityCounts = {
+    deviceDown: 0,
+    deviceUp: 0,
+    linkDown: 0,
+    linkUp: 0,
+    linkVerifiedUp: 0,
+  };
   return {
     counts,
+    expectOpenLinkAlarms(device, alarms) {
+      states.set(device, expectOpenLinkAlarms(states.get(device) ?? UNKNOWN_REACHABILITY, alarms));
+    },
     handle(device, outcome) {
       const { state, decisions } = stepReachability(
         states.get(device) ?? UNKNOWN_REACHABILITY,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { EventSchema, createValidator } from '@faultline/shared';
 import { describe, expect, it } from 'vitest';
 import { GENERIC_TRAP_OIDS, mergeEventDefinitions } from './event-definitions.js';
@@ -5,9 +6,10 @@ import type { DevicePoll } from './interface-points.js';
 import { createInventory } from './inventory.js';
 import {
   UNKNOWN_REACHABILITY,
+  expectOpenLinkAlarms,
   reachabilityEvent,
   stepReachability,
-  type DeviceReachability,
+  verifiedUpReason,
   type PollOutcome,
 } from './reachability.js';
 import { testInventoryConfig } from './testing/fixtures.js';
@@ -28,15 +30,30 @@ const answered = (statuses: Record<number, number>): PollOutcome => ({
 });
 const failed: PollOutcome = { kind: 'failed', timeMs: 0, reason: 'Request timed out' };
 
-/** Runs a timeline of outcomes; returns the decisions of each step, as short strings. */
-function run(outcomes: PollOutcome[], failuresToDown = 3): string[][] {
-  let state: DeviceReachability = UNKNOWN_REACHABILITY;
+/**
+ * Runs a timeline of outcomes from a start that found these link alarms open (ifIndex → last
+ * seen); returns the decisions of each step, as short strings.
+ */
+function run(
+  outcomes: PollOutcome[],
+  failuresToDown = 3,
+  openLinkAlarms: ReadonlyMap<number, number> = new Map(),
+): string[][] {
+  let state = expectOpenLinkAlarms(UNKNOWN_REACHABILITY, openLinkAlarms);
   return outcomes.map((outcome) => {
     const step = stepReachability(state, outcome, failuresToDown);
     state = step.state;
-    return step.decisions.map((d) =>
-      d.kind === 'linkDown' || d.kind === 'linkUp' ? `${d.kind}:${String(d.ifIndex)}` : d.kind,
-    );
+    return step.decisions.map((d) => {
+      switch (d.kind) {
+        case 'linkDown':
+        case 'linkUp':
+          return `${d.kind}:${String(d.ifIndex)}`;
+        case 'linkVerifiedUp':
+          return `${d.kind}:${String(d.ifIndex)}@${String(d.lastKnownMs)}`;
+        default:
+          return d.kind;
+      }
+    });
   });
 }
 
@@ -85,6 +102,113 @@ describe('stepReachability', () => {
     ],
   ] as [string, PollOutcome[], string[][]][])('%s', (_name, outcomes, want) => {
     expect(run(outcomes)).toEqual(want);
+  });
+
+  // A start that found link alarms open on ifIndex 3 (last seen at 100) and 7 (at 200).
+  const open = new Map([
+    [3, 100],
+    [7, 200],
+  ]);
+  it.each([
+    [
+      'up clears each open alarm once',
+      [answered({ 3: 1, 7: 1 }), answered({ 3: 1, 7: 1 })],
+      [['linkVerifiedUp:3@100', 'linkVerifiedUp:7@200'], []],
+    ],
+    [
+      'down confirms it and says nothing; its later up clears it the usual way',
+      [answered({ 3: 2, 7: 7 }), answered({ 3: 2, 7: 7 }), answered({ 3: 1, 7: 1 })],
+      [[], [], ['linkUp:3', 'linkUp:7']],
+    ],
+    [
+      'an interface without an open alarm is judged as before: up says nothing, down raises',
+      [answered({ 3: 1, 5: 1, 6: 2 })],
+      [['linkVerifiedUp:3@100', 'linkDown:6']],
+    ],
+    [
+      'a status neither up nor down leaves it waiting for one that is',
+      [answered({ 3: 5 }), answered({ 3: 3 }), answered({ 3: 1 })],
+      [[], [], ['linkVerifiedUp:3@100']],
+    ],
+    [
+      'a poll without the interface leaves it waiting',
+      [answered({}), answered({ 7: 1 }), answered({ 3: 1 })],
+      [[], ['linkVerifiedUp:7@200'], ['linkVerifiedUp:3@100']],
+    ],
+    [
+      'failed polls keep it waiting through an outage',
+      [failed, failed, failed, answered({ 3: 1 })],
+      [[], [], ['deviceDown'], ['deviceUp', 'linkVerifiedUp:3@100']],
+    ],
+    [
+      'up, then down again after the verification, raises anew',
+      [answered({ 3: 1 }), answered({ 3: 2 })],
+      [['linkVerifiedUp:3@100'], ['linkDown:3']],
+    ],
+  ] as [string, PollOutcome[], string[][]][])('open at start: %s', (_name, outcomes, want) => {
+    expect(run(outcomes, 3, open)).toEqual(want);
+  });
+
+  it.each<[string, [number, number][], [number, number][], [number, number][]]>([
+    ['nothing open', [], [], []],
+    ['open alarms wait', [], [[3, 100]], [[3, 100]]],
+    [
+      'more are added to those waiting; the later last-seen time wins',
+      [
+        [3, 100],
+        [7, 200],
+      ],
+      [
+        [3, 150],
+        [7, 150],
+        [9, 10],
+      ],
+      [
+        [3, 150],
+        [7, 200],
+        [9, 10],
+      ],
+    ],
+  ])('expectOpenLinkAlarms: %s', (_name, waiting, more, want) => {
+    const before = expectOpenLinkAlarms(UNKNOWN_REACHABILITY, new Map(waiting));
+    expect([...expectOpenLinkAlarms(before, new Map(more)).unverified]).toEqual(want);
+  });
+
+  it('clears each open alarm at most once, only when up, and only alarms that were open', () => {
+    // 0: the interface is missing from the poll.
+    const status = fc.constantFrom(0, 1, 2, 3, 5, 7);
+    const outcome = fc.oneof(
+      fc.constant(failed),
+      fc
+        .tuple(status, status, status)
+        .map((statuses) =>
+          answered(
+            Object.fromEntries(
+              [3, 7, 9].flatMap((ifIndex, n) => (statuses[n] ? [[ifIndex, statuses[n]]] : [])),
+            ) as Record<number, number>,
+          ),
+        ),
+    );
+    const statusOf = (o: PollOutcome | undefined, ifIndex: number) =>
+      o?.kind === 'answered'
+        ? o.poll.interfaces.find((i) => i.ifIndex === ifIndex)?.operStatus
+        : undefined;
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 12 }), (outcomes) => {
+        const steps = run(outcomes, 3, open);
+        const verified = steps.flat().filter((d) => d.startsWith('linkVerifiedUp'));
+        for (const d of verified) {
+          expect(['linkVerifiedUp:3@100', 'linkVerifiedUp:7@200']).toContain(d);
+        }
+        // Settled by the first poll that shows the interface up or down: cleared there if up.
+        for (const [ifIndex, lastSeen] of open) {
+          const first = outcomes.findIndex((o) => [1, 2, 7].includes(statusOf(o, ifIndex) ?? 0));
+          const want = first >= 0 && statusOf(outcomes[first], ifIndex) === 1 ? [first] : [];
+          const tag = `linkVerifiedUp:${String(ifIndex)}@${String(lastSeen)}`;
+          expect(steps.flatMap((step, n) => (step.includes(tag) ? [n] : []))).toEqual(want);
+        }
+      }),
+    );
   });
 
   it('raises at the first failure with N = 1', () => {
@@ -154,5 +278,50 @@ describe('reachabilityEvent', () => {
       reductionKey,
       clearKey,
     ]);
+  });
+
+  it('clears an alarm open at start as a linkUp would, saying why and what went unseen', () => {
+    const t1 = Date.UTC(2026, 11, 6, 23, 0, 0);
+    const t2 = Date.UTC(2026, 11, 7, 0, 10, 0);
+    const reason =
+      'verified up by poll; state unknown between 2026-12-06T23:00:00.000Z and 2026-12-07T00:10:00.000Z';
+    const event = reachabilityEvent(
+      'core-1',
+      { kind: 'linkVerifiedUp', ifIndex: 3, lastKnownMs: t1 },
+      t2,
+      'p',
+      name,
+    );
+    expect(validator.check(event).ok).toBe(true);
+    expect(event).toEqual({
+      id: 'p',
+      source: 'poll',
+      device: 'core-1',
+      deviceKnown: true,
+      component: 'xe-0/0/2',
+      type: 'linkUp',
+      severity: 'cleared',
+      timeMs: t2,
+      reductionKey: 'linkUp:core-1:ifIndex=3',
+      clearKey: 'linkDown:core-1:ifIndex=3',
+      description: `Interface xe-0/0/2 on core-1 ${reason}`,
+      details: {
+        ifIndex: 3,
+        operStatus: 1,
+        clearReason: reason,
+        unknownFromMs: t1,
+        verifiedAtMs: t2,
+      },
+    });
+  });
+
+  it.each([
+    ['an alarm seen before the poll', 1000, 5000, '1970-01-01T00:00:01.000Z'],
+    // Clocks of two hosts can disagree: the unknown stretch never ends before it begins.
+    ['an alarm stamped after the poll', 9000, 5000, '1970-01-01T00:00:05.000Z'],
+  ])('verifiedUpReason: %s', (_name, lastKnownMs, verifiedAtMs, from) => {
+    expect(verifiedUpReason(lastKnownMs, verifiedAtMs)).toBe(
+      `verified up by poll; state unknown between ${from} and 1970-01-01T00:00:05.000Z`,
+    );
   });
 });

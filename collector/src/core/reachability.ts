@@ -1,4 +1,4 @@
-import type { FaultEvent } from '@faultline/shared';
+import { CLEAR_REASON_DETAIL, type FaultEvent } from '@faultline/shared';
 import type { DevicePoll } from './interface-points.js';
 
 /** What polls have shown of one device. */
@@ -9,6 +9,12 @@ export interface DeviceReachability {
   readonly down: boolean;
   /** Last oper status seen per ifIndex (IF-MIB ifOperStatus). */
   readonly operStatus: ReadonlyMap<number, number>;
+  /**
+   * Link alarms open in the correlator when this collector started, not yet verified by a poll:
+   * per ifIndex, when the alarm was last seen (epoch ms). The next poll that finds the interface up
+   * or down settles each one.
+   */
+  readonly unverified: ReadonlyMap<number, number>;
 }
 
 /** One poll outcome. */
@@ -21,14 +27,32 @@ export type ReachabilityDecision =
   | { readonly kind: 'deviceDown'; readonly failures: number; readonly reason: string }
   | { readonly kind: 'deviceUp'; readonly failures: number }
   | { readonly kind: 'linkDown'; readonly ifIndex: number; readonly operStatus: number }
-  | { readonly kind: 'linkUp'; readonly ifIndex: number; readonly previous: number };
+  | { readonly kind: 'linkUp'; readonly ifIndex: number; readonly previous: number }
+  /** An open link alarm from before this start, which the first poll found up. */
+  | { readonly kind: 'linkVerifiedUp'; readonly ifIndex: number; readonly lastKnownMs: number };
 
 /** The state of a device no poll has reached yet. */
 export const UNKNOWN_REACHABILITY: DeviceReachability = {
   failures: 0,
   down: false,
   operStatus: new Map(),
+  unverified: new Map(),
 };
+
+/**
+ * The state with these link alarms (ifIndex → when last seen, epoch ms) to verify at the next poll
+ * of each interface; a later time for one already waiting replaces the earlier.
+ */
+export function expectOpenLinkAlarms(
+  state: DeviceReachability,
+  alarms: ReadonlyMap<number, number>,
+): DeviceReachability {
+  if (alarms.size === 0) return state;
+  const unverified = new Map(state.unverified);
+  for (const [ifIndex, lastSeenMs] of alarms)
+    unverified.set(ifIndex, Math.max(lastSeenMs, unverified.get(ifIndex) ?? lastSeenMs));
+  return { ...state, unverified };
+}
 
 /** ifOperStatus values that mean the link is down: down(2), lowerLayerDown(7). */
 const DOWN_STATUSES = new Set([2, 7]);
@@ -42,6 +66,10 @@ const UP = 1;
  * and the correlator deduplicates it with the trap's. Other statuses (testing, dormant…) neither
  * raise nor clear, and are remembered. Interfaces keep their last status while the device does not
  * answer, so a device coming back reports only what changed.
+ *
+ * An interface with an open link alarm to verify (`unverified`, from before this start) is judged
+ * against that alarm instead of its last status: up clears it (`linkVerifiedUp`), down confirms it
+ * and says nothing (the alarm is open already); either settles it. Other statuses leave it waiting.
  */
 export function stepReachability(
   state: DeviceReachability,
@@ -60,18 +88,25 @@ export function stepReachability(
     ? [{ kind: 'deviceUp', failures: state.failures }]
     : [];
   const operStatus = new Map(state.operStatus);
+  const unverified = new Map(state.unverified);
   for (const polled of outcome.poll.interfaces) {
     if (polled.operStatus === undefined) continue;
     const previous = state.operStatus.get(polled.ifIndex);
     operStatus.set(polled.ifIndex, polled.operStatus);
     const isDown = DOWN_STATUSES.has(polled.operStatus);
-    if (isDown && (previous === undefined || !DOWN_STATUSES.has(previous))) {
+    const lastKnownMs = unverified.get(polled.ifIndex);
+    if (lastKnownMs !== undefined) {
+      if (polled.operStatus === UP) {
+        decisions.push({ kind: 'linkVerifiedUp', ifIndex: polled.ifIndex, lastKnownMs });
+      }
+      if (polled.operStatus === UP || isDown) unverified.delete(polled.ifIndex);
+    } else if (isDown && (previous === undefined || !DOWN_STATUSES.has(previous))) {
       decisions.push({ kind: 'linkDown', ifIndex: polled.ifIndex, operStatus: polled.operStatus });
     } else if (polled.operStatus === UP && previous !== undefined && DOWN_STATUSES.has(previous)) {
       decisions.push({ kind: 'linkUp', ifIndex: polled.ifIndex, previous });
     }
   }
-  return { state: { failures: 0, down: false, operStatus }, decisions };
+  return { state: { failures: 0, down: false, operStatus, unverified }, decisions };
 }
 
 /** `deviceDown:<device>`: the reduction key of an unreachable device. */
@@ -117,33 +152,63 @@ export function reachabilityEvent(
         details: { failedPolls: decision.failures },
       };
     case 'linkDown':
-    case 'linkUp': {
+    case 'linkUp':
+    case 'linkVerifiedUp': {
       const name = interfaceName(decision.ifIndex);
       const where = name ?? `ifIndex ${String(decision.ifIndex)}`;
       const key = linkDownKey(device, decision.ifIndex);
       const common = {
         ...base,
         ...(name === undefined ? {} : { component: name }),
-        type: decision.kind,
+        type: decision.kind === 'linkDown' ? 'linkDown' : 'linkUp',
+      };
+      const details = {
+        ifIndex: decision.ifIndex,
+        operStatus: decision.kind === 'linkDown' ? decision.operStatus : UP,
+      };
+      if (decision.kind === 'linkDown') {
+        return {
+          ...common,
+          severity: 'major',
+          reductionKey: key,
+          description: `Interface ${where} on ${device} is down (seen by poll)`,
+          details,
+        };
+      }
+      const clear = {
+        ...common,
+        severity: 'cleared' as const,
+        reductionKey: `linkUp:${device}:ifIndex=${String(decision.ifIndex)}`,
+        clearKey: key,
+      };
+      if (decision.kind === 'linkUp') {
+        return {
+          ...clear,
+          description: `Interface ${where} on ${device} is up again (seen by poll)`,
+          details,
+        };
+      }
+      const reason = verifiedUpReason(decision.lastKnownMs, timeMs);
+      return {
+        ...clear,
+        description: `Interface ${where} on ${device} ${reason}`,
         details: {
-          ifIndex: decision.ifIndex,
-          operStatus: decision.kind === 'linkDown' ? decision.operStatus : 1,
+          ...details,
+          [CLEAR_REASON_DETAIL]: reason,
+          unknownFromMs: Math.min(decision.lastKnownMs, timeMs),
+          verifiedAtMs: timeMs,
         },
       };
-      return decision.kind === 'linkDown'
-        ? {
-            ...common,
-            severity: 'major',
-            reductionKey: key,
-            description: `Interface ${where} on ${device} is down (seen by poll)`,
-          }
-        : {
-            ...common,
-            severity: 'cleared',
-            reductionKey: `linkUp:${device}:ifIndex=${String(decision.ifIndex)}`,
-            clearKey: key,
-            description: `Interface ${where} on ${device} is up again (seen by poll)`,
-          };
     }
   }
+}
+
+/**
+ * Why a link alarm from before a restart was cleared: a poll found the interface up, and nothing
+ * is known of it from the alarm's last event to that poll (a flap in between went unseen).
+ */
+export function verifiedUpReason(lastKnownMs: number, verifiedAtMs: number): string {
+  const from = new Date(Math.min(lastKnownMs, verifiedAtMs)).toISOString();
+  const to = new Date(verifiedAtMs).toISOString();
+  return `verified up by poll; state unknown between ${from} and ${to}`;
 }

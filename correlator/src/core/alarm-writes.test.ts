@@ -105,6 +105,32 @@ describe('planWrites', () => {
     ]);
   });
 
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a clear without a reason', {}, 'event c1 (linkUp)'],
+    [
+      'a clear with a reason',
+      { clearReason: 'verified up by poll; state unknown between t1 and t2' },
+      'event c1 (linkUp): verified up by poll; state unknown between t1 and t2',
+    ],
+    ['an empty reason', { clearReason: '' }, 'event c1 (linkUp)'],
+    ['a reason that is not text', { clearReason: 7 }, 'event c1 (linkUp)'],
+  ])('states the reason of %s in its history', (_name, details, cause) => {
+    const writes = plan([faultEvent('e1', T0), { ...clearEvent('c1', T0 + 1), details }]);
+    expect(writes.history.map((h) => [h.change, h.cause])).toEqual([
+      ['raised', 'event e1 (linkDown)'],
+      ['cleared', cause],
+    ]);
+  });
+
+  it('does not state a clear reason on a raise or a repeat', () => {
+    const details = { clearReason: 'nonsense on a raise' };
+    const writes = plan([faultEvent('e1', T0, { details }), faultEvent('e2', T0 + 1, { details })]);
+    expect(writes.history.map((h) => h.cause)).toEqual([
+      'event e1 (linkDown)',
+      'event e2 (linkDown)',
+    ]);
+  });
+
   it('keeps one run per alarm when other alarms interleave, and publishes each final state', () => {
     const other = { reductionKey: 'j' };
     const writes = plan([

@@ -1,4 +1,4 @@
-import type { Alarm, AlarmChange } from '@faultline/shared';
+import { clearReasonOf, type Alarm, type AlarmChange } from '@faultline/shared';
 import {
   isoTime,
   type AlarmChangeDecision,
@@ -94,10 +94,14 @@ export function planWrites(before: OpenAlarms, decisions: readonly AlarmDecision
   };
 }
 
-/** The history row of a decision, or of the last of `count` repeats in a row. */
+/**
+ * The history row of a decision, or of the last of `count` repeats in a row. A clear whose event
+ * gives a reason (`details.clearReason`: a clear no device reported, say) states it.
+ */
 function historyEntry(decision: AlarmChangeDecision, count: number): HistoryEntry {
   const { alarm } = decision.record;
   const { event } = decision;
+  const reason = decision.kind === 'cleared' ? clearReasonOf(event) : undefined;
   return {
     alarmId: alarm.id,
     at: isoTime(event.timeMs),
@@ -106,7 +110,7 @@ function historyEntry(decision: AlarmChangeDecision, count: number): HistoryEntr
     actor: 'system',
     cause:
       count === 1
-        ? `event ${event.id} (${event.type})`
+        ? `event ${event.id} (${event.type})${reason === undefined ? '' : `: ${reason}`}`
         : `${String(count)} events, the last ${event.id} (${event.type})`,
   };
 }

@@ -140,3 +140,34 @@ export async function startSnmpd(options: {
     },
   };
 }
+
+/** An agent whose sysUpTime and ifOperStatus.1 come from a file the test rewrites. */
+export async function scriptedAgent(
+  port?: number,
+): Promise<{ agent: Snmpd; oper(status: number): Promise<void> }> {
+  const agent = await startSnmpd({
+    exclude: ['system_mib'],
+    ...(port === undefined ? {} : { port }),
+    files: (dir) => ({
+      'pass.sh': {
+        mode: 0o755,
+        text: `#!/bin/sh\n[ "$1" = "-g" ] || exit 0\nline=$(grep -m1 "^$2 " ${join(dir, 'state')}) || exit 0\nset -- $line\nprintf '%s\\n%s\\n%s\\n' "$1" "$2" "$3"\n`,
+      },
+      state: { text: '.1.3.6.1.2.1.1.3.0 timeticks 100\n.1.3.6.1.2.1.2.2.1.8.1 integer 1\n' },
+    }),
+    conf: (dir) => [
+      'rocommunity public 127.0.0.1',
+      `pass .1.3.6.1.2.1.1.3 ${join(dir, 'pass.sh')}`,
+      `pass .1.3.6.1.2.1.2.2.1 ${join(dir, 'pass.sh')}`,
+      `pass .1.3.6.1.2.1.31.1.1.1 ${join(dir, 'pass.sh')}`,
+    ],
+  });
+  return {
+    agent,
+    oper: (status) =>
+      writeFile(
+        join(agent.dir, 'state'),
+        `.1.3.6.1.2.1.1.3.0 timeticks 100\n.1.3.6.1.2.1.2.2.1.8.1 integer ${String(status)}\n`,
+      ),
+  };
+}
