@@ -30,7 +30,8 @@ import { createTokenVerifier } from './app/token-verifier.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerErrorHandler } from './plugins/errors.js';
-import { registerNulGuard } from './plugins/nul-guard.js';
+import { buildRequestValidator } from './plugins/validation.js';
+import { registerValueGuard } from './plugins/value-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
@@ -139,7 +140,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
 
   registerErrorHandler(app);
   registerAuth(app, { verify, guard });
-  registerNulGuard(app);
+  registerValueGuard(app);
   await registerDashboard(app, {
     root: deps.dashboardDir === null ? undefined : (deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
   });
@@ -261,9 +262,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }),
     bodyLimit: BODY_LIMIT_BYTES,
-    // A body field the schema does not declare is refused (400 naming it), not silently dropped:
-    // a client that misspells a field learns it at once.
-    ajv: { customOptions: { removeAdditional: false } },
+    // Bodies validated as sent (no coercion, undeclared fields refused), query integers only
+    // as plain decimal text: see buildRequestValidator.
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
     // fastify's own request lines include the full URL, query string and all; the app logs its
     // own line without it (see the onResponse hook).
     logController: new LogController({ disableRequestLogging: true }),

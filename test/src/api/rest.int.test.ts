@@ -162,7 +162,7 @@ describe('GET /api/alarms', () => {
     ],
     ['limit=0', 'query parameter "limit" must be >= 1'],
     ['limit=1001', 'query parameter "limit" must be <= 1000'],
-    ['limit=ten', 'query parameter "limit" must be integer'],
+    ['limit=ten', 'query parameter "limit" must be a decimal integer (digits only)'],
   ])('answers 400 naming the field for %s', async (query, message) => {
     const response = await app.inject({
       method: 'GET',
