@@ -267,7 +267,11 @@ describe('system routes', () => {
   });
 
   it('serves Prometheus metrics with the api counters and the injected ones', async () => {
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.body).toContain(
