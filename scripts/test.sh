@@ -6,7 +6,7 @@ cd "$ROOT"
 
 ensure_npm_deps
 # The tests talk to real SNMP peers (snmptrap, snmpget, snmpd) and a real browser (chromium).
-ensure_commands snmptrap:snmp snmpd:snmpd chromium:chromium
+ensure_commands snmptrap:snmp snmpd:snmpd chromium:chromium nginx:nginx
 bash scripts/services.sh
 
 say "building (tsc -b, vite build)"

@@ -16,6 +16,7 @@ import {
   type Settings,
 } from '@faultline/shared';
 import { createRedisAuthFailureGuard } from './adapters/auth-failures-redis.js';
+import { createClientAddressing } from './adapters/client-address.js';
 import { createMqttSimulatorControl } from './adapters/simulator-control-mqtt.js';
 import { createBillingQueue } from './adapters/billing-queue.js';
 import { createCommandQueue } from './adapters/command-queue.js';
@@ -27,10 +28,12 @@ import { createRedisFeed, createRedisProbe } from './adapters/redis-feed.js';
 import { createLiveUpdates } from './adapters/live-updates.js';
 import { createApiMetrics } from './app/api-metrics.js';
 import { createTokenVerifier } from './app/token-verifier.js';
-import { registerAuth } from './plugins/auth.js';
+import { createAccessCheck, registerAuth } from './plugins/auth.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerErrorHandler } from './plugins/errors.js';
-import { registerNulGuard } from './plugins/nul-guard.js';
+import { MAX_PARAM_LENGTH, createFrameworkErrorHandler } from './plugins/framework-errors.js';
+import { buildRequestValidator } from './plugins/validation.js';
+import { registerValueGuard } from './plugins/value-guard.js';
 import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
@@ -75,6 +78,32 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
+ * Authentication as every entry point uses it (routes, the router's own errors, socket.io): the
+ * token verifier, the refused-token guard and who a client is. Built from the deps alone, so the
+ * process (`buildApp`) and the plugin get the same behaviour; the guard's counts live in Redis.
+ */
+function createEdgeAuth(deps: AppDeps) {
+  const verify = createTokenVerifier({
+    tokens: deps.config.api.tokens,
+    adminToken: deps.settings.adminToken,
+  });
+  const guard = createRedisAuthFailureGuard({
+    redis: deps.redis,
+    prefix: deps.settings.prefix,
+    maxFailures: deps.maxAuthFailuresPerMinute ?? 20,
+    windowMs: 60_000,
+    logger: deps.logger.child({ part: 'auth-failures' }),
+  });
+  const clients = createClientAddressing(deps.config.api.trustedProxies);
+  return {
+    verify,
+    guard,
+    clients,
+    check: createAccessCheck({ verify, guard, clientAddress: clients.of }),
+  };
+}
+
+/**
  * The api as a fastify plugin, apart from the process that listens: external plugins first
  * (security headers, rate limit, OpenAPI), then the app's own (errors, auth, dashboard, live
  * alarms and incidents, the commands queue), then the routes.
@@ -82,19 +111,9 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { settings, config, logger } = deps;
   const metrics = createApiMetrics();
-  const verify = createTokenVerifier({
-    tokens: config.api.tokens,
-    adminToken: settings.adminToken,
-  });
+  const { verify, guard, clients, check } = createEdgeAuth(deps);
   const alarms = createPostgresAlarmReader({ pool: deps.pool });
   const incidents = createPostgresIncidentReader({ pool: deps.pool });
-  const guard = createRedisAuthFailureGuard({
-    redis: deps.redis,
-    prefix: settings.prefix,
-    maxFailures: deps.maxAuthFailuresPerMinute ?? 20,
-    windowMs: 60_000,
-    logger: logger.child({ part: 'auth-failures' }),
-  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -138,8 +157,8 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   });
 
   registerErrorHandler(app);
-  registerAuth(app, { verify, guard });
-  registerNulGuard(app);
+  registerAuth(app, check);
+  registerValueGuard(app);
   await registerDashboard(app, {
     root: deps.dashboardDir === null ? undefined : (deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR),
   });
@@ -165,6 +184,7 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
     prefix: settings.prefix,
     verify,
     guard,
+    clientAddress: clients.of,
     alarms,
     incidents,
     alarmFeed: createRedisFeed({
@@ -258,17 +278,23 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
  * `inject()` on it, `createApi` calls `listen()`.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const edge = createEdgeAuth(deps);
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }),
     bodyLimit: BODY_LIMIT_BYTES,
-    // A body field the schema does not declare is refused (400 naming it), not silently dropped:
-    // a client that misspells a field learns it at once.
-    ajv: { customOptions: { removeAdditional: false } },
+    // Bodies validated as sent (no coercion, undeclared fields refused), query integers only
+    // as plain decimal text: see buildRequestValidator.
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator } },
     // fastify's own request lines include the full URL, query string and all; the app logs its
     // own line without it (see the onResponse hook).
     logController: new LogController({ disableRequestLogging: true }),
-    // Behind a proxy the client address comes from X-Forwarded-For; only trust loopback proxies.
-    trustProxy: '127.0.0.1',
+    // X-Forwarded-For is believed only from the configured proxies (`api.trustedProxies`), the
+    // same way as in the access check and the socket.io handshake.
+    trustProxy: edge.clients.trust,
+    // Path ids up to the longest any route takes (run ids: 300) reach the access check and then
+    // their schema; the router refuses longer ones, answered by the framework error handler.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: createFrameworkErrorHandler(edge.check),
     // A browser keeps HTTP connections open between requests; on stop they are cut rather than
     // waited for, so a stop (SIGTERM, a test) ends within a bound whatever dashboards are open.
     forceCloseConnections: true,

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
@@ -45,6 +45,8 @@ export interface LiveUpdatesDeps {
   readonly prefix: string;
   readonly verify: TokenVerifier;
   readonly guard: AuthFailureGuard;
+  /** Who a handshake comes from: the same function the HTTP access check counts by. */
+  readonly clientAddress: (request: IncomingMessage) => string;
   readonly alarms: AlarmReader;
   readonly incidents: IncidentReader;
   readonly alarmFeed: ChangeFeed<AlarmChange>;
@@ -130,7 +132,7 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
   deps.server.on('upgrade', onUpgrade);
 
   io.use((socket, next) => {
-    const address = socket.handshake.address;
+    const address = deps.clientAddress(socket.request);
     deps.guard
       .isBlocked(address)
       .then(async (blocked) => {

@@ -32,6 +32,13 @@ const table: [Role, Permission, boolean][] = [
   ['admin', 'billing:run', true],
   ['admin', 'billing:approve', true],
   ['admin', 'admin', true],
+  ['admin', 'metrics:read', true],
+  ['metrics', 'metrics:read', true],
+  ['viewer', 'metrics:read', false],
+  ['engineer', 'metrics:read', false],
+  ['billing', 'metrics:read', false],
+  ['metrics', 'alarms:read', false],
+  ['metrics', 'live:subscribe', false],
 ];
 
 describe('authorize', () => {
@@ -47,6 +54,7 @@ describe('authorize', () => {
   });
 
   it.each(PERMISSIONS)('admin holds %s and every role holds what viewer holds', (permission) => {
+    if (permission !== 'metrics:read') expect(authorize('metrics', permission).allowed).toBe(false);
     expect(authorize('admin', permission).allowed).toBe(true);
     if (authorize('viewer', permission).allowed) {
       for (const role of ['engineer', 'billing'] as const) {

@@ -14,6 +14,7 @@ export type Permission =
   | 'billing:read'
   | 'billing:run'
   | 'billing:approve'
+  | 'metrics:read'
   | 'admin';
 
 /** Every permission, for tables and documentation. */
@@ -27,6 +28,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'billing:read',
   'billing:run',
   'billing:approve',
+  'metrics:read',
   'admin',
 ];
 
@@ -38,12 +40,14 @@ const VIEWER: readonly Permission[] = [
 ];
 
 /**
- * Roles form a small lattice: viewer < engineer, viewer < billing, and admin above both.
+ * Roles form a small lattice: viewer < engineer, viewer < billing, and admin above both; metrics
+ * (a Prometheus scrape token) holds `metrics:read` only, which admin holds too.
  * Engineers act on alarms and incidents, billing reads money; neither gets the other's rights.
  * `billing:approve` (release held lines, manual adjustments) is its own permission so that a
  * deployment can split it from running bills when a second role is added.
  */
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
+  metrics: ['metrics:read'],
   viewer: VIEWER,
   engineer: [...VIEWER, 'alarms:acknowledge', 'incidents:act'],
   billing: [...VIEWER, 'billing:read', 'billing:run', 'billing:approve'],

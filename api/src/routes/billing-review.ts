@@ -3,7 +3,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { BillingAction } from '@faultline/shared';
 import type { BillingActionOutcome, BillingReview } from '../ports.js';
 import { RunIdParamsSchema } from './billing.js';
-import { AUTHENTICATED_ERRORS, errorResponses } from './schemas.js';
+import { AUTHENTICATED_ERRORS, PG_INTEGER_MAX, errorResponses } from './schemas.js';
 
 const ActionSchema = Type.Object({
   actionNo: Type.Integer({ description: 'Its line is numbered after the run’s computed lines.' }),
@@ -105,7 +105,7 @@ export const billingReviewRoutes: FastifyPluginCallbackTypebox<BillingReviewRout
         tags: ['billing'],
         params: RunIdParamsSchema,
         body: Type.Object(
-          { lineNo: Type.Integer({ minimum: 1 }), reason: Reason },
+          { lineNo: Type.Integer({ minimum: 1, maximum: PG_INTEGER_MAX }), reason: Reason },
           { additionalProperties: false },
         ),
         response: created,

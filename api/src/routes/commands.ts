@@ -6,7 +6,7 @@ import { AlarmSchema, IncidentSchema, RequestIdSchema, type Command } from '@fau
 import { commandJobId } from '../core/command-job-id.js';
 import type { CommandSender } from '../ports.js';
 import { IncidentIdParamsSchema } from './incidents.js';
-import { AUTHENTICATED_ERRORS, errorResponses } from './schemas.js';
+import { AUTHENTICATED_ERRORS, NoBodySchema, errorResponses } from './schemas.js';
 
 const HeadersSchema = Type.Object({
   'idempotency-key': Type.Optional({
@@ -100,16 +100,16 @@ export const commandRoutes: FastifyPluginCallbackTypebox<CommandRouteOptions> = 
           tags: ['incidents'],
           params: IncidentIdParamsSchema,
           headers: HeadersSchema,
-          ...(body === undefined
-            ? {}
-            : { body: Type.Object(body, { additionalProperties: false }) }),
+          body:
+            body === undefined ? NoBodySchema : Type.Object(body, { additionalProperties: false }),
           response: { 200: IncidentResultSchema, ...COMMAND_ERRORS },
         },
       },
       async (request, reply) => {
         const requestId = request.headers['idempotency-key'] ?? randomUUID();
         const actor = request.principal?.name ?? 'unknown';
-        const fields = (request.body ?? {}) as Record<string, string>;
+        // A command without a body has none at all (the schema also takes `{}`).
+        const fields = (request.body as Record<string, string> | undefined) ?? {};
         return run(
           reply,
           toCommand(request.params.id, actor, fields, requestId),
@@ -174,6 +174,7 @@ export const commandRoutes: FastifyPluginCallbackTypebox<CommandRouteOptions> = 
         tags: ['alarms'],
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         headers: HeadersSchema,
+        body: NoBodySchema,
         response: { 200: AlarmResultSchema, ...COMMAND_ERRORS },
       },
     },

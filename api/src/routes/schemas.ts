@@ -1,5 +1,17 @@
 import { Type } from '@sinclair/typebox';
 
+/** The largest value of a PostgreSQL `integer` column: request integers stored in one stay below. */
+export const PG_INTEGER_MAX = 2_147_483_647;
+
+/**
+ * The body of a command that takes none: absent, or `{}`. Any field is refused, so a client that
+ * believes it is passing an option (`{"force":true}`) learns that it is not.
+ */
+export const NoBodySchema = Type.Object(
+  {},
+  { additionalProperties: false, nullable: true, description: 'No body, or {}.' },
+);
+
 /** The body of every error answer. */
 export const ErrorSchema = Type.Object(
   {

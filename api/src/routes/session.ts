@@ -17,7 +17,7 @@ export const sessionRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
   app.get(
     '/api/session',
     {
-      // Every role reads alarms: this is "any valid token".
+      // Every dashboard role reads alarms; a metrics (scrape) token has no session to show.
       config: { access: 'alarms:read' },
       schema: {
         summary: 'The caller: token name, role and permissions',

@@ -17,7 +17,10 @@ const OpenApiSchema = Type.Object(
   { additionalProperties: true, description: 'The OpenAPI 3 document of this API.' },
 );
 
-/** `GET /api/openapi.json` (needs a token, like every /api route but health) and `GET /metrics`. */
+/**
+ * `GET /api/openapi.json` (needs a token, like every /api route but health) and `GET /metrics`
+ * (needs `metrics:read`).
+ */
 export const systemRoutes: FastifyPluginCallbackTypebox<SystemRouteOptions> = (
   app,
   options,
@@ -37,17 +40,18 @@ export const systemRoutes: FastifyPluginCallbackTypebox<SystemRouteOptions> = (
       Promise.resolve(app.swagger() as unknown as { openapi: string; info: object; paths: object }),
   );
 
-  // Prometheus scrapes without a token by convention; the page holds counters, no data.
+  // The counters name every route called and count billing runs: not for anonymous callers.
+  // Prometheus scrapes with a bearer token (`authorization: { credentials_file: … }`), one of
+  // the `metrics` role, which may read nothing else, or an admin token.
   app.get(
     '/metrics',
     {
-      config: { access: 'public' },
+      config: { access: 'metrics:read' },
       schema: {
-        summary: 'Prometheus metrics of this process',
+        summary: 'Prometheus metrics of this process (a metrics or admin token)',
         tags: ['system'],
-        security: [],
         produces: ['text/plain'],
-        response: { 200: Type.String() },
+        response: { 200: Type.String(), ...errorResponses(...AUTHENTICATED_ERRORS) },
       },
     },
     async (_request, reply) => {

@@ -342,6 +342,35 @@ thresholds:
     ]);
   });
 
+  it('takes IP addresses and CIDR ranges as trusted proxies, and nothing else', () => {
+    const good = parseConfig(
+      `api: { trustedProxies: [127.0.0.1, 10.0.0.0/8, '::1', 'fd00::/8'] }\n`,
+    );
+    expect(good.ok && good.value.api.trustedProxies).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
+    expect(parseConfig('api: {}\n').ok && parseConfig('api: {}\n')).toMatchObject({
+      value: { api: { trustedProxies: [] } },
+    });
+    expect(
+      problemsOf(`api: { trustedProxies: [proxy.example, 10.0.0.0/33, '::1/129', 1.2.3.4/8/1] }\n`),
+    ).toEqual([
+      {
+        path: 'api.trustedProxies.0',
+        message: 'must be an IP address or a CIDR range (10.0.0.0/8)',
+      },
+      { path: 'api.trustedProxies.1', message: 'prefix length must be 0 to 32' },
+      { path: 'api.trustedProxies.2', message: 'prefix length must be 0 to 128' },
+      {
+        path: 'api.trustedProxies.3',
+        message: 'must be an IP address or a CIDR range (10.0.0.0/8)',
+      },
+    ]);
+  });
+
   it('requires org and bucket for InfluxDB v2', () => {
     expect(problemsOf(`influx: { api: v2 }\n`)).toEqual([
       { path: 'influx', message: 'api v2 needs both org and bucket' },

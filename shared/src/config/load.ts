@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { createValidator, toDottedPath, type Checked, type Problem } from '../validate.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { checkReferences } from './references.js';
+import { trustedProxyProblems } from './trusted-proxies.js';
 
 const validator = createValidator(ConfigSchema);
 
@@ -53,7 +54,10 @@ export function parseConfig(text: string): Checked<Config> {
   const checked = validator.check(withDefaults);
   if (!checked.ok) return { ok: false, problems: [...misplaced, ...checked.problems] };
   if (misplaced.length > 0) return { ok: false, problems: misplaced };
-  const problems: Problem[] = checkReferences(checked.value);
+  const problems: Problem[] = [
+    ...checkReferences(checked.value),
+    ...trustedProxyProblems(checked.value),
+  ];
   return problems.length > 0 ? { ok: false, problems } : checked;
 }
 

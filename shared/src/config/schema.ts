@@ -207,16 +207,17 @@ export const EventDefinitionSchema = Type.Object(
   strict,
 );
 
-/** The roles an API token can hold, from least to most privileged. */
-export const ROLES = ['viewer', 'engineer', 'billing', 'admin'] as const;
+/**
+ * The roles an API token can hold, from least to most privileged; `metrics` may only scrape
+ * `GET /metrics` (a Prometheus scrape token).
+ */
+export const ROLES = ['metrics', 'viewer', 'engineer', 'billing', 'admin'] as const;
 
 /** API bearer token, stored as its SHA-256 hex digest, with a role. */
 export const ApiTokenSchema = Type.Object(
   {
     name: Name,
-    role: Type.Union(
-      (['viewer', 'engineer', 'billing', 'admin'] as const).map((r) => Type.Literal(r)),
-    ),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r))),
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   },
   strict,
@@ -450,7 +451,17 @@ export const ConfigSchema = Type.Object(
     pricePlans: list(PricePlanSchema),
     slas: list(SlaSchema),
     events: list(EventDefinitionSchema),
-    api: Type.Object({ tokens: list(ApiTokenSchema) }, { ...strict, default: {} }),
+    api: Type.Object(
+      {
+        tokens: list(ApiTokenSchema),
+        /**
+         * Addresses (or CIDR ranges) of the reverse proxies in front of the api: only a request
+         * whose TCP peer is one of them has its client taken from X-Forwarded-For.
+         */
+        trustedProxies: list(Type.String({ minLength: 1, maxLength: 100 })),
+      },
+      { ...strict, default: {} },
+    ),
     correlation: Type.Object(CorrelationSchema.properties, { ...strict, default: {} }),
     notify: Type.Optional(NotifySchema),
     maintenance: list(MaintenanceWindowSchema),

@@ -12,13 +12,21 @@ let limited: FastifyInstance;
 
 const UUID = '00000000-0000-4000-8000-000000000000';
 type Caller = Role | 'anonymous';
-const CALLERS: readonly Caller[] = ['anonymous', 'viewer', 'engineer', 'billing', 'admin'];
+const CALLERS: readonly Caller[] = [
+  'anonymous',
+  'metrics',
+  'viewer',
+  'engineer',
+  'billing',
+  'admin',
+];
 
 const EVERYONE: readonly Caller[] = CALLERS;
 const ANY_ROLE: readonly Caller[] = ['viewer', 'engineer', 'billing', 'admin'];
 const ENGINEERS: readonly Caller[] = ['engineer', 'admin'];
 const BILLING: readonly Caller[] = ['billing', 'admin'];
 const ADMIN: readonly Caller[] = ['admin'];
+const SCRAPERS: readonly Caller[] = ['metrics', 'admin'];
 
 /**
  * Every route, who may call it, and what an allowed caller gets here (no correlator runs, so
@@ -121,7 +129,7 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
   ['GET', '/api/admin/scenarios', '/api/admin/scenarios', undefined, ADMIN, 503],
   ['POST', '/api/admin/scenarios/{name}/run', '/api/admin/scenarios/fibre-cut/run', {}, ADMIN, 503],
   ['GET', '/api/openapi.json', '/api/openapi.json', undefined, ANY_ROLE, 200],
-  ['GET', '/metrics', '/metrics', undefined, EVERYONE, 200],
+  ['GET', '/metrics', '/metrics', undefined, SCRAPERS, 200],
 ];
 
 /** Routes outside the OpenAPI document, public by design: the API reference page and its files. */

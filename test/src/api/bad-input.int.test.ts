@@ -127,6 +127,138 @@ describe('request bodies', () => {
   });
 });
 
+describe('bodies taken as sent', () => {
+  const alarmAck = `/api/alarms/${alarm.id}/acknowledge`;
+  const approvals = '/api/billing/runs/acme%2F2026-04%2Fv1/approvals';
+  it.each<[string, string, keyof typeof TOKENS, string, string]>([
+    [
+      'an array body nested 20,000 deep',
+      '/api/incidents/inc-x/comments',
+      'engineer',
+      `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+      `body field "${Array<string>(32).fill('0').join('.')}" is nested deeper than 32 levels`,
+    ],
+    [
+      'an object body nested 5,000 deep',
+      '/api/incidents/inc-x/comments',
+      'engineer',
+      `{"text":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`,
+      `body field "text.${Array<string>(31).fill('a').join('.')}" is nested deeper than 32 levels`,
+    ],
+    [
+      'a lone surrogate in a comment',
+      '/api/incidents/inc-x/comments',
+      'engineer',
+      '{"text":"a\\ud800b"}',
+      'body field "text" must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff unpaired)',
+    ],
+    [
+      'a lone surrogate in an assignee',
+      '/api/incidents/inc-x/assign',
+      'engineer',
+      '{"assignee":"carol\\udc00"}',
+      'body field "assignee" must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff unpaired)',
+    ],
+    [
+      'a line number beyond a PostgreSQL integer',
+      approvals,
+      'billing',
+      '{"lineNo":2147483648,"reason":"checked"}',
+      'body field "lineNo" must be <= 2147483647',
+    ],
+    [
+      'a body on an alarm acknowledge, which takes none',
+      alarmAck,
+      'engineer',
+      '{"force":true}',
+      'body field "force" is not allowed',
+    ],
+    [
+      'a body on an incident acknowledge, which takes none',
+      '/api/incidents/inc-x/acknowledge',
+      'engineer',
+      '{"force":true}',
+      'body field "force" is not allowed',
+    ],
+    [
+      'a number for a text field',
+      '/api/incidents/inc-x/comments',
+      'engineer',
+      '{"text":123}',
+      'body field "text" must be string',
+    ],
+    [
+      'a number for a decimal amount',
+      '/api/billing/runs/acme%2F2026-04%2Fv1/adjustments',
+      'billing',
+      '{"kind":"credit","amount":5,"currency":"EUR","serviceId":"s","reason":"goodwill"}',
+      'body field "amount" must be string',
+    ],
+    [
+      'a text for a line number',
+      approvals,
+      'billing',
+      '{"lineNo":"1","reason":"checked"}',
+      'body field "lineNo" must be integer',
+    ],
+  ])('refuses %s with 400', async (_label, url, role, payload, message) => {
+    const response = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...as(role), ...json },
+      payload,
+    });
+    expect(response.json()).toEqual({ statusCode: 400, error: 'Bad Request', message });
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['{}', '{}'],
+  ])(
+    'takes an alarm acknowledge with %s (then waits for a correlator)',
+    async (_label, payload) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: alarmAck,
+        headers: { ...as('engineer'), ...(payload === undefined ? {} : json) },
+        ...(payload === undefined ? {} : { payload }),
+      });
+      expect(response.statusCode).toBe(503);
+    },
+  );
+});
+
+describe('query integers', () => {
+  it.each([
+    ['/api/alarms', '1e3'],
+    ['/api/alarms', '0x10'],
+    ['/api/alarms', '5.0'],
+    ['/api/alarms', '%205'],
+    ['/api/incidents', '1e2'],
+    ['/api/billing/runs', '0b11'],
+  ])('%s?limit=%s answers 400', async (path, limit) => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `${path}?limit=${limit}`,
+      headers: as('admin'),
+    });
+    expect(response.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'query parameter "limit" must be a decimal integer (digits only)',
+    });
+  });
+
+  it('takes a plain decimal limit', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/alarms?state=all&limit=010',
+      headers: as('viewer'),
+    });
+    expect(response.json()).toEqual({ alarms: [alarm] });
+  });
+});
+
 describe('hostile filter values', () => {
   const HOSTILE = [
     "core-1' OR '1'='1",

@@ -22,6 +22,7 @@ export const TOKENS = {
   engineer: 'alice-token-for-incident-tests',
   billing: 'bob-token-for-incident-tests',
   admin: 'admin-token-for-incident-tests',
+  metrics: 'prometheus-token-for-incident-tests',
 } as const;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -35,7 +36,9 @@ export function withTokens(config: Config): Config {
         { name: 'wall', role: 'viewer', sha256: digest(TOKENS.viewer) },
         { name: 'alice', role: 'engineer', sha256: digest(TOKENS.engineer) },
         { name: 'bob', role: 'billing', sha256: digest(TOKENS.billing) },
+        { name: 'prometheus', role: 'metrics', sha256: digest(TOKENS.metrics) },
       ],
+      trustedProxies: config.api.trustedProxies,
     },
   };
 }

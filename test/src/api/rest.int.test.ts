@@ -162,7 +162,7 @@ describe('GET /api/alarms', () => {
     ],
     ['limit=0', 'query parameter "limit" must be >= 1'],
     ['limit=1001', 'query parameter "limit" must be <= 1000'],
-    ['limit=ten', 'query parameter "limit" must be integer'],
+    ['limit=ten', 'query parameter "limit" must be a decimal integer (digits only)'],
   ])('answers 400 naming the field for %s', async (query, message) => {
     const response = await app.inject({
       method: 'GET',
@@ -267,7 +267,11 @@ describe('system routes', () => {
   });
 
   it('serves Prometheus metrics with the api counters and the injected ones', async () => {
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.body).toContain(

@@ -164,7 +164,9 @@ export async function startBenchSystem(config: Config): Promise<BenchSystem> {
       return (await db.query<T>(sql, params)).rows;
     },
     async collectorCounter(name) {
-      const response = await fetch(`http://127.0.0.1:${String(httpPort)}/metrics`);
+      const response = await fetch(`http://127.0.0.1:${String(httpPort)}/metrics`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       const text = await response.text();
       const line = new RegExp(`^faultline_collector_${name} (\\S+)$`, 'm').exec(text);
       return Number(line?.[1] ?? Number.NaN);

@@ -196,7 +196,8 @@ billing:
     // A wall display signs in this way; the page is the dashboard when it is built, else a 404.
     await call(`/?token=${SECRETS.adminToken}`);
     expect(await call(`/api/alarms?token=${SECRETS.viewerToken}`)).toBe(401);
-    expect(await call('/metrics')).toBe(200);
+    expect(await call('/metrics')).toBe(401);
+    expect(await call('/metrics', SECRETS.adminToken)).toBe(200);
 
     for (const token of [SECRETS.adminToken, SECRETS.triedToken]) {
       const socket = io(baseUrl, {

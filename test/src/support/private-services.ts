@@ -274,3 +274,52 @@ export async function createPrivateInfluxd(): Promise<PrivateService> {
     },
   });
 }
+
+/**
+ * nginx as the reverse proxy in front of an api listening on `upstreamPort` on 127.0.0.1, the way
+ * it is deployed: every path passed on unchanged (WebSocket upgrades included), the client's
+ * address appended to X-Forwarded-For. It listens on a free 127.0.0.1 port (`url`), as one
+ * foreground process (no daemon, no workers: a kill leaves nothing behind, and as root it needs
+ * no `user`), with its config, pid, temp files and log in a temp folder.
+ */
+export async function createPrivateNginx(options: {
+  upstreamPort: number;
+}): Promise<PrivateService> {
+  const dir = await mkdtemp(join(tmpdir(), 'faultline-nginx-'));
+  const port = await freeTcpPort();
+  const config = `
+daemon off;
+master_process off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  server {
+    listen 127.0.0.1:${String(port)};
+    location / {
+      proxy_pass http://127.0.0.1:${String(options.upstreamPort)};
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
+  }
+}
+`;
+  await writeFile(join(dir, 'nginx.conf'), config);
+  return processService(`http://127.0.0.1:${String(port)}`, {
+    name: 'nginx',
+    dir,
+    command: 'nginx',
+    args: ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')],
+    ready: () => accepts(port),
+  });
+}
