@@ -104,6 +104,20 @@ const RESOLVED_INCIDENTS = `
   SELECT * FROM incidents
   WHERE state = 'resolved' AND (resolved_at > $1::timestamptz OR id = ANY($2::text[]))`;
 
+// The root alarms of those incidents, cleared ones included: what they explain still comes late.
+const RESOLVED_ROOT_ALARMS = `
+  SELECT id, type, device, component, first_seen, description FROM alarms
+  WHERE id = ANY($1::uuid[])`;
+
+interface ResolvedRootRow {
+  id: string;
+  type: string;
+  device: string;
+  component: string | null;
+  first_seen: Date;
+  description: string;
+}
+
 const INCIDENT_ROOT_KEYS = `
   SELECT i.id, array_agg(DISTINCT a.reduction_key) AS keys
   FROM incidents i JOIN alarms a ON a.id = ANY (i.root_alarm_ids)
@@ -195,8 +209,11 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           ),
         ];
         const resolved = await client.query<IncidentRow>(RESOLVED_INCIDENTS, [
-          windowStart,
+          new Date(nowMs - Math.max(deps.flapWindowMs, deps.recoveryMs)).toISOString(),
           namedByAlarms,
+        ]);
+        const resolvedRoots = await client.query<ResolvedRootRow>(RESOLVED_ROOT_ALARMS, [
+          resolved.rows.flatMap((row) => row.root_alarm_ids),
         ]);
         const outages = await client.query<{
           incident_id: string;
@@ -238,6 +255,14 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
           flapCount: deps.flapCount,
           flapWindowMs: deps.flapWindowMs,
           resolved: resolved.rows.map(incidentFromRow),
+          resolvedRootAlarms: resolvedRoots.rows.map((row) => ({
+            id: row.id,
+            type: row.type,
+            device: row.device,
+            component: row.component,
+            firstSeenMs: row.first_seen.getTime(),
+            description: row.description,
+          })),
           incidentRootKeys: keysByIncident,
           recoveryMs: deps.recoveryMs,
         });

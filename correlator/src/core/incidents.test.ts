@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '@faultline/shared';
 import {
+  LATE_SYMPTOM_MS,
   planCorrelation,
   type CorrelationAlarm,
   type CorrelationInput,
@@ -600,6 +601,114 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     expect(step.changes.map((c) => [c.kind, c.incident.id, c.incident.title])).toEqual([
       ['opened', 'inc-s1', 'agg-2 down: access-3 cut off'],
     ]);
+  });
+
+  it('a device behind a half-repaired cut waits for its poll: recovering, not a new root', () => {
+    const world = createCorrelationWorld();
+    world.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
+    world.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
+    world.raise({
+      id: 's1',
+      type: 'deviceDown',
+      device: 'agg-2',
+      component: null,
+      severity: 'critical',
+      description: 'agg-2 down',
+    });
+    world.at(3000);
+    world.step();
+    const title = world.incident('inc-r1')?.title;
+    // core-2's fibre is spliced: agg-2 is reachable again but its alarm stays until its next poll.
+    // It is not a new root: the incident keeps its name and roots, and nothing changes yet.
+    world.at(30_000);
+    world.clear('r2');
+    expect(world.step().changes).toEqual([]);
+    expect(world.incident('inc-r1')).toMatchObject({
+      title,
+      rootAlarmIds: ['r1', 'r2'],
+      primaryAlarmId: 'r1',
+    });
+    // Its poll answers; then the other fibre: resolved under the name it opened with.
+    world.at(31_000);
+    world.clear('s1');
+    world.step();
+    world.at(40_000);
+    world.clear('r1');
+    expect(world.step().changes.map((c) => [c.kind, c.incident.title])).toEqual([
+      ['resolved', title],
+    ]);
+  });
+
+  it('an alarm the fault explains that comes just after it cleared recovers with it', () => {
+    const world = createCorrelationWorld({ recoveryMs: 30_000 });
+    world.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
+    world.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
+    world.at(3000);
+    world.step();
+    world.at(40_000);
+    world.clear('r1');
+    world.clear('r2');
+    world.step();
+    // A poll that started during the cut fails after the repair: access-3 "down", late.
+    world.at(41_000);
+    world.raise({
+      id: 'late',
+      type: 'deviceDown',
+      device: 'access-3',
+      component: null,
+      severity: 'critical',
+      description: 'access-3 down',
+    });
+    world.at(45_000);
+    world.step();
+    expect(world.incidents().map((i) => [i.id, i.state])).toEqual([['inc-r1', 'resolved']]);
+    expect(world.alarms.map((a) => [a.id, a.incidentId, a.causedBy])).toEqual([
+      ['late', 'inc-r1', 'r1'],
+    ]);
+    // Still down long after: a fault of its own.
+    world.at(71_000);
+    expect(world.step().changes.map((c) => [c.kind, c.incident.id])).toEqual([
+      ['opened', 'inc-late'],
+    ]);
+    // An alarm long after the repair was never the fault's.
+    const fresh = createCorrelationWorld({ recoveryMs: 600_000 });
+    fresh.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
+    fresh.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
+    fresh.at(3000);
+    fresh.step();
+    fresh.at(10_000);
+    fresh.clear('r1');
+    fresh.clear('r2');
+    fresh.step();
+    fresh.at(10_000 + LATE_SYMPTOM_MS + 1000);
+    fresh.raise({
+      id: 'new',
+      type: 'deviceDown',
+      device: 'access-3',
+      component: null,
+      severity: 'critical',
+      description: 'access-3 down',
+    });
+    fresh.at(fresh.nowMs + 3000);
+    expect(fresh.step().changes.map((c) => [c.kind, c.incident.id])).toEqual([
+      ['opened', 'inc-new'],
+    ]);
+  });
+
+  it('the end of a link nearer the topology roots names it, whatever the ids', () => {
+    for (const [near, far] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ]) {
+      const world = createCorrelationWorld();
+      world.raise(linkDownAt(far, 'agg-2', 'xe-0/0/48'));
+      world.raise(linkDownAt(near, 'core-1', 'xe-0/0/2'));
+      world.at(3000);
+      world.step();
+      expect(world.incidents().map((i) => [i.title, i.primaryAlarmId])).toEqual([
+        ['core-1:xe-0/0/2 down', near],
+      ]);
+    }
   });
 
   it('flapping from the first flap: one incident, re-opened, resolved after a quiet window', () => {

@@ -75,6 +75,8 @@ export interface CorrelationInput {
    * again re-opens its incident) and those an open alarm still names (its symptoms recovering).
    */
   readonly resolved?: readonly Incident[];
+  /** The root alarms of the `resolved` incidents, cleared ones included (late symptoms are theirs). */
+  readonly resolvedRootAlarms?: readonly TopologyAlarm[];
   /** The reduction keys of each incident's root alarms (of `incidents` and `resolved`), cleared ones included. */
   readonly incidentRootKeys?: ReadonlyMap<string, readonly string[]>;
   /**
@@ -168,6 +170,12 @@ function listed(items: readonly string[], most = 3): string {
 type NewFaultDecision =
   | { readonly kind: 'reopen'; readonly incident: Incident }
   | { readonly kind: 'quiet'; readonly untilMs: number | undefined }
+  | {
+      readonly kind: 'late';
+      readonly incident: Incident;
+      readonly explanations: ReadonlyMap<string, string>;
+      readonly untilMs: number;
+    }
   | { readonly kind: 'record' }
   | { readonly kind: 'held'; readonly dueMs: number }
   | { readonly kind: 'open'; readonly primary: CorrelationAlarm };
@@ -186,7 +194,58 @@ interface StepContext {
   readonly flapping: (key: string) => boolean;
 }
 
-function decideNewFault(roots: readonly CorrelationAlarm[], ctx: StepContext): NewFaultDecision {
+/**
+ * How long after a fault cleared an alarm it explains may still come: a poll that started during
+ * the fault and timed out after the repair, a telemetry reading taken while the port was dark.
+ */
+export const LATE_SYMPTOM_MS = 60_000;
+
+/**
+ * The recently resolved incident whose fault explains every alarm of a cluster that came just
+ * after it cleared (the analysis run again with that fault's root alarms), with the explanations:
+ * those alarms are its late symptoms, recovering with it, not a new fault.
+ */
+function lateSymptomsOf(
+  cluster: Cluster,
+  roots: readonly CorrelationAlarm[],
+  ctx: StepContext,
+): { incident: Incident; explanations: ReadonlyMap<string, string>; untilMs: number } | undefined {
+  const { input, nowMs } = ctx;
+  const members = cluster.groups.flatMap((g) => [...g.rootAlarmIds, ...g.symptoms.keys()]);
+  const candidates = [...ctx.resolvedById.values()]
+    .filter(resolvedByNetwork)
+    .sort((a, b) => compareText(b.resolvedAt ?? '', a.resolvedAt ?? ''));
+  for (const incident of candidates) {
+    const resolvedAtMs = Date.parse(incident.resolvedAt ?? '');
+    const untilMs = resolvedAtMs + (input.recoveryMs ?? 0);
+    if (nowMs >= untilMs) continue;
+    if (roots.some((a) => a.firstSeenMs > resolvedAtMs + LATE_SYMPTOM_MS)) continue;
+    const faultRoots = (input.resolvedRootAlarms ?? []).filter((a) =>
+      incident.rootAlarmIds.includes(a.id),
+    );
+    if (faultRoots.length === 0) continue;
+    const late = members.flatMap((id) => {
+      const alarm = ctx.alarmsById.get(id);
+      return alarm === undefined ? [] : [alarm];
+    });
+    const replay = analyzeTopology(input.topology, [...faultRoots, ...late], {
+      holdMs: input.holdMs,
+      explains: input.explains ?? EXPLAIN_ALL,
+    });
+    const group = replay.find((g) =>
+      g.rootAlarmIds.some((id) => incident.rootAlarmIds.includes(id)),
+    );
+    if (group !== undefined && members.every((id) => group.symptoms.has(id)))
+      return { incident, explanations: group.symptoms, untilMs };
+  }
+  return undefined;
+}
+
+function decideNewFault(
+  cluster: Cluster,
+  roots: readonly CorrelationAlarm[],
+  ctx: StepContext,
+): NewFaultDecision {
   const { nowMs, input } = ctx;
   const keys = new Set(roots.map((a) => ctx.keyOf(a.id)));
   const reopen = [...ctx.resolvedById.values()]
@@ -202,6 +261,10 @@ function decideNewFault(roots: readonly CorrelationAlarm[], ctx: StepContext): N
   // hand opens an incident of its own).
   const primary = roots.find((a) => a.incidentId === null) ?? roots[0];
   if (primary === undefined) return { kind: 'record' };
+  if (primary.incidentId === null) {
+    const late = lateSymptomsOf(cluster, roots, ctx);
+    if (late !== undefined) return { kind: 'late', ...late };
+  }
   if (primary.incidentId !== null) {
     if (ctx.unresolvedById.has(primary.incidentId)) return { kind: 'quiet', untilMs: undefined };
     const prior = ctx.resolvedById.get(primary.incidentId);
@@ -291,7 +354,17 @@ function continueIncident(
   ctx: StepContext,
   reopened: boolean,
 ): IncidentUpdate {
-  const { roots } = facts;
+  // A symptom of this incident that now stands as a root (a device behind a repaired uplink whose
+  // next poll has not come yet) is recovering, not a new failed element: it neither joins the roots
+  // nor renames the incident.
+  const recovering = facts.roots.filter(
+    (a) => keeper.alarmIds.includes(a.id) && !keeper.rootAlarmIds.includes(a.id),
+  );
+  const roots = facts.roots.filter((a) => !recovering.includes(a));
+  const recoveringElements = new Set(
+    recovering.map((a) => (a.component === null ? a.device : `${a.device}:${a.component}`)),
+  );
+  const rootElements = facts.rootElements.filter((e) => !recoveringElements.has(e));
   const keeperKeys = new Set(ctx.rootKeysOf(keeper));
   const continued = roots.some(
     (a) => keeper.rootAlarmIds.includes(a.id) || keeperKeys.has(ctx.keyOf(a.id)),
@@ -312,14 +385,17 @@ function continueIncident(
   const rootKeys = [
     ...new Set([...(takeover ? [] : keeperKeys), ...roots.map((a) => ctx.keyOf(a.id))]),
   ];
-  const title = renamed ? incidentTitle(roots, facts.rootElements, facts.cutOff) : keeper.title;
+  const title = renamed ? incidentTitle(roots, rootElements, facts.cutOff) : keeper.title;
   const alarmIds = [...new Set([...keeper.alarmIds, ...facts.memberIds])].sort();
   const flapCount = flapCountOf(rootKeys, ctx, keeper.flapCount, reopened);
-  const severity = roots.length > 0 ? facts.severity : keeper.severity;
+  const severity =
+    roots.length > 0
+      ? roots.reduce<Severity>((worst, a) => worseSeverity(worst, a.severity), 'normal')
+      : keeper.severity;
 
   const news: string[] = [];
   const churn: string[] = [];
-  if (reopened) news.push(`re-opened: ${listed(facts.rootElements)} down again after it recovered`);
+  if (reopened) news.push(`re-opened: ${listed(rootElements)} down again after it recovered`);
   if (takeover) news.push(`root cause now: ${title} (it explains "${keeper.title}")`);
   else if (newElements.length > 0) news.push(`root cause grew: ${title}`);
   if (severity !== keeper.severity) news.push(`severity ${keeper.severity} → ${severity}`);
@@ -506,7 +582,15 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     if (keeper !== undefined) {
       update = continueIncident(keeper, facts, ctx, false);
     } else {
-      const decision = decideNewFault(facts.roots, ctx);
+      const decision = decideNewFault(cluster, facts.roots, ctx);
+      if (decision.kind === 'late') {
+        // Came just after its fault cleared: a symptom of it, recovering with it.
+        const { incident } = decision;
+        for (const [id, explanation] of decision.explanations)
+          annotate(id, incident.primaryAlarmId, `${explanation} (recovering)`, incident.id);
+        dueBy(decision.untilMs);
+        continue;
+      }
       if (decision.kind === 'quiet') {
         // Recovering (or resolved by hand): the alarms keep what they had; nothing new opens.
         if (decision.untilMs !== undefined) dueBy(decision.untilMs);

@@ -147,6 +147,24 @@ function listNames(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
+/** Hops from the nearest topology root to each device of the topology, over any link. */
+function distances(
+  roots: readonly string[],
+  adjacency: ReadonlyMap<string, readonly { link: TopologyLink; other: string }[]>,
+): Map<string, number> {
+  const hops = new Map(roots.map((root) => [root, 0]));
+  const queue = [...roots];
+  for (let device = queue.shift(); device !== undefined; device = queue.shift()) {
+    const next = (hops.get(device) ?? 0) + 1;
+    for (const { other } of adjacency.get(device) ?? []) {
+      if (hops.has(other)) continue;
+      hops.set(other, next);
+      queue.push(other);
+    }
+  }
+  return hops;
+}
+
 function reach(
   roots: readonly string[],
   adjacency: ReadonlyMap<string, readonly { link: TopologyLink; other: string }[]>,
@@ -394,8 +412,15 @@ export function analyzeTopology(
   }
 
   // Down ports that cut nothing off: a link with redundancy, or a port outside the topology (a
-  // customer port). One group per port or link, its other alarms and the far end's symptoms.
-  for (const alarm of sorted) {
+  // customer port). One group per port or link, its other alarms and the far end's symptoms. Of a
+  // link's two ends, the one nearer the topology roots names it (both ends' traps often come in
+  // the same millisecond: age alone would leave it to chance).
+  const hops = distances(topology.roots, adjacency);
+  const nearFirst = (a: TopologyAlarm, b: TopologyAlarm) =>
+    (hops.get(a.device) ?? Number.POSITIVE_INFINITY) -
+      (hops.get(b.device) ?? Number.POSITIVE_INFINITY) || byAge(a, b);
+  const portFailures = sorted.filter((a) => LINK_DOWN_TYPES.has(a.type)).sort(nearFirst);
+  for (const alarm of portFailures) {
     if (claimed.has(alarm.id) || !LINK_DOWN_TYPES.has(alarm.type) || alarm.component === null)
       continue;
     claimed.add(alarm.id);

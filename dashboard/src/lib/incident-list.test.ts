@@ -77,13 +77,30 @@ describe('incident list', () => {
       {},
       [],
     ],
-  ])('%s', (_name, changes, versions, opened) => {
+    [
+      'a change that pages again is reported with its reasons; a plain update is not',
+      [
+        {
+          ...change('updated', incident('a', { version: 3, severity: 'critical' })),
+          repage: true,
+          reasons: ['paged again: critical while acknowledged by alice'],
+        },
+        change('updated', incident('a', { version: 4 })),
+      ],
+      { a: 4 },
+      ['a: paged again: critical while acknowledged by alice'],
+    ],
+  ])('%s', (_name, changes, versions, paged) => {
     const start = applyIncidentSnapshot([incident('a', { version: 2 })]);
     const result = applyIncidentChanges(start, changes);
     expect(Object.fromEntries([...result.incidents].map(([id, i]) => [id, i.version]))).toEqual(
       versions,
     );
-    expect(result.opened.map((i) => i.id)).toEqual(opened);
+    expect(
+      result.paged.map((p) =>
+        p.reasons.length === 0 ? p.incident.id : `${p.incident.id}: ${p.reasons.join('; ')}`,
+      ),
+    ).toEqual(paged);
   });
 
   it('sorts worst first, unacknowledged first, then oldest', () => {

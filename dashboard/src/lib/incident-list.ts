@@ -15,23 +15,32 @@ export function applyIncidentSnapshot(incidents: readonly Incident[]): IncidentM
   );
 }
 
-/** Applies changes in order; returns the new map and the incidents opened by this batch. */
+/** An incident that pages someone: it opened, or it pages again (re-opened, became critical). */
+export interface Page {
+  readonly incident: Incident;
+  /** Why it pages again; empty for a new incident. */
+  readonly reasons: readonly string[];
+}
+
+/** Applies changes in order; returns the new map and the pages of this batch (opened, paged again). */
 export function applyIncidentChanges(
   current: IncidentMap,
   changes: readonly IncidentChange[],
-): { incidents: IncidentMap; opened: Incident[] } {
+): { incidents: IncidentMap; paged: Page[] } {
   const next = new Map(current);
   const seen = new Map<string, number>();
-  const opened: Incident[] = [];
-  for (const { kind, incident } of changes) {
+  const paged: Page[] = [];
+  for (const change of changes) {
+    const { kind, incident } = change;
     const known = next.get(incident.id)?.version ?? seen.get(incident.id) ?? 0;
     if (incident.version <= known) continue;
     seen.set(incident.id, incident.version);
     if (incident.state === 'resolved') next.delete(incident.id);
     else next.set(incident.id, incident);
-    if (kind === 'opened') opened.push(incident);
+    if (kind === 'opened') paged.push({ incident, reasons: [] });
+    else if (change.repage === true) paged.push({ incident, reasons: change.reasons ?? [] });
   }
-  return { incidents: next, opened };
+  return { incidents: next, paged };
 }
 
 /** Wall order: worst severity first, then unacknowledged before acknowledged, then oldest. */

@@ -12,6 +12,7 @@ import {
   applyIncidentSnapshot,
   sortIncidents,
   type IncidentMap,
+  type Page,
 } from './incident-list.js';
 import {
   applyChanges,
@@ -65,8 +66,8 @@ export class LiveAlarms {
   // Replaced whole on every message ($state.raw), never mutated.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   billing = $state.raw<Map<string, BillingLive>>(new Map());
-  /** Called with each incident opened while the page is open (for browser notifications). */
-  onIncidentOpened: ((incident: Incident) => void) | undefined;
+  /** Called with each page (incident opened, or paged again) while the page is open (notifications). */
+  onPage: ((page: Page) => void) | undefined;
 
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
   #expiry: ReturnType<typeof setInterval> | undefined;
@@ -102,11 +103,11 @@ export class LiveAlarms {
       this.lastUpdateMs = Date.now();
     });
     socket.on('incidents:changed', (changes) => {
-      const { incidents, opened } = applyIncidentChanges(this.incidents, changes);
+      const { incidents, paged } = applyIncidentChanges(this.incidents, changes);
       this.incidents = incidents;
       this.incidentRevision += 1;
       this.lastUpdateMs = Date.now();
-      for (const incident of opened) this.onIncidentOpened?.(incident);
+      for (const page of paged) this.onPage?.(page);
     });
     socket.on('billing:live', (live) => {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated

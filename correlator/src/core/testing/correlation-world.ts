@@ -32,6 +32,9 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
   const changes: IncidentChange[] = [];
   const announcements: IncidentChange[] = [];
   const flapWindowMs = options.flapWindowMs ?? 60_000;
+  const recoveryMs = options.recoveryMs ?? 30_000;
+  /** Every alarm ever raised, cleared ones included (the store keeps their rows). */
+  const everAlarms = new Map<string, CorrelationAlarm>();
 
   function input(): CorrelationInput {
     const flaps = new Map<string, { count: number; lastRaisedMs: number }>();
@@ -45,6 +48,12 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
     }
     const all = [...incidents.values()];
     const named = new Set(alarms.flatMap((a) => (a.incidentId === null ? [] : [a.incidentId])));
+    const resolved = all.filter(
+      (i) =>
+        i.state === 'resolved' &&
+        (Date.parse(i.resolvedAt ?? '') > nowMs - Math.max(flapWindowMs, recoveryMs) ||
+          named.has(i.id)),
+    );
     const keyOfAlarm = new Map<string, string>();
     for (const alarm of alarms) keyOfAlarm.set(alarm.id, alarm.reductionKey ?? alarm.id);
     return {
@@ -58,10 +67,12 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
       flaps,
       flapCount: options.flapCount ?? 3,
       flapWindowMs,
-      resolved: all.filter(
-        (i) =>
-          i.state === 'resolved' &&
-          (Date.parse(i.resolvedAt ?? '') > nowMs - flapWindowMs || named.has(i.id)),
+      resolved,
+      resolvedRootAlarms: resolved.flatMap((i) =>
+        i.rootAlarmIds.flatMap((id) => {
+          const alarm = everAlarms.get(id);
+          return alarm === undefined ? [] : [alarm];
+        }),
       ),
       incidentRootKeys: new Map(
         all.map((i) => [
@@ -69,7 +80,7 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
           [...new Set(i.rootAlarmIds.map((id) => rootKeys.get(id) ?? keyOfAlarm.get(id) ?? id))],
         ]),
       ),
-      recoveryMs: options.recoveryMs ?? 30_000,
+      recoveryMs,
     };
   }
   /** Every alarm's key, cleared ones included (the store keeps cleared alarms' rows). */
@@ -142,17 +153,16 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
       const key = alarm.reductionKey ?? alarm.id;
       rootKeys.set(alarm.id, key);
       raises.push({ key, atMs: nowMs });
-      alarms = [
-        ...alarms,
-        {
-          firstSeenMs: nowMs,
-          ...alarm,
-          raisedAtMs: nowMs,
-          causedBy: null,
-          explanation: null,
-          incidentId: null,
-        },
-      ];
+      const raised: CorrelationAlarm = {
+        firstSeenMs: nowMs,
+        ...alarm,
+        raisedAtMs: nowMs,
+        causedBy: null,
+        explanation: null,
+        incidentId: null,
+      };
+      everAlarms.set(raised.id, raised);
+      alarms = [...alarms, raised];
     },
     clear(alarmId: string): void {
       alarms = alarms.filter((a) => a.id !== alarmId);
