@@ -1,4 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import type { LogFormatSetting } from './settings.js';
 
 export type { Logger } from 'pino';
 
@@ -9,6 +11,7 @@ const REDACT = [
   '*.privKey',
   '*.token',
   '*.adminToken',
+  '*.viewerToken',
   '*.influxToken',
   '*.password',
   'headers.authorization',
@@ -31,14 +34,48 @@ export function withoutCredentials(url: string): string {
   return `${parsed.protocol}//[secret]@${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`;
 }
 
+/** How log lines are written: one JSON object a line, or one readable line for a person. */
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * Creates the process logger (JSON lines on stdout, or on `destination`: tests read what was
- * logged there); components take `logger.child({ component })`.
+ * The format a process logs in: readable lines on a terminal, JSON lines when its output goes to a
+ * file, a pipe or a log collector, unless `LOG_FORMAT` asks for one of them.
+ */
+export function chooseLogFormat(setting: LogFormatSetting, isTerminal: boolean): LogFormat {
+  if (setting !== 'auto') return setting;
+  return isTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * Readable lines for a person at a terminal: time, level, `component/part: message`, then the
+ * other fields on the same line. Written synchronously, like pino's own stdout, so nothing is
+ * lost when the process exits.
+ */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  return PinoPretty({
+    destination: destination ?? 1,
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,name,component,part',
+    messageFormat: (log, messageKey) => {
+      const where = [log.component, log.part].filter((name) => typeof name === 'string').join('/');
+      const message = String(log[messageKey]);
+      return where === '' ? message : `${where}: ${message}`;
+    },
+  });
+}
+
+/**
+ * Creates the process logger (on stdout, or on `destination`: tests read what was logged there),
+ * as JSON lines unless `format` is `pretty`; components take `logger.child({ component })`.
+ * Secrets are redacted before either format writes a line.
  */
 export function createLogger(options: {
   level: string;
   name?: string;
   destination?: DestinationStream;
+  format?: LogFormat;
 }): Logger {
   return pino(
     {
@@ -46,6 +83,6 @@ export function createLogger(options: {
       name: options.name ?? 'faultline',
       redact: { paths: REDACT, censor: '[secret]' },
     },
-    options.destination,
+    options.format === 'pretty' ? prettyStream(options.destination) : options.destination,
   );
 }
