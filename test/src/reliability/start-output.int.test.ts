@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freeUdpPort } from '../collector/snmp-tools.js';
 import { freeTcpPort } from '../support/private-services.js';
+import { configWithSecrets } from '../support/secret-config.js';
 import {
   createInfluxDatabase,
   createTestDatabase,
@@ -72,18 +72,21 @@ describe('what the system prints when it starts, works and stops', () => {
     dropInflux = () => influx.drop();
     agent = await silentAgent();
     const configPath = join(dir, 'config.yaml');
-    const digest = createHash('sha256').update(SECRETS.configToken).digest('hex');
     await writeFile(
       configPath,
-      `
-influx: { api: v1, database: ${influx.name} }
-telemetry: { sessionExpiryS: 0 }
-snmp:
-  communities: [${SECRETS.community}]
-  users:
-    - { name: alice, authProtocol: sha, authKey: ${SECRETS.authKey}, privProtocol: aes, privKey: ${SECRETS.privKey} }
-devices:
-  - name: silent-1
+      configWithSecrets(
+        {
+          influxDatabase: influx.name,
+          community: SECRETS.community,
+          authKey: SECRETS.authKey,
+          privKey: SECRETS.privKey,
+          token: { name: 'ops', role: 'engineer', value: SECRETS.configToken },
+          // Nothing listens there: no incident is expected, the URLs are only carried.
+          webhookBase: 'http://127.0.0.1:9',
+          webhookKey: SECRETS.webhookKey,
+          bssKey: SECRETS.bssKey,
+        },
+        `  - name: silent-1
     address: 127.0.0.1
     pollIntervalS: 5
     snmp: { version: 2c, community: ${SECRETS.community}, port: ${String(agent.port)} }
@@ -92,16 +95,8 @@ devices:
   - name: silent-3
     address: 127.0.0.1
     pollIntervalS: 5
-    snmp: { version: '3', user: alice, port: ${String(await freeUdpPort())} }
-api:
-  tokens:
-    - { name: ops, role: engineer, sha256: ${digest} }
-notify:
-  webhooks:
-    - { name: pager, url: 'http://127.0.0.1:9/hook?key=${SECRETS.webhookKey}' }
-billing:
-  webhook: { url: 'http://127.0.0.1:9/bss?key=${SECRETS.bssKey}' }
-`,
+    snmp: { version: '3', user: alice, port: ${String(await freeUdpPort())} }`,
+      ),
     );
     const settings = testSettings();
     const httpPort = await freeTcpPort();
