@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load.js';
 
@@ -479,6 +481,41 @@ thresholds:
       },
     ]);
   });
+
+  it('answers problems, never a throw, whatever any value of a valid file is replaced with', () => {
+    const valid = parseConfig(base);
+    if (!valid.ok) throw new Error('the base config is valid');
+    /** Replaces the value at the place `choices` lead to (each picks a key, modulo their number). */
+    const replaced = (choices: readonly number[], value: unknown): unknown => {
+      const root: unknown = structuredClone(valid.value);
+      let node = root as Record<string, unknown>;
+      for (const [step, choice] of choices.entries()) {
+        const keys = Object.keys(node);
+        const key = keys[choice % keys.length];
+        if (key === undefined) break;
+        const child = node[key];
+        if (step === choices.length - 1 || typeof child !== 'object' || child === null) {
+          node[key] = value;
+          break;
+        }
+        node = child as Record<string, unknown>;
+      }
+      return root;
+    };
+    // The reference checks then run on a salvaged shape, and must cope with whatever stood in
+    // for the bad parts.
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        (choices, value) => {
+          const result = parseConfig(stringify(replaced(choices, value)));
+          expect(result.ok || result.problems.length > 0).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  }, 60_000);
 
   it('requires org and bucket for InfluxDB v2', () => {
     expect(problemsOf(`influx: { api: v2 }\n`)).toEqual([

@@ -40,7 +40,9 @@ const LENIENT_SCHEMA = withStringDefaults(ConfigSchema);
  */
 export function salvageConfig(value: unknown): Config | undefined {
   try {
-    return Value.Cast(LENIENT_SCHEMA, value);
+    // A value cast from scratch takes its object's own default (`{}`), not those of its keys:
+    // defaulting again fills them in.
+    return Value.Default(LENIENT_SCHEMA, Value.Cast(LENIENT_SCHEMA, value)) as Config;
   } catch {
     return undefined;
   }
