@@ -41,7 +41,10 @@ describe('createLogger', () => {
     createLogger({ level: 'info', format, destination })
       .child({ component: 'collector' })
       .child({ part: 'poller' })
-      .warn({ device: 'core-1', snmp: { community: 'secret-community' } }, 'device poll failed');
+      .warn(
+        { device: 'core-1', token: 'secret-token', snmp: { community: 'secret-community' } },
+        'device poll failed',
+      );
     // eslint-disable-next-line no-control-regex -- colours, when the terminal has them
     return chunks.join('').replace(/\u001b\[[0-9;]*m/g, '');
   }
@@ -51,7 +54,7 @@ describe('createLogger', () => {
     expect(line.trimEnd().split('\n')).toHaveLength(1);
     expect(line).toMatch(/^\[\d\d:\d\d:\d\d\] WARN: collector\/poller: device poll failed /);
     expect(line).toContain('"device":"core-1"');
-    expect(line).not.toContain('secret-community');
+    expect(line).not.toMatch(/secret-/);
   });
 
   it('writes one JSON object a line for a machine, with the secrets redacted', () => {
@@ -61,6 +64,7 @@ describe('createLogger', () => {
       component: 'collector',
       part: 'poller',
       msg: 'device poll failed',
+      token: '[secret]',
       snmp: { community: '[secret]' },
     });
   });

@@ -4,16 +4,25 @@ import type { LogFormatSetting } from './settings.js';
 
 export type { Logger } from 'pino';
 
-/** Paths whose values are secrets: replaced in every log line, whatever logs them. */
+/** Keys whose values are secrets. */
+const SECRET_KEYS = [
+  'community',
+  'authKey',
+  'privKey',
+  'token',
+  'adminToken',
+  'viewerToken',
+  'influxToken',
+  'password',
+];
+
+/**
+ * Paths whose values are secrets: replaced in every log line, whatever logs them, at the top of
+ * a line's fields (`{ token }`) or one level down (`{ snmp: { community } }`).
+ */
 const REDACT = [
-  '*.community',
-  '*.authKey',
-  '*.privKey',
-  '*.token',
-  '*.adminToken',
-  '*.viewerToken',
-  '*.influxToken',
-  '*.password',
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
   'headers.authorization',
   'req.headers.authorization',
 ];
