@@ -333,7 +333,7 @@ describe('parseConfig', () => {
     [
       'a wrong role, naming the roles allowed',
       `${base}api: { tokens: [{ name: t, role: root, sha256: ${digest('t')} }] }\n`,
-      [problem('api.tokens.0.role', /^must be one of viewer, engineer, billing, admin$/)],
+      [problem('api.tokens.0.role', /^must be one of metrics, viewer, engineer, billing, admin$/)],
     ],
     [
       'a wrong role beside a duplicate token name',
