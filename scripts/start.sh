@@ -9,15 +9,20 @@ ensure_npm_deps
 say "building (tsc -b, vite build)"
 npm run --silent build
 bash scripts/services.sh
-# A local demo needs a way in: an admin token made once per checkout and kept in .services/.
-if [ -z "${FAULTLINE_ADMIN_TOKEN:-}" ]; then
-  if [ ! -s "$DATA/admin-token" ]; then
-    head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$DATA/admin-token"
-    chmod 600 "$DATA/admin-token"
+# A local demo needs a way in: an admin token and a viewer token (for a wall display), each made
+# once per checkout and kept in .services/, so no token is published with the code. Only their
+# files are named on the terminal, never the tokens.
+bootstrap_token() { # <variable> <file> <role>
+  local variable=$1 file="$DATA/$2"
+  if [ -n "${!variable:-}" ]; then return; fi
+  if [ ! -s "$file" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$file")
   fi
-  FAULTLINE_ADMIN_TOKEN=$(cat "$DATA/admin-token")
-  export FAULTLINE_ADMIN_TOKEN
-  say "admin token: .services/admin-token (set FAULTLINE_ADMIN_TOKEN to choose your own)"
-fi
+  printf -v "$variable" '%s' "$(cat "$file")"
+  export "${variable?}"
+  say "$3 token: .services/$2 (set $variable to choose your own)"
+}
+bootstrap_token FAULTLINE_ADMIN_TOKEN admin-token admin
+bootstrap_token FAULTLINE_VIEWER_TOKEN viewer-token viewer
 say "starting Faultline"
 exec node system/dist/main.js "$@"

@@ -86,6 +86,7 @@ function createEdgeAuth(deps: AppDeps) {
   const verify = createTokenVerifier({
     tokens: deps.config.api.tokens,
     adminToken: deps.settings.adminToken,
+    viewerToken: deps.settings.viewerToken,
   });
   const guard = createRedisAuthFailureGuard({
     redis: deps.redis,
@@ -174,8 +175,8 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime),
     };
-    if (path.startsWith('/api/')) request.log.info(fields, 'request completed');
-    else request.log.debug(fields, 'request completed');
+    // At debug: a dashboard polls several routes a second, which would bury everything else.
+    request.log.debug(fields, 'request completed');
   });
 
   const live = createLiveUpdates({

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { createLogger } from './logger.js';
-import { readSettings, type Settings } from './settings.js';
+import { chooseLogFormat, createLogger } from './logger.js';
+import { configPathOf, readSettings, type Settings } from './settings.js';
 import { formatProblems } from './validate.js';
 
 /**
@@ -25,23 +25,26 @@ export interface Runtime {
 
 /**
  * Reads settings from the environment and the config file they name. On any problem it returns
- * the message to print: all problems at once, each with its path, and nothing has started.
+ * the message to print: all problems at once, those of the environment and those of the file,
+ * each with its path, and nothing has started.
  */
 export async function loadRuntime(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ ok: true; runtime: Runtime } | { ok: false; message: string }> {
   const settings = readSettings(env);
-  if (!settings.ok) {
-    return { ok: false, message: `invalid environment:\n${formatProblems(settings.problems)}` };
+  const configPath = configPathOf(env);
+  const config = await loadConfigFile(configPath);
+  if (!settings.ok || !config.ok) {
+    const sections = [
+      ...(settings.ok ? [] : [`invalid environment:\n${formatProblems(settings.problems)}`]),
+      ...(config.ok ? [] : [`invalid config ${configPath}:\n${formatProblems(config.problems)}`]),
+    ];
+    return { ok: false, message: sections.join('\n') };
   }
-  const config = await loadConfigFile(settings.value.configPath);
-  if (!config.ok) {
-    return {
-      ok: false,
-      message: `invalid config ${settings.value.configPath}:\n${formatProblems(config.problems)}`,
-    };
-  }
-  const logger = createLogger({ level: settings.value.logLevel });
+  const logger = createLogger({
+    level: settings.value.logLevel,
+    format: chooseLogFormat(settings.value.logFormat, process.stdout.isTTY),
+  });
   return { ok: true, runtime: { settings: settings.value, config: config.value, logger } };
 }
 

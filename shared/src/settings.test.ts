@@ -15,6 +15,8 @@ describe('readSettings', () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/faultline',
       prefix: 'faultline',
       adminToken: undefined,
+      viewerToken: undefined,
+      logFormat: 'auto',
     });
   });
 
@@ -24,11 +26,15 @@ describe('readSettings', () => {
       FAULTLINE_TRAP_PORT: '2162',
       REDIS_URL: 'redis://127.0.0.2:6380',
       FAULTLINE_ADMIN_TOKEN: 'a-very-long-admin-token',
+      FAULTLINE_VIEWER_TOKEN: 'a-very-long-viewer-token',
+      LOG_FORMAT: 'json',
     });
     expect(result.ok && result.value.httpPort).toBe(9090);
     expect(result.ok && result.value.trapPort).toBe(2162);
     expect(result.ok && result.value.redisUrl).toBe('redis://127.0.0.2:6380');
     expect(result.ok && result.value.adminToken).toBe('a-very-long-admin-token');
+    expect(result.ok && result.value.viewerToken).toBe('a-very-long-viewer-token');
+    expect(result.ok && result.value.logFormat).toBe('json');
   });
 
   it.each([
@@ -41,6 +47,8 @@ describe('readSettings', () => {
     ['FAULTLINE_PREFIX', 'has:colon'],
     ['LOG_LEVEL', 'loud'],
     ['FAULTLINE_ADMIN_TOKEN', 'short'],
+    ['FAULTLINE_VIEWER_TOKEN', 'short'],
+    ['LOG_FORMAT', 'yaml'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     const result = readSettings({ [name]: value });
     expect(result.ok).toBe(false);

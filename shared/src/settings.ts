@@ -19,14 +19,35 @@ export interface Settings {
   readonly databaseUrl: string;
   /** Bootstrap token with the admin role (`FAULTLINE_ADMIN_TOKEN`); a secret, never logged. */
   readonly adminToken: string | undefined;
+  /**
+   * Bootstrap token with the viewer role for wall displays (`FAULTLINE_VIEWER_TOKEN`); `npm start`
+   * makes one per checkout. A secret, never logged.
+   */
+  readonly viewerToken: string | undefined;
   /** Prefix for Redis keys, BullMQ queues and pub/sub channels; lets tests and tenants share a Redis. */
   readonly prefix: string;
   readonly logLevel: string;
+  /** `LOG_FORMAT`: `pretty` lines for people, `json` lines for machines, `auto` picks by the terminal. */
+  readonly logFormat: LogFormatSetting;
 }
+
+/** How log lines are written; `auto` is `pretty` on a terminal and `json` otherwise. */
+export type LogFormatSetting = 'auto' | 'json' | 'pretty';
+
+const LOG_FORMATS: readonly LogFormatSetting[] = ['auto', 'json', 'pretty'];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * The config file an environment names (`FAULTLINE_CONFIG`): known even when other variables are
+ * malformed, so the file's problems can be reported with theirs.
+ */
+export function configPathOf(env: Env): string {
+  const path = env.FAULTLINE_CONFIG;
+  return path === undefined || path === '' ? 'config/example.yaml' : path;
+}
 
 /** Reads settings from an environment, reporting every malformed variable at once. */
 export function readSettings(env: Env): Checked<Settings> {
@@ -71,12 +92,18 @@ export function readSettings(env: Env): Checked<Settings> {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push({ path: 'LOG_LEVEL', message: `must be one of ${LOG_LEVELS.join(', ')}` });
   }
-  const adminToken = env.FAULTLINE_ADMIN_TOKEN;
-  if (adminToken !== undefined && adminToken !== '' && adminToken.length < 16) {
-    problems.push({ path: 'FAULTLINE_ADMIN_TOKEN', message: 'must be at least 16 characters' });
+  const logFormat = text('LOG_FORMAT', 'auto');
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    problems.push({ path: 'LOG_FORMAT', message: `must be one of ${LOG_FORMATS.join(', ')}` });
   }
+  const token = (name: string): string | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    if (value.length < 16) problems.push({ path: name, message: 'must be at least 16 characters' });
+    return value;
+  };
   const settings: Settings = {
-    configPath: text('FAULTLINE_CONFIG', 'config/example.yaml'),
+    configPath: configPathOf(env),
     httpHost: text('FAULTLINE_HTTP_HOST', '127.0.0.1'),
     httpPort: port('FAULTLINE_HTTP_PORT', 8080),
     trapHost: text('FAULTLINE_TRAP_HOST', '127.0.0.1'),
@@ -89,9 +116,11 @@ export function readSettings(env: Env): Checked<Settings> {
       'postgres:',
       'postgresql:',
     ]),
-    adminToken: adminToken === '' ? undefined : adminToken,
+    adminToken: token('FAULTLINE_ADMIN_TOKEN'),
+    viewerToken: token('FAULTLINE_VIEWER_TOKEN'),
     prefix,
     logLevel,
+    logFormat: logFormat as LogFormatSetting,
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: settings };
 }

@@ -10,6 +10,7 @@ const verify = createTokenVerifier({
     { name: 'alice', role: 'engineer', sha256: digest('alice-token-0123456789') },
   ],
   adminToken: 'admin-token-0123456789',
+  viewerToken: 'viewer-token-0123456789',
 });
 
 describe('createTokenVerifier', () => {
@@ -17,6 +18,7 @@ describe('createTokenVerifier', () => {
     ['wall-token-0123456789', { name: 'noc-wall', role: 'viewer' }],
     ['alice-token-0123456789', { name: 'alice', role: 'engineer' }],
     ['admin-token-0123456789', { name: 'admin', role: 'admin' }],
+    ['viewer-token-0123456789', { name: 'wall', role: 'viewer' }],
     ['wrong-token', undefined],
     ['', undefined],
     [undefined, undefined],

@@ -16,13 +16,14 @@ function sha256(text: string): Buffer {
 
 /**
  * Builds the verifier from the configured tokens (stored as SHA-256 hex digests) and the
- * bootstrap admin token. The presented token is hashed and compared with every digest in
+ * bootstrap tokens of the environment: `admin` with the admin role, `wall` with the viewer role. The presented token is hashed and compared with every digest in
  * constant time, without stopping at the first match, so timing reveals neither which entry
  * matched nor how much of a digest did.
  */
 export function createTokenVerifier(deps: {
   tokens: readonly ApiToken[];
   adminToken: string | undefined;
+  viewerToken?: string | undefined;
 }): TokenVerifier {
   const entries: { principal: Principal; digest: Buffer }[] = [];
   for (const token of deps.tokens) {
@@ -31,8 +32,12 @@ export function createTokenVerifier(deps: {
       digest: Buffer.from(token.sha256, 'hex'),
     });
   }
-  if (deps.adminToken !== undefined && deps.adminToken !== '') {
-    entries.push({ principal: { name: 'admin', role: 'admin' }, digest: sha256(deps.adminToken) });
+  const bootstrap: [Principal, string | undefined][] = [
+    [{ name: 'admin', role: 'admin' }, deps.adminToken],
+    [{ name: 'wall', role: 'viewer' }, deps.viewerToken],
+  ];
+  for (const [principal, token] of bootstrap) {
+    if (token !== undefined && token !== '') entries.push({ principal, digest: sha256(token) });
   }
   return (token) => {
     if (token === undefined || token === '' || token.length > 1024) return undefined;

@@ -146,6 +146,9 @@ declare module 'net-snmp' {
     function createV3Session(target: string, user: User, options?: SessionOptions): Session;
     function isVarbindError(varbind: Varbind): boolean;
     function varbindError(varbind: Varbind): string;
+
+    /** What a request fails with when no answer came within its timeout and retries. */
+    class RequestTimedOutError extends Error {}
   }
 
   export = snmp;

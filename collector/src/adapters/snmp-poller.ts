@@ -130,9 +130,13 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
       return poll;
     } catch (error) {
       counters.failed += 1;
-      if (!failing.has(device.name)) {
+      // A stop closes the sessions and so fails the polls in flight: nothing went wrong.
+      if (!isStopped() && !failing.has(device.name)) {
         failing.add(device.name);
-        logger.warn({ err: error, device: device.name }, 'device poll failed');
+        // A device that does not answer is an everyday event: one line, no stack trace.
+        if (error instanceof snmp.RequestTimedOutError) {
+          logger.warn({ device: device.name, reason: error.message }, 'device poll failed');
+        } else logger.warn({ err: error, device: device.name }, 'device poll failed');
       }
       throw error;
     }

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load.js';
 
@@ -33,6 +36,14 @@ customers:
     services:
       - { id: s1, device: r1, interface: eth0, plan: flat, sla: gold }
 `;
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A problem expected at a path, with a message that matches. */
+const problem = (path: string, message: RegExp) => ({
+  path,
+  message: expect.stringMatching(message) as string,
+});
 
 function problemsOf(text: string) {
   const result = parseConfig(text);
@@ -279,6 +290,106 @@ describe('parseConfig', () => {
     );
   });
 
+  it.each([
+    [
+      'a schema problem and a reference problem',
+      base
+        .replace('{ ifIndex: 2, name: eth1, speedMbps: 1000 }', '{ ifIndex: 2, name: eth1 }')
+        .replace('plan: flat, sla', 'plan: nope, sla'),
+      [
+        problem('devices.0.interfaces.1.speedMbps', /Expected required property/),
+        problem('customers.0.services.0.plan', /unknown price plan "nope"/),
+      ],
+    ],
+    [
+      'an unknown key, a wrong type and two references',
+      `${base
+        .replace('topology: { roots: [r1] }', 'topology: 3')
+        .replace('device: r2, interface: eth0 }', 'device: r9, interface: eth0 }')
+        .replace('Europe/Berlin', 'Nowhere/Land')}extra: 1\n`,
+      [
+        problem('extra', /unknown key "extra"/),
+        problem('topology', /Expected object/),
+        problem('links.0.b.device', /unknown device "r9"/),
+        problem('customers.0.timeZone', /unknown time zone/),
+      ],
+    ],
+    [
+      'a wrong SNMP version beside a link to an unknown interface',
+      base
+        .replace('version: 2c', 'version: 4')
+        .replace('device: r2, interface: eth0 }', 'device: r2, interface: eth7 }'),
+      [
+        problem('devices.0.snmp', /union/),
+        problem('links.0.b.interface', /device "r2" has no interface "eth7"/),
+      ],
+    ],
+    [
+      // The stand-in for a missing plan would be an unknown plan: the schema problem says it.
+      'a missing reference, once',
+      base.replace('plan: flat, sla', 'sla'),
+      [problem('customers.0.services.0.plan', /Expected required property/)],
+    ],
+    [
+      'a wrong role, naming the roles allowed',
+      `${base}api: { tokens: [{ name: t, role: root, sha256: ${digest('t')} }] }\n`,
+      [problem('api.tokens.0.role', /^must be one of metrics, viewer, engineer, billing, admin$/)],
+    ],
+    [
+      'a wrong role beside a duplicate token name',
+      `${base}api: { tokens: [{ name: t, role: root, sha256: ${digest('t')} }, { name: t, role: viewer, sha256: ${digest('u')} }] }\n`,
+      [
+        problem('api.tokens.0.role', /^must be one of/),
+        problem('api.tokens.1.name', /duplicate token name "t"/),
+      ],
+    ],
+  ])('reports %s in one pass', (_label, text, expected) => {
+    expect(problemsOf(text)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'the same token twice with different roles',
+      [
+        ['wall', 'viewer', digest('one-token')],
+        ['ops', 'admin', digest('one-token')],
+      ],
+      [problem('api.tokens.1.sha256', /the same token as api\.tokens\.0/)],
+    ],
+    [
+      'the same token twice with one role',
+      [
+        ['wall', 'viewer', digest('one-token')],
+        ['wall-2', 'viewer', digest('one-token')],
+      ],
+      [problem('api.tokens.1.sha256', /the same token as api\.tokens\.0/)],
+    ],
+    [
+      'the demo token published in the first example config',
+      [['noc-wall', 'viewer', digest('noc-wall-demo-token-change-me')]],
+      [problem('api.tokens.0.sha256', /published/)],
+    ],
+    [
+      'different tokens',
+      [
+        ['wall', 'viewer', digest('one-token')],
+        ['ops', 'admin', digest('another-token')],
+      ],
+      [],
+    ],
+  ])('checks api tokens: %s', (_label, tokens, expected) => {
+    const entries = tokens.map(
+      ([name, role, sha256]) => `{ name: ${name}, role: ${role}, sha256: ${sha256} }`,
+    );
+    const result = parseConfig(`${base}api: { tokens: [${entries.join(', ')}] }\n`);
+    expect(result.ok ? [] : result.problems).toEqual(expected);
+  });
+
+  it('enables no api token in the shipped example: a published token is no secret', () => {
+    const result = parseConfig(example);
+    expect(result.ok && result.value.api.tokens).toEqual([]);
+  });
+
   it('defaults the telemetry subscription and checks it', () => {
     const empty = parseConfig('');
     expect(empty.ok && empty.value.telemetry).toEqual({
@@ -370,6 +481,41 @@ thresholds:
       },
     ]);
   });
+
+  it('answers problems, never a throw, whatever any value of a valid file is replaced with', () => {
+    const valid = parseConfig(base);
+    if (!valid.ok) throw new Error('the base config is valid');
+    /** Replaces the value at the place `choices` lead to (each picks a key, modulo their number). */
+    const replaced = (choices: readonly number[], value: unknown): unknown => {
+      const root: unknown = structuredClone(valid.value);
+      let node = root as Record<string, unknown>;
+      for (const [step, choice] of choices.entries()) {
+        const keys = Object.keys(node);
+        const key = keys[choice % keys.length];
+        if (key === undefined) break;
+        const child = node[key];
+        if (step === choices.length - 1 || typeof child !== 'object' || child === null) {
+          node[key] = value;
+          break;
+        }
+        node = child as Record<string, unknown>;
+      }
+      return root;
+    };
+    // The reference checks then run on a salvaged shape, and must cope with whatever stood in
+    // for the bad parts.
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        (choices, value) => {
+          const result = parseConfig(stringify(replaced(choices, value)));
+          expect(result.ok || result.problems.length > 0).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  }, 60_000);
 
   it('requires org and bucket for InfluxDB v2', () => {
     expect(problemsOf(`influx: { api: v2 }\n`)).toEqual([

@@ -1,6 +1,7 @@
 import type { Problem } from '../validate.js';
 import { planChangeProblems } from './plan-changes.js';
 import { POLL_THRESHOLD_METRICS, type Config, type ThresholdRule } from './schema.js';
+import { apiTokenProblems } from './token-checks.js';
 
 /** Reports every name used twice within one list, at the path of the repeat. */
 function duplicates(
@@ -228,6 +229,7 @@ export function checkReferences(config: Config): Problem[] {
       config.api.tokens.map((t, i) => ({ key: t.name, path: `api.tokens.${String(i)}.name` })),
       'token name',
     ),
+    ...apiTokenProblems(config.api.tokens),
   );
   config.customers.forEach((customer, c) => {
     const path = `customers.${String(c)}`;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import { io } from 'socket.io-client';
@@ -7,6 +6,7 @@ import { createLogger, parseConfig, startAll, type Runtime } from '@faultline/sh
 import { createSystem } from '@faultline/system';
 import { authPrivArgs, freeUdpPort, snmptrap } from '../collector/snmp-tools.js';
 import { freeTcpPort } from '../support/private-services.js';
+import { configWithSecrets } from '../support/secret-config.js';
 import {
   createInfluxDatabase,
   createTestDatabase,
@@ -87,32 +87,28 @@ describe('secrets never leave the system', () => {
     const influx = await createInfluxDatabase();
     dropInflux = () => influx.drop();
     hooks = await webhookTarget();
-    const digest = createHash('sha256').update(SECRETS.viewerToken).digest('hex');
-    const config = parseConfig(`
-influx: { api: v1, database: ${influx.name} }
-telemetry: { sessionExpiryS: 0 }
-snmp:
-  communities: [${SECRETS.community}]
-  users:
-    - { name: alice, authProtocol: sha, authKey: ${SECRETS.authKey}, privProtocol: aes, privKey: ${SECRETS.privKey} }
-devices:
-  - name: edge-1
+    const config = parseConfig(
+      configWithSecrets(
+        {
+          influxDatabase: influx.name,
+          community: SECRETS.community,
+          authKey: SECRETS.authKey,
+          privKey: SECRETS.privKey,
+          token: { name: 'wall', role: 'viewer', value: SECRETS.viewerToken },
+          webhookBase: `http://127.0.0.1:${String(hooks.port)}`,
+          webhookKey: SECRETS.webhookKey,
+          bssKey: SECRETS.bssKey,
+        },
+        `  - name: edge-1
     address: 127.0.0.5
     snmp: { version: 2c, community: ${SECRETS.community}, port: ${String(await freeUdpPort())} }
     interfaces:
       - { ifIndex: 3, name: ge-0/0/3, speedMbps: 1000 }
   - name: edge-2
     address: 127.0.0.6
-    snmp: { version: '3', user: alice, port: ${String(await freeUdpPort())} }
-api:
-  tokens:
-    - { name: wall, role: viewer, sha256: ${digest} }
-notify:
-  webhooks:
-    - { name: pager, url: 'http://127.0.0.1:${String(hooks.port)}/hook?key=${SECRETS.webhookKey}' }
-billing:
-  webhook: { url: 'http://127.0.0.1:${String(hooks.port)}/bss?key=${SECRETS.bssKey}' }
-`);
+    snmp: { version: '3', user: alice, port: ${String(await freeUdpPort())} }`,
+      ),
+    );
     if (!config.ok) throw new Error(JSON.stringify(config.problems));
     const trapPort = await freeUdpPort();
     const httpPort = await freeTcpPort();
