@@ -153,7 +153,7 @@ const alarmFrom = (row: AlarmRow): AlarmRecord => ({
 });
 
 /** The snapshot as lines a person reads in a failed assertion. */
-function describe(
+function summarize(
   alarms: readonly AlarmRecord[],
   incidents: readonly Incident[],
   tickets: readonly TicketRecord[],
@@ -341,7 +341,7 @@ export async function startDemo(options: {
         incidents,
         tickets,
         pushes: real,
-        text: describe(ours, incidents, tickets, real),
+        text: summarize(ours, incidents, tickets, real),
       };
     },
     async stop() {
