@@ -195,167 +195,174 @@ export async function startDemo(options: {
   readonly influxDatabase: string;
 }): Promise<Demo> {
   const { speedup } = options;
-  const pushes: Push[] = [];
-  const pager = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      pushes.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Push);
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => pager.listen(0, '127.0.0.1', resolve));
-  const pagerPort = (pager.address() as AddressInfo).port;
-
-  const database = await createTestDatabase();
-  const example = await isolatedExampleConfig();
-  const config: Config = {
-    ...scaled(example, speedup),
-    influx: { ...example.influx, database: options.influxDatabase },
-    notify: {
-      webhooks: [{ name: 'pager', url: `http://127.0.0.1:${String(pagerPort)}/hook` }],
-      attempts: 10,
-      backoffS: 0.1,
-      timeoutS: 5,
-    },
+  // Everything made is undone in reverse order, by stop() or when the start fails half-way.
+  const teardown: (() => Promise<unknown>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (let undo = teardown.pop(); undo !== undefined; undo = teardown.pop()) await undo();
   };
-  const trapPort = await freeUdpPort();
-  const httpPort = await freeTcpPort();
-  const settings = testSettings({
-    databaseUrl: database.url,
-    mqttUrl: options.mqttUrl,
-    trapHost: '127.0.0.1',
-    trapPort,
-    httpHost: '127.0.0.1',
-    httpPort,
-    adminToken: ADMIN_TOKEN,
-  });
-  const logger = createLogger({ level: process.env.DEMO_E2E_LOG_LEVEL ?? 'silent' });
-  const runtime: Runtime = { settings, config, logger };
-  const startedAtMs = Date.now();
-  const stopSystem = await startAll(
-    createSystem(runtime, {
-      simulate: true,
-      telemetryIntervalMs: Math.round(TELEMETRY_INTERVAL_MS / speedup),
-    }),
-    logger,
-  );
+  try {
+    const pushes: Push[] = [];
+    const pager = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        pushes.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Push);
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => pager.listen(0, '127.0.0.1', resolve));
+    teardown.push(() => new Promise((resolve) => pager.close(resolve)));
+    const pagerPort = (pager.address() as AddressInfo).port;
 
-  const db = new pg.Client({ connectionString: database.url });
-  await db.connect();
-  const redis = new Redis(settings.redisUrl);
-  redis.on('error', () => undefined);
-  const jobQueues = [TICKETS_QUEUE, NOTIFICATIONS_QUEUE].map((name) => {
-    const queue = new Queue(name, { connection: redis, prefix: settings.prefix });
-    queue.on('error', () => undefined);
-    return queue;
-  });
-  const baseUrl = `http://127.0.0.1:${String(httpPort)}`;
-  const api = async (path: string, init: RequestInit = {}): Promise<unknown> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers: {
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    const database = await createTestDatabase();
+    teardown.push(() => database.drop());
+    const example = await isolatedExampleConfig();
+    const config: Config = {
+      ...scaled(example, speedup),
+      influx: { ...example.influx, database: options.influxDatabase },
+      notify: {
+        webhooks: [{ name: 'pager', url: `http://127.0.0.1:${String(pagerPort)}/hook` }],
+        attempts: 10,
+        backoffS: 0.1,
+        timeoutS: 5,
       },
+    };
+    const trapPort = await freeUdpPort();
+    const httpPort = await freeTcpPort();
+    const settings = testSettings({
+      databaseUrl: database.url,
+      mqttUrl: options.mqttUrl,
+      trapHost: '127.0.0.1',
+      trapPort,
+      httpHost: '127.0.0.1',
+      httpPort,
+      adminToken: ADMIN_TOKEN,
     });
-    const body: unknown = await response.json();
-    if (!response.ok)
-      throw new Error(`${path}: ${String(response.status)} ${JSON.stringify(body)}`);
-    return body;
-  };
-
-  const allAlarms = async (): Promise<AlarmRecord[]> =>
-    (
-      await db.query<AlarmRow>(
-        `SELECT ${ALARM_COLUMNS} FROM alarms WHERE raised_at >= $1 ORDER BY raised_at, id`,
-        [new Date(startedAtMs)],
-      )
-    ).rows.map(alarmFrom);
-  const allIncidents = async (): Promise<Incident[]> =>
-    ((await api('/api/incidents?state=all&limit=1000')) as { incidents: Incident[] }).incidents
-      // The demo's past (a month of history written at start) is not what this start did.
-      .filter((i) => Date.parse(i.openedAt) >= startedAtMs);
-  let markers = 0;
-
-  return {
-    config,
-    async runScenario(name) {
-      const run = (await api(`/api/admin/scenarios/${name}/run`, {
-        method: 'POST',
-        body: JSON.stringify({ speedup }),
-      })) as { lengthMs: number };
-      return run.lengthMs;
-    },
-    async barrier() {
-      markers += 1;
-      const ifIndex = String(markers);
-      await snmptrap([
-        '-v',
-        '2c',
-        '-c',
-        'public',
-        `--clientaddr=${MARKER_DEVICE}`,
-        `127.0.0.1:${String(trapPort)}`,
-        '',
-        LINK_DOWN,
-        `${IF_INDEX}.${ifIndex}`,
-        'i',
-        ifIndex,
-      ]);
-      const key = `linkDown:${MARKER_DEVICE}:ifIndex=${ifIndex}`;
-      await vi.waitFor(async () => {
-        const { rows } = await db.query<{ ticket: string | null }>(
-          `SELECT t.id AS ticket FROM alarms a JOIN incidents i ON i.primary_alarm_id = a.id
-             LEFT JOIN tickets t ON t.incident_id = i.id WHERE a.reduction_key = $1`,
-          [key],
-        );
-        expect(rows[0]?.ticket, `marker ${key} ticketed`).toEqual(expect.any(String));
-      }, WAIT);
-      await vi.waitFor(async () => {
-        for (const queue of jobQueues) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-          expect(counts, `${queue.name} jobs pending`).toEqual({
-            waiting: 0,
-            active: 0,
-            delayed: 0,
-            prioritized: 0,
-          });
-        }
-      }, WAIT);
-    },
-    async snapshot() {
-      const alarms = await allAlarms();
-      const isMarker = new Set(alarms.filter((a) => a.device === MARKER_DEVICE).map((a) => a.id));
-      const incidents = (await allIncidents()).filter((i) => !isMarker.has(i.primaryAlarmId));
-      const ids = new Set(incidents.map((i) => i.id));
-      const tickets = (
-        await db.query<TicketRecord>(
-          `SELECT id, incident_id AS "incidentId", state, title FROM tickets ORDER BY created_at`,
-        )
-      ).rows.filter((t) => ids.has(t.incidentId));
-      const ours = alarms.filter((a) => !isMarker.has(a.id));
-      const real = pushes.filter((p) => ids.has(p.incident.id));
-      return {
-        alarms: ours,
-        incidents,
-        tickets,
-        pushes: real,
-        text: summarize(ours, incidents, tickets, real),
-      };
-    },
-    async stop() {
-      await stopSystem();
-      for (const queue of jobQueues) await queue.close();
+    const logger = createLogger({ level: process.env.DEMO_E2E_LOG_LEVEL ?? 'silent' });
+    const runtime: Runtime = { settings, config, logger };
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    teardown.push(() => db.end());
+    const redis = new Redis(settings.redisUrl);
+    redis.on('error', () => undefined);
+    teardown.push(async () => {
       await deleteRedisPrefix(redis, settings.prefix);
       await redis.quit();
-      await db.end();
-      await database.drop();
-      await new Promise<void>((resolve) =>
-        pager.close(() => {
-          resolve();
-        }),
-      );
-    },
-  };
+    });
+    const jobQueues = [TICKETS_QUEUE, NOTIFICATIONS_QUEUE].map((name) => {
+      const queue = new Queue(name, { connection: redis, prefix: settings.prefix });
+      queue.on('error', () => undefined);
+      teardown.push(() => queue.close());
+      return queue;
+    });
+    const startedAtMs = Date.now();
+    const stopSystem = await startAll(
+      createSystem(runtime, {
+        simulate: true,
+        telemetryIntervalMs: Math.round(TELEMETRY_INTERVAL_MS / speedup),
+      }),
+      logger,
+    );
+    teardown.push(stopSystem);
+
+    const baseUrl = `http://127.0.0.1:${String(httpPort)}`;
+    const api = async (path: string, init: RequestInit = {}): Promise<unknown> => {
+      const response = await fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      });
+      const body: unknown = await response.json();
+      if (!response.ok)
+        throw new Error(`${path}: ${String(response.status)} ${JSON.stringify(body)}`);
+      return body;
+    };
+
+    const allAlarms = async (): Promise<AlarmRecord[]> =>
+      (
+        await db.query<AlarmRow>(
+          `SELECT ${ALARM_COLUMNS} FROM alarms WHERE raised_at >= $1 ORDER BY raised_at, id`,
+          [new Date(startedAtMs)],
+        )
+      ).rows.map(alarmFrom);
+    const allIncidents = async (): Promise<Incident[]> =>
+      ((await api('/api/incidents?state=all&limit=1000')) as { incidents: Incident[] }).incidents
+        // The demo's past (a month of history written at start) is not what this start did.
+        .filter((i) => Date.parse(i.openedAt) >= startedAtMs);
+    let markers = 0;
+
+    return {
+      config,
+      async runScenario(name) {
+        const run = (await api(`/api/admin/scenarios/${name}/run`, {
+          method: 'POST',
+          body: JSON.stringify({ speedup }),
+        })) as { lengthMs: number };
+        return run.lengthMs;
+      },
+      async barrier() {
+        markers += 1;
+        const ifIndex = String(markers);
+        await snmptrap([
+          '-v',
+          '2c',
+          '-c',
+          'public',
+          `--clientaddr=${MARKER_DEVICE}`,
+          `127.0.0.1:${String(trapPort)}`,
+          '',
+          LINK_DOWN,
+          `${IF_INDEX}.${ifIndex}`,
+          'i',
+          ifIndex,
+        ]);
+        const key = `linkDown:${MARKER_DEVICE}:ifIndex=${ifIndex}`;
+        await vi.waitFor(async () => {
+          const { rows } = await db.query<{ ticket: string | null }>(
+            `SELECT t.id AS ticket FROM alarms a JOIN incidents i ON i.primary_alarm_id = a.id
+               LEFT JOIN tickets t ON t.incident_id = i.id WHERE a.reduction_key = $1`,
+            [key],
+          );
+          expect(rows[0]?.ticket, `marker ${key} ticketed`).toEqual(expect.any(String));
+        }, WAIT);
+        await vi.waitFor(async () => {
+          for (const queue of jobQueues) {
+            const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+            expect(counts, `${queue.name} jobs pending`).toEqual({
+              waiting: 0,
+              active: 0,
+              delayed: 0,
+              prioritized: 0,
+            });
+          }
+        }, WAIT);
+      },
+      async snapshot() {
+        const alarms = await allAlarms();
+        const isMarker = new Set(alarms.filter((a) => a.device === MARKER_DEVICE).map((a) => a.id));
+        const incidents = (await allIncidents()).filter((i) => !isMarker.has(i.primaryAlarmId));
+        const ids = new Set(incidents.map((i) => i.id));
+        const tickets = (
+          await db.query<TicketRecord>(
+            `SELECT id, incident_id AS "incidentId", state, title FROM tickets ORDER BY created_at`,
+          )
+        ).rows.filter((t) => ids.has(t.incidentId));
+        const ours = alarms.filter((a) => !isMarker.has(a.id));
+        const real = pushes.filter((p) => ids.has(p.incident.id));
+        return {
+          alarms: ours,
+          incidents,
+          tickets,
+          pushes: real,
+          text: summarize(ours, incidents, tickets, real),
+        };
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
