@@ -36,10 +36,11 @@ const IF_INDEX = '1.3.6.1.2.1.2.2.1.1';
 /** What `system/src/main.ts` gives the simulator: telemetry every 10 s. */
 const TELEMETRY_INTERVAL_MS = 10_000;
 
-/** One POST the pager received. */
+/** One POST the pager received, and when. */
 export interface Push {
   readonly kind: string;
   readonly incident: Incident;
+  readonly atMs: number;
 }
 
 /** An alarm as the correlator stored it, with its annotations. */
@@ -54,6 +55,7 @@ export interface AlarmRecord {
   readonly state: string;
   readonly count: number;
   readonly raisedAtMs: number;
+  readonly clearedAtMs: number | null;
   readonly causedBy: string | null;
   readonly incidentId: string | null;
 }
@@ -120,7 +122,7 @@ function scaled(config: Config, speedup: number): Config {
 }
 
 const ALARM_COLUMNS = `id, type, device, component, severity, reduction_key, source, state, count,
-  raised_at, caused_by, incident_id`;
+  raised_at, cleared_at, caused_by, incident_id`;
 
 interface AlarmRow {
   id: string;
@@ -133,6 +135,7 @@ interface AlarmRow {
   state: string;
   count: number;
   raised_at: Date;
+  cleared_at: Date | null;
   caused_by: string | null;
   incident_id: string | null;
 }
@@ -148,29 +151,37 @@ const alarmFrom = (row: AlarmRow): AlarmRecord => ({
   state: row.state,
   count: row.count,
   raisedAtMs: row.raised_at.getTime(),
+  clearedAtMs: row.cleared_at?.getTime() ?? null,
   causedBy: row.caused_by,
   incidentId: row.incident_id,
 });
 
-/** The snapshot as lines a person reads in a failed assertion. */
+/** Seconds from `startMs` to `ms`, as `+1.5s`. */
+const since = (startMs: number, ms: number): string => `+${((ms - startMs) / 1000).toFixed(1)}s`;
+
+/** The snapshot as lines a person reads in a failed assertion; times in s since the start. */
 function summarize(
+  startMs: number,
   alarms: readonly AlarmRecord[],
   incidents: readonly Incident[],
   tickets: readonly TicketRecord[],
   pushes: readonly Push[],
 ): string {
   const short = (id: string | null): string => id?.slice(0, 8) ?? '-';
+  const after = (ms: number | null): string => (ms === null ? '-' : since(startMs, ms));
+  const afterIso = (iso: string | null): string => after(iso === null ? null : Date.parse(iso));
   const alarmOf = new Map(alarms.map((a) => [a.id, a]));
   const where = (id: string): string => {
     const alarm = alarmOf.get(id);
     return alarm === undefined ? short(id) : `${alarm.device}:${alarm.component ?? ''}`;
   };
   return [
-    'alarms (type device component severity key source state count causedBy incident):',
+    'alarms (type device component severity key source state count causedBy incident raised cleared):',
     ...alarms.map(
       (a) =>
         `  ${a.type} ${a.device} ${a.component ?? '-'} ${a.severity} ${a.reductionKey} ${a.source} ` +
-        `${a.state} x${String(a.count)} ${short(a.causedBy)} ${a.incidentId ?? '-'}`,
+        `${a.state} x${String(a.count)} ${short(a.causedBy)} ${a.incidentId ?? '-'} ` +
+        `${after(a.raisedAtMs)} ${after(a.clearedAtMs)}`,
     ),
     'incidents:',
     ...incidents.map(
@@ -179,12 +190,12 @@ function summarize(
         `roots [${i.rootAlarmIds.map(where).join(', ')}] alarms ${String(i.alarmIds.length)} ` +
         `cut off [${i.cutOffDevices.join(', ')}] services ` +
         `[${i.impactedServices.map((s) => `${s.customerId}/${s.serviceId}`).join(', ')}] ` +
-        `ticket ${i.ticketId} v${String(i.version)}`,
+        `ticket ${i.ticketId} v${String(i.version)} ${afterIso(i.openedAt)} ${afterIso(i.resolvedAt)}`,
     ),
     'tickets:',
     ...tickets.map((t) => `  ${t.id} ${t.state} "${t.title}"`),
     'pushes:',
-    ...pushes.map((p) => `  ${p.kind} ${p.incident.id} "${p.incident.title}"`),
+    ...pushes.map((p) => `  ${p.kind} ${p.incident.id} "${p.incident.title}" ${after(p.atMs)}`),
   ].join('\n');
 }
 
@@ -206,7 +217,8 @@ export async function startDemo(options: {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        pushes.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Push);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<Push, 'atMs'>;
+        pushes.push({ ...body, atMs: Date.now() });
         response.writeHead(200).end();
       });
     });
@@ -292,10 +304,14 @@ export async function startDemo(options: {
         // The demo's past (a month of history written at start) is not what this start did.
         .filter((i) => Date.parse(i.openedAt) >= startedAtMs);
     let markers = 0;
+    const scenarios: string[] = [];
 
     return {
       config,
       async runScenario(name) {
+        scenarios.push(
+          `scenario ${name} at ${String(speedup)}x started ${since(startedAtMs, Date.now())}`,
+        );
         const run = (await api(`/api/admin/scenarios/${name}/run`, {
           method: 'POST',
           body: JSON.stringify({ speedup }),
@@ -356,7 +372,7 @@ export async function startDemo(options: {
           incidents,
           tickets,
           pushes: real,
-          text: summarize(ours, incidents, tickets, real),
+          text: [...scenarios, summarize(startedAtMs, ours, incidents, tickets, real)].join('\n'),
         };
       },
       stop,
