@@ -17,7 +17,7 @@ import { deleteRedisPrefix } from '../bench/bench-support.js';
 import { freeUdpPort, snmptrap } from '../collector/snmp-tools.js';
 import { isolatedExampleConfig } from '../simulator/example-network.js';
 import { freeTcpPort } from '../support/private-services.js';
-import { createTestDatabase, testSettings } from '../support/services.js';
+import { createTestDatabase, influxQuery, testSettings } from '../support/services.js';
 
 /**
  * The demo as `npm start` runs it (`createSystem` with the simulated network of
@@ -94,6 +94,8 @@ export interface Demo {
    */
   barrier(): Promise<void>;
   snapshot(): Promise<Snapshot>;
+  /** When the collector last had an answer from a device's agent (its last interface sample), ms. */
+  lastAnsweredMs(device: string): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -354,6 +356,14 @@ export async function startDemo(options: {
             });
           }
         }, WAIT);
+      },
+      async lastAnsweredMs(device) {
+        const answer = (await influxQuery(
+          `SELECT last(in_octets) FROM interface WHERE device = '${device}'`,
+          options.influxDatabase,
+        )) as { results: { series?: { values: [string, number][] }[] }[] };
+        const time = answer.results[0]?.series?.[0]?.values[0]?.[0];
+        return time === undefined ? undefined : Date.parse(time);
       },
       async snapshot() {
         const alarms = await allAlarms();
