@@ -10,8 +10,10 @@ import { createDemoHistory } from './demo-history.js';
 export interface SystemOptions {
   /** Play the configured network with the simulator (the default for `npm start`). */
   readonly simulate: boolean;
-  /** Mean time between random demo faults of the simulator, when it runs. */
-  readonly faultIntervalMs: number;
+  /** Mean time between random demo faults of the simulator, when it runs; none when absent. */
+  readonly faultIntervalMs?: number;
+  /** How often each simulated device publishes telemetry, ms (default 10 s). */
+  readonly telemetryIntervalMs?: number;
 }
 
 /**
@@ -41,9 +43,15 @@ export function createSystem(runtime: Runtime, options: SystemOptions): Componen
         // A collector listening on every address is reached on loopback by the local simulator.
         trapTarget: { host: trapHost === '0.0.0.0' ? '127.0.0.1' : trapHost, port: trapPort },
         logger: runtime.logger,
-        faults: { meanIntervalMs: options.faultIntervalMs },
+        ...(options.faultIntervalMs === undefined
+          ? {}
+          : { faults: { meanIntervalMs: options.faultIntervalMs } }),
         // Telemetry every 10 s, and `npm run sim -- scenario …` reaches it on the control topic.
-        mqtt: { url: mqttUrl, intervalMs: 10_000, controlPrefix: prefix },
+        mqtt: {
+          url: mqttUrl,
+          intervalMs: options.telemetryIntervalMs ?? 10_000,
+          controlPrefix: prefix,
+        },
       }),
     );
   }
