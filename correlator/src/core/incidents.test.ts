@@ -699,7 +699,7 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     for (const [near, far] of [
       ['a', 'b'],
       ['b', 'a'],
-    ]) {
+    ] as const) {
       const world = createCorrelationWorld();
       world.raise(linkDownAt(far, 'agg-2', 'xe-0/0/48'));
       world.raise(linkDownAt(near, 'core-1', 'xe-0/0/2'));
