@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '@faultline/shared';
 import { planCorrelation, type CorrelationAlarm, type CorrelationInput } from './incidents.js';
 import { analyzeTopology } from './topology.js';
-import { createCorrelationWorld } from './testing/correlation-world.js';
+import { annotated, createCorrelationWorld } from './testing/correlation-world.js';
 import { EXAMPLE_TOPOLOGY as T } from './testing/example-topology.js';
 
 const ends = T.links.flatMap((link) => [link.a, link.b]);
@@ -60,22 +60,11 @@ describe('correlation properties', () => {
           holdMs: 2000,
         };
         const first = planCorrelation(input);
-        const notes = new Map(first.annotations.map((a) => [a.alarmId, a]));
         const incidents = new Map<string, Incident>();
         for (const change of first.changes) incidents.set(change.incident.id, change.incident);
         const next = planCorrelation({
           ...input,
-          alarms: alarms.map((a) => {
-            const note = notes.get(a.id);
-            return note === undefined
-              ? a
-              : {
-                  ...a,
-                  causedBy: note.causedBy,
-                  explanation: note.explanation,
-                  incidentId: note.incidentId,
-                };
-          }),
+          alarms: annotated(alarms, first),
           incidents: [...incidents.values()].filter((i) => i.state !== 'resolved'),
           outages: first.outagesOpened.map((o) => ({
             incidentId: o.incidentId,

@@ -8,7 +8,7 @@ import {
   type CorrelationPlan,
 } from './incidents.js';
 import { alarmPolicy } from './incident-policy.js';
-import { createCorrelationWorld } from './testing/correlation-world.js';
+import { annotated, createCorrelationWorld } from './testing/correlation-world.js';
 import { symptomMatcher } from './topology.js';
 import { maintenanceAt } from './maintenance.js';
 import { EXAMPLE_TOPOLOGY } from './testing/example-topology.js';
@@ -63,18 +63,7 @@ function apply(
   input: Partial<CorrelationInput>,
   result: CorrelationPlan,
 ): Partial<CorrelationInput> {
-  const annotations = new Map(result.annotations.map((a) => [a.alarmId, a]));
-  const alarms = (input.alarms ?? []).map((a) => {
-    const note = annotations.get(a.id);
-    return note === undefined
-      ? a
-      : {
-          ...a,
-          causedBy: note.causedBy,
-          explanation: note.explanation,
-          incidentId: note.incidentId,
-        };
-  });
+  const alarms = annotated(input.alarms ?? [], result);
   const incidents = new Map((input.incidents ?? []).map((i) => [i.id, i]));
   for (const change of result.changes) incidents.set(change.incident.id, change.incident);
   const closed = new Set(result.outagesClosed.map((o) => `${o.incidentId}/${o.serviceId}`));
@@ -412,6 +401,15 @@ const linkDownAt = (id: string, device: string, component: string, extra = {}) =
   ...extra,
 });
 
+const deviceDownOn = (id: string, device: string) => ({
+  id,
+  type: 'deviceDown',
+  device,
+  component: null,
+  severity: 'critical' as const,
+  description: `${device} down`,
+});
+
 describe('incidents an on-call engineer can trust (timelines)', () => {
   it('a warning is recorded, never an incident; a reboot opens nothing', () => {
     const world = createCorrelationWorld({
@@ -558,22 +556,8 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     world.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
     world.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
     world.at(1000);
-    world.raise({
-      id: 's1',
-      type: 'deviceDown',
-      device: 'agg-2',
-      component: null,
-      severity: 'critical',
-      description: 'agg-2 down',
-    });
-    world.raise({
-      id: 's2',
-      type: 'deviceDown',
-      device: 'access-3',
-      component: null,
-      severity: 'critical',
-      description: 'access-3 down',
-    });
+    world.raise(deviceDownOn('s1', 'agg-2'));
+    world.raise(deviceDownOn('s2', 'access-3'));
     world.at(3000);
     world.step();
     const opened = world.incident('inc-r1');
@@ -607,14 +591,7 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     const world = createCorrelationWorld();
     world.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
     world.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
-    world.raise({
-      id: 's1',
-      type: 'deviceDown',
-      device: 'agg-2',
-      component: null,
-      severity: 'critical',
-      description: 'agg-2 down',
-    });
+    world.raise(deviceDownOn('s1', 'agg-2'));
     world.at(3000);
     world.step();
     const title = world.incident('inc-r1')?.title;
@@ -651,14 +628,7 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     world.step();
     // A poll that started during the cut fails after the repair: access-3 "down", late.
     world.at(41_000);
-    world.raise({
-      id: 'late',
-      type: 'deviceDown',
-      device: 'access-3',
-      component: null,
-      severity: 'critical',
-      description: 'access-3 down',
-    });
+    world.raise(deviceDownOn('late', 'access-3'));
     world.at(45_000);
     world.step();
     expect(world.incidents().map((i) => [i.id, i.state])).toEqual([['inc-r1', 'resolved']]);
@@ -681,14 +651,7 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     fresh.clear('r2');
     fresh.step();
     fresh.at(10_000 + LATE_SYMPTOM_MS + 1000);
-    fresh.raise({
-      id: 'new',
-      type: 'deviceDown',
-      device: 'access-3',
-      component: null,
-      severity: 'critical',
-      description: 'access-3 down',
-    });
+    fresh.raise(deviceDownOn('new', 'access-3'));
     fresh.at(fresh.nowMs + 3000);
     expect(fresh.step().changes.map((c) => [c.kind, c.incident.id])).toEqual([
       ['opened', 'inc-new'],

@@ -9,6 +9,27 @@ import {
 import type { AlarmPolicy } from '../incident-policy.js';
 import { EXAMPLE_TOPOLOGY } from './example-topology.js';
 
+/** The alarms with a plan's annotations written on them, as the store writes them. */
+export function annotated(
+  alarms: readonly CorrelationAlarm[],
+  plan: Pick<CorrelationPlan, 'annotations'>,
+): CorrelationAlarm[] {
+  const notes = new Map(plan.annotations.map((a) => [a.alarmId, a]));
+  return alarms.map((a) => {
+    const note = notes.get(a.id);
+    return note === undefined
+      ? a
+      : {
+          ...a,
+          causedBy: note.causedBy,
+          explanation: note.explanation,
+          incidentId: note.incidentId,
+          maintenance: note.maintenance,
+          flapCount: note.flapCount,
+        };
+  });
+}
+
 /** What a world is made with: the step's settings. */
 export interface WorldOptions {
   readonly holdMs?: number;
@@ -87,20 +108,7 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
   const rootKeys = new Map<string, string>();
 
   function apply(plan: CorrelationPlan): void {
-    const notes = new Map(plan.annotations.map((a) => [a.alarmId, a]));
-    alarms = alarms.map((a) => {
-      const note = notes.get(a.id);
-      return note === undefined
-        ? a
-        : {
-            ...a,
-            causedBy: note.causedBy,
-            explanation: note.explanation,
-            incidentId: note.incidentId,
-            maintenance: note.maintenance,
-            flapCount: note.flapCount,
-          };
-    });
+    alarms = annotated(alarms, plan);
     for (const change of plan.changes) {
       const before = incidents.get(change.incident.id);
       if (before !== undefined && before.version >= change.incident.version)
