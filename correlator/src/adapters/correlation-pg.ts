@@ -106,7 +106,7 @@ const RESOLVED_INCIDENTS = `
 
 // The root alarms of those incidents, cleared ones included: what they explain still comes late.
 const RESOLVED_ROOT_ALARMS = `
-  SELECT id, type, device, component, first_seen, description FROM alarms
+  SELECT id, type, device, component, first_seen FROM alarms
   WHERE id = ANY($1::uuid[])`;
 
 interface ResolvedRootRow {
@@ -115,7 +115,6 @@ interface ResolvedRootRow {
   device: string;
   component: string | null;
   first_seen: Date;
-  description: string;
 }
 
 const INCIDENT_ROOT_KEYS = `
@@ -261,7 +260,6 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
             device: row.device,
             component: row.component,
             firstSeenMs: row.first_seen.getTime(),
-            description: row.description,
           })),
           incidentRootKeys: keysByIncident,
           recoveryMs: deps.recoveryMs,

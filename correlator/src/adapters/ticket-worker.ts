@@ -30,8 +30,10 @@ export function ticketEventBody(job: TicketJob): string {
     case 'acknowledged':
       return `Acknowledged by ${incident.acknowledgedBy ?? job.actor ?? 'someone'}`;
     default:
-      // What changed first (the correlator's reasons, or the note of a person's action).
-      return `Updated${job.note === undefined ? '' : `: ${job.note}`} — ${incident.title} (${incident.severity}, ${incident.state}); ${services}; ${alarms}`;
+      // What changed, when the change says it (the correlator's reasons, a person's note).
+      return job.note === undefined
+        ? `Updated: ${incident.title} (${incident.severity}, ${incident.state}); ${services}; ${alarms}`
+        : `Updated: ${job.note}`;
   }
 }
 

@@ -471,7 +471,7 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     ]);
     const o2 = world.alarms.find((a) => a.id === 'o2');
     expect(o2?.explanation).toBe(
-      'optical_rx_dbm -40 below -25 on agg-2 xe-0/0/48: core-1:xe-0/0/2--agg-2:xe-0/0/48 is down',
+      'agg-2:xe-0/0/48 optical-rx-low: the link core-1:xe-0/0/2--agg-2:xe-0/0/48 is down',
     );
     // A customer port (no topology link) explains what is on itself too.
     const port = createCorrelationWorld();

@@ -37,8 +37,6 @@ export interface TopologyAlarm {
   readonly device: string;
   readonly component: string | null;
   readonly firstSeenMs: number;
-  /** What it says, for explanations ("optical_rx_dbm -40 below -25 on …"); the type otherwise. */
-  readonly description?: string;
 }
 
 /** Alarm types that mean "this device is down or cannot be reached" (one list, in shared). */
@@ -306,8 +304,10 @@ export function analyzeTopology(
       claimed.add(alarm.id);
     }
   };
-  const onPort = (alarm: TopologyAlarm, port: string) =>
-    `${alarm.description ?? alarm.type} on ${port}: the port is down`;
+  // An explanation names the alarm by its place and type (its description is shown beside it).
+  const onPort = (alarm: TopologyAlarm, port: string) => `${port} ${alarm.type}: the port is down`;
+  const onLink = (alarm: TopologyAlarm, link: string) =>
+    `${alarm.device}:${alarm.component ?? ''} ${alarm.type}: the link ${link} is down`;
 
   for (const members of components) {
     const memberSet = new Set(members);
@@ -383,12 +383,12 @@ export function analyzeTopology(
       claimOnPort(symptoms, endName(far), sinceMs, (alarm) =>
         LINK_DOWN_TYPES.has(alarm.type)
           ? `${endName(far)} is the far end of ${endName(near)}, which is down`
-          : `${alarm.description ?? alarm.type}: ${endName(near)}--${endName(far)} is down`,
+          : onLink(alarm, `${endName(near)}--${endName(far)}`),
       );
       claimOnPort(symptoms, endName(near), sinceMs, (alarm) =>
         LINK_DOWN_TYPES.has(alarm.type)
           ? `${endName(near)} is down with its link`
-          : `${alarm.description ?? alarm.type}: ${endName(near)}--${endName(far)} is down`,
+          : onLink(alarm, `${endName(near)}--${endName(far)}`),
       );
     }
     // Everything else on the cut-off devices that came after the cut: unreachable, and whatever
@@ -435,7 +435,7 @@ export function analyzeTopology(
       claimOnPort(symptoms, endName(far), alarm.firstSeenMs, (other) =>
         LINK_DOWN_TYPES.has(other.type)
           ? `${endName(far)} is the other end of ${port}, which is down`
-          : `${other.description ?? other.type}: ${port}--${endName(far)} is down`,
+          : onLink(other, `${port}--${endName(far)}`),
       );
     }
     groups.push({
@@ -455,7 +455,7 @@ export function analyzeTopology(
     for (const other of alarmsOnDevice.get(alarm.device) ?? []) {
       if (claimed.has(other.id) || !after(other, alarm.firstSeenMs)) continue;
       if (!DEVICE_DOWN_TYPES.has(other.type) && !options.explains.device(other.type)) continue;
-      symptoms.set(other.id, `${other.description ?? other.type}: ${alarm.device} is down`);
+      symptoms.set(other.id, `${alarm.device} ${other.type}: ${alarm.device} is down`);
       claimed.add(other.id);
     }
     groups.push({

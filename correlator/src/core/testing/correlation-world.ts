@@ -150,7 +150,7 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
     at(atMs: number): void {
       nowMs = Math.max(nowMs, atMs);
     },
-    /** An alarm raised now (first seen at `firstSeenMs`, default now). */
+    /** An alarm raised now (first seen at `firstSeenMs`, default now); a repeat if its key is open. */
     raise(
       alarm: Omit<
         CorrelationAlarm,
@@ -159,6 +159,9 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
         Partial<Pick<CorrelationAlarm, 'firstSeenMs'>>,
     ): void {
       const key = alarm.reductionKey ?? alarm.id;
+      // One open alarm per reduction key, as the alarm reducer keeps: a raise of an open key is a
+      // repeat of its alarm, not a new one.
+      if (alarms.some((a) => (a.reductionKey ?? a.id) === key)) return;
       rootKeys.set(alarm.id, key);
       raises.push({ key, atMs: nowMs });
       const raised: CorrelationAlarm = {
