@@ -44,3 +44,42 @@ export const PagePayloadSchema = Type.Object(
 
 /** What a page says. */
 export type PagePayload = Static<typeof PagePayloadSchema>;
+
+/** A browser's `PushSubscription` as `JSON.stringify` gives it; the api takes this for POST. */
+export const PushSubscriptionSchema = Type.Object(
+  {
+    endpoint: Type.String({ minLength: 8, maxLength: 2000 }),
+    expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+    keys: Type.Object(
+      {
+        /** The browser's P-256 public key, base64url. */
+        p256dh: Type.String({ minLength: 1, maxLength: 200 }),
+        /** The authentication secret, base64url. */
+        auth: Type.String({ minLength: 1, maxLength: 100 }),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
+
+/** A browser's push subscription. */
+export type PushSubscriptionJson = Static<typeof PushSubscriptionSchema>;
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
+
+/**
+ * Whether pages may be pushed to this endpoint: https only, or plain http to a loopback address
+ * when the configuration allows it (`paging.webPush.allowLoopbackHttp`, for tests).
+ */
+export function pushEndpointAllowed(endpoint: string, allowLoopbackHttp: boolean): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  if (url.username !== '' || url.password !== '') return false;
+  if (url.protocol === 'https:') return true;
+  return allowLoopbackHttp && url.protocol === 'http:' && LOOPBACK.test(url.hostname);
+}

@@ -5,6 +5,8 @@ import {
   type Incident,
   type IncidentChange,
 } from '@faultline/shared';
+import { destinationKey, type Destination } from './paging/destinations.js';
+import type { PageMessage } from './paging/messages.js';
 import { pageActionOf, type PageAction } from './paging/page-actions.js';
 
 /** The BullMQ queue whose worker keeps tickets and their timelines. */
@@ -51,6 +53,24 @@ export type PagingJob =
       readonly policy: string;
       readonly step: number;
     };
+
+/** Payload of a `page-deliveries` job: one page or follow-up, to one destination. */
+export interface DeliveryJob {
+  readonly incidentId: string;
+  readonly action: PageAction;
+  /** The escalation step of a page; null for a follow-up. */
+  readonly step: number | null;
+  /** The person it reaches, if it reaches one (not a team channel). */
+  readonly person: string | null;
+  readonly destination: Destination;
+  readonly message: PageMessage;
+}
+
+/** The deterministic id of a delivery: one per incident, action, step and destination. */
+export function deliveryJobId(job: Omit<DeliveryJob, 'message' | 'person'>): string {
+  const step = job.step === null ? '' : `-s${String(job.step)}`;
+  return safe(`deliver-${job.incidentId}-${job.action}${step}-${destinationKey(job.destination)}`);
+}
 
 /** One job to enqueue after a correlation commit. */
 export interface OutboxJob {

@@ -65,6 +65,12 @@ export function pagingProblems(config: Config): Problem[] {
     if (Date.parse(override.start) >= Date.parse(override.end))
       problems.push({ path: `${path}.end`, message: 'end must be after start' });
   });
+  if (config.notify?.ackTimeoutS !== undefined && paging.policies.length > 0) {
+    problems.push({
+      path: 'notify.ackTimeoutS',
+      message: 'escalation policies (paging.policies) replace reminders: remove ackTimeoutS',
+    });
+  }
   paging.channels.forEach((channel, c) => {
     if (channel.type === 'email' && paging.smtp === undefined)
       problems.push({
@@ -87,7 +93,7 @@ export function pagingProblems(config: Config): Problem[] {
       known: Set<string>,
       what: string,
     ): void => {
-      const key = `${what === 'device group' ? 'deviceGroups' : `${what}s`}`;
+      const key = what === 'device group' ? 'deviceGroups' : `${what}s`;
       names?.forEach((name, i) => {
         if (!known.has(name))
           problems.push(unknown(`${path}.match.${key}.${String(i)}`, what, name));

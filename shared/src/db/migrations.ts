@@ -341,6 +341,8 @@ export const MIGRATIONS: readonly Migration[] = [
         id bigserial PRIMARY KEY,
         incident_id text NOT NULL,
         dedup_key text NOT NULL UNIQUE,
+        -- The delivery job (queued, then its attempts), if the row is about one.
+        job_id text,
         at timestamptz NOT NULL DEFAULT now(),
         -- page | acknowledge | resolve | acknowledged (someone acknowledged from a page) | escalation
         action text NOT NULL,
@@ -350,11 +352,13 @@ export const MIGRATIONS: readonly Migration[] = [
         channel text NOT NULL,
         -- The destination as a delivery job names it (no secrets), to send the resolve to.
         destination jsonb,
-        -- delivered | retrying | failed | gone | acknowledged | stopped | unrouted | unstaffed
+        destination_key text,
+        -- queued | delivered | retrying | failed | gone | acknowledged | stopped | unrouted | unstaffed
         status text NOT NULL,
         detail text NOT NULL DEFAULT ''
       );
       CREATE INDEX pages_incident ON pages (incident_id, at, id);
+      CREATE INDEX pages_job ON pages (job_id);
 
       -- Browsers that receive Web Push pages for a person (the api token's name).
       CREATE TABLE push_subscriptions (
