@@ -1,8 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
+import { buildApp } from '@faultline/api';
 import { acknowledgeIncident } from '@faultline/correlator';
-import { PAGING_QUEUE, loadPagingKeys, type Config } from '@faultline/shared';
+import { PAGING_QUEUE, createLogger, loadPagingKeys, type Config } from '@faultline/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   asPage,
@@ -346,5 +348,95 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     const people = (await pages(w, incidentId)).filter((p) => p.step === 0 && p.person !== null);
     expect([...new Set(people.map((p) => p.person))]).toEqual(['carol']);
     expect(r.delivered('/push/alice')).toHaveLength(0);
+  });
+
+  it("an acknowledgement from the notification (the page's token, no bearer token) stops the escalation", async () => {
+    const { h: w, receivers: r, pool: db } = await startWorld({ browsers: {} });
+    const aliceToken = 'alice-token-of-the-paging-test';
+    const api = await buildApp({
+      pool: db,
+      redis: redis ?? expect.fail('no redis'),
+      config: {
+        ...w.config,
+        api: {
+          tokens: [
+            {
+              name: 'alice',
+              role: 'engineer',
+              sha256: createHash('sha256').update(aliceToken).digest('hex'),
+            },
+          ],
+        },
+      },
+      settings: w.settings,
+      logger: createLogger({ level: 'silent' }),
+      dashboardDir: null,
+    });
+    try {
+      // The browser subscribes through the api, as the signed-in token's name.
+      const browser = r.browser('alice');
+      const auth = { authorization: `Bearer ${aliceToken}` };
+      const key = await api.inject({
+        method: 'GET',
+        url: '/api/paging/vapid-public-key',
+        headers: auth,
+      });
+      expect(key.json()).toEqual({ publicKey: (await loadPagingKeys(db)).vapidPublicKey });
+      const subscribed = await api.inject({
+        method: 'POST',
+        url: '/api/paging/subscriptions',
+        headers: auth,
+        payload: { ...browser.subscription, expirationTime: null },
+      });
+      expect(subscribed.statusCode).toBe(201);
+      const incidentId = await openIncident(w);
+      await vi.waitFor(() => {
+        expect(r.delivered('/push/alice')).toHaveLength(1);
+      }, WAIT);
+      const token = asPage(r.delivered('/push/alice')[0] ?? expect.fail('no page')).ackToken ?? '';
+      const forged = await api.inject({
+        method: 'POST',
+        url: '/api/paging/ack',
+        payload: { token: `${token.split('.')[0] ?? ''}.AAAA` },
+      });
+      expect(forged.statusCode).toBe(401);
+      const acked = await api.inject({
+        method: 'POST',
+        url: '/api/paging/ack',
+        payload: { token },
+      });
+      expect([acked.statusCode, acked.json()]).toEqual([
+        200,
+        { incidentId, acknowledgedBy: 'alice', changed: true },
+      ]);
+      await promoteEscalation(incidentId, 1);
+      await vi.waitFor(async () => {
+        const rows = await pages(w, incidentId);
+        expect(rows).toContainEqual(
+          expect.objectContaining({
+            step: 1,
+            status: 'stopped',
+            detail: 'escalation stopped: acknowledged',
+          }),
+        );
+      }, WAIT);
+      expect(r.delivered('/push/bob')).toHaveLength(0);
+      // The incident's timeline says who was paged and that the page was acknowledged from it.
+      const detail = await api.inject({
+        method: 'GET',
+        url: `/api/incidents/${incidentId}`,
+        headers: auth,
+      });
+      const timeline = detail.json<{ timeline: { kind: string; body: string }[] }>().timeline;
+      expect(timeline.filter((e) => e.kind === 'page').map((e) => e.body)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^page \(step 1\) to alice by Web Push: delivered/),
+          'acknowledged from Web Push',
+          'escalation stopped: acknowledged (step 2)',
+        ]),
+      );
+    } finally {
+      await api.close();
+    }
   });
 });
