@@ -6,6 +6,7 @@ import { buildApp } from '@faultline/api';
 import { acknowledgeIncident } from '@faultline/correlator';
 import { PAGING_QUEUE, createLogger, loadPagingKeys, type Config } from '@faultline/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import {
   asPage,
   startPageReceivers,
@@ -87,7 +88,10 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
   let receivers: PageReceivers | undefined;
   let pool: pg.Pool | undefined;
   let redis: Redis | undefined;
+  let smtp: SmtpReceiver | undefined;
   afterEach(async () => {
+    await smtp?.close();
+    smtp = undefined;
     // The pool and connection first: closing the harness drops the database under them.
     await pool?.end();
     await redis?.quit();
@@ -98,14 +102,23 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
 
   /** The world: receivers, a correlator, and the browsers subscribed (by name) for a person. */
   async function startWorld(
-    options: { escalateAfterMin?: number; browsers?: Record<string, string> } = {},
+    options: {
+      escalateAfterMin?: number;
+      browsers?: Record<string, string>;
+      paging?: (receivers: PageReceivers) => Partial<Config['paging']>;
+    } = {},
   ) {
     let publicKey = '';
     receivers = await startPageReceivers({
       hookSecret: HOOK_SECRET,
       vapidPublicKey: () => publicKey,
     });
-    h = await createIncidentHarness({ paging: pagingConfig(receivers, options.escalateAfterMin) });
+    h = await createIncidentHarness({
+      paging: {
+        ...pagingConfig(receivers, options.escalateAfterMin),
+        ...options.paging?.(receivers),
+      },
+    });
     await h.startCorrelator();
     pool = new pg.Pool({ connectionString: h.settings.databaseUrl, max: 2 });
     pool.on('error', () => undefined);
@@ -438,5 +451,72 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('pages by e-mail through a real SMTP server (a person and an e-mail channel), then the resolve', async () => {
+    const login = { user: 'pager', password: 'smtp-password-never-logged' };
+    smtp = await startSmtpReceiver(login);
+    const port = smtp.port;
+    const { h: w } = await startWorld({
+      browsers: {},
+      paging: (r) => {
+        const base = pagingConfig(r);
+        const [policy] = base.policies ?? [];
+        return {
+          people: [
+            { name: 'alice', email: 'alice@faultline.test' },
+            { name: 'bob' },
+            { name: 'carol' },
+          ],
+          smtp: {
+            host: '127.0.0.1',
+            port,
+            secure: false,
+            ...login,
+            from: 'faultline@faultline.test',
+          },
+          channels: [
+            ...(base.channels ?? []),
+            { name: 'mail', type: 'email', to: ['noc@faultline.test'] },
+          ],
+          policies:
+            policy === undefined
+              ? []
+              : [
+                  {
+                    ...policy,
+                    levels: [
+                      { targets: [{ rotation: 'noc' }, { channel: 'mail' }], escalateAfterMin: 60 },
+                    ],
+                  },
+                ],
+        };
+      },
+    });
+    const incidentId = await openIncident(w);
+    const mails = smtp.mails;
+    await vi.waitFor(() => {
+      expect(mails.map((m) => m.to.join(',')).sort()).toEqual([
+        'alice@faultline.test',
+        'noc@faultline.test',
+      ]);
+    }, WAIT);
+    const [incident] = await w.query<{ title: string }>(
+      'SELECT title FROM incidents WHERE id = $1',
+      [incidentId],
+    );
+    for (const mail of mails) {
+      expect(mail.from).toBe('faultline@faultline.test');
+      expect(mail.headers.subject).toBe(`[MAJOR] ${incident?.title ?? ''}`);
+      expect(mail.headers['x-faultline-incident']).toBe(incidentId);
+      expect(mail.text).toContain(`Open: https://noc.test/incidents/${incidentId}`);
+    }
+    await w.addBatch([linkUpEvent('core-1', 'xe-0/0/2')]);
+    await vi.waitFor(() => {
+      expect(mails.filter((m) => m.headers.subject?.startsWith('Resolved: '))).toHaveLength(2);
+    }, WAIT);
+    expect(smtp.refusedLogins).toEqual([]);
+    const recorded = await w.query<{ detail: string }>('SELECT detail FROM pages');
+    expect(JSON.stringify(recorded)).not.toContain(login.password);
   });
 });
