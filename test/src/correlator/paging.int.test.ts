@@ -119,7 +119,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
         ...options.paging?.(receivers),
       },
     });
-    await h.startCorrelator();
+    const correlator = await h.startCorrelator();
     pool = new pg.Pool({ connectionString: h.settings.databaseUrl, max: 2 });
     pool.on('error', () => undefined);
     publicKey = (await loadPagingKeys(pool)).vapidPublicKey;
@@ -142,7 +142,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     }
     redis = new Redis(h.settings.redisUrl);
     redis.on('error', () => undefined);
-    return { h, receivers, pool, browsers };
+    return { h, receivers, pool, browsers, correlator };
   }
 
   async function openIncident(world: IncidentHarness): Promise<string> {
@@ -162,7 +162,11 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
       [incidentId],
     );
 
-  async function promoteEscalation(incidentId: string, step: number): Promise<number> {
+  async function promoteEscalation(
+    incidentId: string,
+    step: number,
+    promote = true,
+  ): Promise<number> {
     if (h === undefined || redis === undefined) throw new Error('no world');
     const queue = new Queue(PAGING_QUEUE, { connection: redis, prefix: h.settings.prefix });
     try {
@@ -173,7 +177,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
       }, WAIT);
       const delay = job.opts.delay ?? 0;
       // Due now instead of in an hour: the test does not wait for the clock.
-      await job.promote();
+      if (promote) await job.promote();
       return delay;
     } finally {
       await queue.close();
@@ -518,5 +522,22 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     expect(smtp.refusedLogins).toEqual([]);
     const recorded = await w.query<{ detail: string }>('SELECT detail FROM pages');
     expect(JSON.stringify(recorded)).not.toContain(login.password);
+  });
+
+  it('an escalation timer survives a correlator restart: the next correlator runs it when due', async () => {
+    const { h: w, receivers: r, correlator } = await startWorld();
+    const incidentId = await openIncident(w);
+    await vi.waitFor(() => {
+      expect(r.delivered('/push/alice')).toHaveLength(1);
+    }, WAIT);
+    // Scheduled (not promoted), then the correlator that scheduled it stops for good.
+    await promoteEscalation(incidentId, 1, false);
+    await correlator.stop();
+    await w.startCorrelator();
+    await promoteEscalation(incidentId, 1);
+    await vi.waitFor(() => {
+      expect(r.delivered('/push/bob')).toHaveLength(1);
+    }, WAIT);
+    expect(r.delivered('/push/alice')).toHaveLength(1);
   });
 });
