@@ -1,7 +1,7 @@
 import type { Alarm, AlarmState, FaultEvent, Incident, Override } from '@faultline/shared';
 import type { DeliveryJob, PagingJob } from './core/jobs.js';
 import type { Destination } from './core/paging/destinations.js';
-import type { PageAction } from './core/paging/page-actions.js';
+import type { DeliveryAction } from './core/paging/page-actions.js';
 import type { AlarmDecision, OpenAlarms } from './core/alarm-reducer.js';
 import type { AlarmWrites } from './core/alarm-writes.js';
 
@@ -53,7 +53,7 @@ export interface PageRecord {
   /** Makes the write idempotent: a replay of the same step writes nothing twice. */
   readonly dedupKey: string;
   readonly jobId: string | null;
-  readonly action: PageAction | 'acknowledged' | 'escalation';
+  readonly action: DeliveryAction | 'acknowledged' | 'escalation';
   readonly step: number | null;
   readonly person: string | null;
   /** The channel type (`webpush`, `email`, `slack`, …), or '' for a note of the escalation. */

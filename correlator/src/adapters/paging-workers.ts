@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { PAGE_DELIVERIES_QUEUE, PAGING_QUEUE, type Logger } from '@faultline/shared';
 import type { Attempt } from '../app/page-delivery.js';
 import type { Paging } from '../app/paging.js';
-import { deliveryJobId, safe, type DeliveryJob, type PagingJob } from '../core/jobs.js';
+import { deliveryJobId, escalationJobId, type DeliveryJob, type PagingJob } from '../core/jobs.js';
 import type { PagingQueues } from '../ports.js';
 
 /** Paging's queues on BullMQ: deliveries and escalation steps under deterministic ids. */
@@ -27,7 +27,7 @@ export function createPagingQueues(deps: {
       // The delayed job is kept in Redis: a restart (or another correlator) runs it when due.
       await deps.paging.add('escalate', job, {
         ...deps.pagingOptions,
-        jobId: safe(`escalate-${job.incidentId}-s${String(job.step)}`),
+        jobId: escalationJobId(job),
         delay: delayMs,
       });
     },

@@ -48,13 +48,14 @@ export function createPaging(deps: PagingDeps): Paging {
 
   function note(
     incidentId: string,
+    trigger: number,
     step: number | null,
     status: PageRecord['status'],
     detail: string,
   ): PageRecord {
     return {
       incidentId,
-      dedupKey: `${incidentId}-${status}-${step === null ? 'x' : String(step)}-${detail}`,
+      dedupKey: `${incidentId}-v${String(trigger)}-${status}-${step === null ? 'x' : String(step)}-${detail}`,
       jobId: null,
       action: 'escalation',
       step,
@@ -104,18 +105,27 @@ export function createPaging(deps: PagingDeps): Paging {
     await deps.queues.deliver(jobs);
   }
 
+  /**
+   * One step of the escalation that `trigger` (the incident's version when it began) started. A
+   * re-page pages level 1 of an acknowledged incident and no further: the acknowledgement stands.
+   */
   async function runStep(
     incidentId: string,
     policy: EscalationPolicy,
     step: number,
+    trigger: number,
+    repage = false,
   ): Promise<void> {
     const incident = await deps.store.incident(incidentId);
-    const decision = escalationStep(policy, step, incident?.state);
+    const state = repage && incident?.state === 'acknowledged' ? 'open' : incident?.state;
+    const found = escalationStep(policy, step, state);
+    const decision = repage && found.kind === 'page' ? { ...found, next: undefined } : found;
     if (decision.kind === 'stop' || incident === undefined) {
       if (step > 0)
         await deps.store.record([
           note(
             incidentId,
+            trigger,
             step,
             'stopped',
             `escalation stopped: ${decision.kind === 'stop' ? decision.reason : 'unknown incident'}`,
@@ -127,7 +137,7 @@ export function createPaging(deps: PagingDeps): Paging {
     const overrides = [...paging.overrides, ...(await deps.store.overrides(nowMs))];
     const targets = resolveTargets(decision.targets, paging.rotations, overrides, nowMs);
     const notes = targets.unstaffed.map((rotation) =>
-      note(incidentId, step, 'unstaffed', `nobody on call in rotation ${rotation}`),
+      note(incidentId, trigger, step, 'unstaffed', `nobody on call in rotation ${rotation}`),
     );
     const message = {
       action: 'page' as const,
@@ -140,19 +150,21 @@ export function createPaging(deps: PagingDeps): Paging {
         notes.push(
           note(
             incidentId,
+            trigger,
             step,
             'unreachable',
             `${person} has no browser subscribed and no e-mail`,
           ),
         );
       for (const destination of destinations)
-        jobs.push({ incidentId, action: 'page', step, person, destination, message });
+        jobs.push({ incidentId, trigger, action: 'page', step, person, destination, message });
     }
     for (const name of targets.channels) {
       const channel = channels.get(name);
       if (channel === undefined) continue;
       jobs.push({
         incidentId,
+        trigger,
         action: 'page',
         step,
         person: null,
@@ -168,13 +180,13 @@ export function createPaging(deps: PagingDeps): Paging {
     );
     if (decision.next !== undefined) {
       await deps.queues.escalateLater(
-        { kind: 'escalate', incidentId, policy: policy.name, step: decision.next.step },
+        { kind: 'escalate', incidentId, trigger, policy: policy.name, step: decision.next.step },
         decision.next.afterMs,
       );
     }
   }
 
-  async function page(incident: Incident): Promise<void> {
+  async function page(incident: Incident, repage: boolean): Promise<void> {
     const rootDevices = await deps.store.rootDevices(incident);
     const policy = routeIncident(paging.policies, paging.deviceGroups, {
       severity: incident.severity,
@@ -185,11 +197,11 @@ export function createPaging(deps: PagingDeps): Paging {
     if (policy === undefined) {
       if (paging.policies.length > 0)
         await deps.store.record([
-          note(incident.id, null, 'unrouted', 'no escalation policy matches'),
+          note(incident.id, incident.version, null, 'unrouted', 'no escalation policy matches'),
         ]);
       return;
     }
-    await runStep(incident.id, policy, 0);
+    await runStep(incident.id, policy, 0, incident.version, repage);
   }
 
   async function followUp(action: 'acknowledge' | 'resolve', incident: Incident): Promise<void> {
@@ -203,6 +215,7 @@ export function createPaging(deps: PagingDeps): Paging {
     await send(
       followUpDestinations(action, paged).map((destination) => ({
         incidentId: incident.id,
+        trigger: incident.version,
         action,
         step: null,
         person: destination.kind === 'channel' ? null : destination.person,
@@ -214,7 +227,7 @@ export function createPaging(deps: PagingDeps): Paging {
 
   return {
     async onChange(action, incident) {
-      if (action === 'page') await page(incident);
+      if (action === 'page' || action === 'repage') await page(incident, action === 'repage');
       else await followUp(action, incident);
     },
     async onEscalate(job) {
@@ -223,6 +236,7 @@ export function createPaging(deps: PagingDeps): Paging {
         await deps.store.record([
           note(
             job.incidentId,
+            job.trigger,
             job.step,
             'stopped',
             `escalation policy ${job.policy} no longer configured`,
@@ -230,7 +244,7 @@ export function createPaging(deps: PagingDeps): Paging {
         ]);
         return;
       }
-      await runStep(job.incidentId, policy, job.step);
+      await runStep(job.incidentId, policy, job.step, job.trigger);
     },
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '@faultline/shared';
 import { destinationKey, type Destination } from './paging/destinations.js';
 import type { PageMessage } from './paging/messages.js';
-import { pageActionOf, type PageAction } from './paging/page-actions.js';
+import { pageActionOf, type DeliveryAction, type PageAction } from './paging/page-actions.js';
 
 /** The BullMQ queue whose worker keeps tickets and their timelines. */
 export const TICKETS_QUEUE = 'tickets';
@@ -50,6 +50,8 @@ export type PagingJob =
   | {
       readonly kind: 'escalate';
       readonly incidentId: string;
+      /** The incident's version when the escalation began (a re-open starts another). */
+      readonly trigger: number;
       readonly policy: string;
       readonly step: number;
     };
@@ -57,7 +59,9 @@ export type PagingJob =
 /** Payload of a `page-deliveries` job: one page or follow-up, to one destination. */
 export interface DeliveryJob {
   readonly incidentId: string;
-  readonly action: PageAction;
+  /** The incident's version of the change that started it (its escalation's, for a step). */
+  readonly trigger: number;
+  readonly action: DeliveryAction;
   /** The escalation step of a page; null for a follow-up. */
   readonly step: number | null;
   /** The person it reaches, if it reaches one (not a team channel). */
@@ -66,10 +70,16 @@ export interface DeliveryJob {
   readonly message: PageMessage;
 }
 
-/** The deterministic id of a delivery: one per incident, action, step and destination. */
+/** The deterministic id of a delivery: one per incident, trigger, action, step and destination. */
 export function deliveryJobId(job: Omit<DeliveryJob, 'message' | 'person'>): string {
   const step = job.step === null ? '' : `-s${String(job.step)}`;
-  return safe(`deliver-${job.incidentId}-${job.action}${step}-${destinationKey(job.destination)}`);
+  const key = destinationKey(job.destination);
+  return safe(`deliver-${job.incidentId}-v${String(job.trigger)}-${job.action}${step}-${key}`);
+}
+
+/** The deterministic id of an escalation step. */
+export function escalationJobId(job: Extract<PagingJob, { kind: 'escalate' }>): string {
+  return safe(`escalate-${job.incidentId}-v${String(job.trigger)}-s${String(job.step)}`);
 }
 
 /** One job to enqueue after a correlation commit. */

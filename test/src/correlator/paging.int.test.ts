@@ -171,7 +171,13 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     const queue = new Queue(PAGING_QUEUE, { connection: redis, prefix: h.settings.prefix });
     try {
       const job = await vi.waitFor(async () => {
-        const found = await queue.getJob(`escalate-${incidentId}-s${String(step)}`);
+        const delayed = await queue.getDelayed();
+        const found = delayed.find(
+          (j) =>
+            j.name === 'escalate' &&
+            (j.data as { incidentId: string; step: number }).incidentId === incidentId &&
+            (j.data as { step: number }).step === step,
+        );
         if (found === undefined) throw new Error('escalation not scheduled yet');
         return found;
       }, WAIT);
@@ -376,6 +382,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
       config: {
         ...w.config,
         api: {
+          ...w.config.api,
           tokens: [
             {
               name: 'alice',

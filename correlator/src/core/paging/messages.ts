@@ -1,9 +1,9 @@
 import type { PagePayload } from '@faultline/shared';
-import type { PageAction } from './page-actions.js';
+import type { DeliveryAction } from './page-actions.js';
 
 /** One follow-up or page as a channel renders it. */
 export interface PageMessage {
-  readonly action: PageAction;
+  readonly action: DeliveryAction;
   readonly payload: PagePayload;
   /** Who acknowledged (acknowledge only). */
   readonly actor?: string;

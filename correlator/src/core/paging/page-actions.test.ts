@@ -8,9 +8,13 @@ describe('pageActionOf', () => {
     ['opened', 'page'],
     ['acknowledged', 'acknowledge'],
     ['resolved', 'resolve'],
-    // Not yet: the re-page of an acknowledged incident turned critical decides here.
     ['updated', undefined],
   ])('%s → %s', (kind, action) => {
     expect(pageActionOf({ kind, incident })).toBe(action);
+  });
+
+  it('an update marked as a re-page pages again', () => {
+    expect(pageActionOf({ kind: 'updated', incident, repage: true })).toBe('repage');
+    expect(pageActionOf({ kind: 'updated', incident, repage: false })).toBe(undefined);
   });
 });

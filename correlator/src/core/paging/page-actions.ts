@@ -2,16 +2,21 @@ import type { IncidentChange } from '@faultline/shared';
 
 /**
  * What a change of an incident does to the people on call: `page` starts an escalation (level 1
- * at once), `acknowledge` tells the channels that track acknowledgements (PagerDuty, signed
- * webhooks), `resolve` tells everyone who was paged.
+ * at once), `repage` pages level 1 again although the incident is acknowledged (it became
+ * critical; the acknowledgement sticks, so no escalation follows), `acknowledge` tells the
+ * channels that track acknowledgements (PagerDuty, signed webhooks), `resolve` tells everyone who
+ * was paged.
  */
-export type PageAction = 'page' | 'acknowledge' | 'resolve';
+export type PageAction = 'page' | 'repage' | 'acknowledge' | 'resolve';
+
+/** What one delivery carries: a page, or a follow-up of one. */
+export type DeliveryAction = Exclude<PageAction, 'repage'>;
 
 /**
  * Which changes page, and how. An incident pages when it is opened (announced: a change of an
- * incident in maintenance never reaches here); its acknowledgement and its resolve follow. An
- * `updated` change pages nobody today: this is the one place to decide that one does (a re-page,
- * e.g. an acknowledged incident whose severity became critical). Pure.
+ * incident in maintenance never reaches here; a flap's re-open is an opening too); its
+ * acknowledgement and its resolve follow. An `updated` change pages only when the correlation
+ * marked it a re-page (an acknowledged incident turned critical). Pure.
  */
 export function pageActionOf(change: IncidentChange): PageAction | undefined {
   switch (change.kind) {
@@ -22,6 +27,6 @@ export function pageActionOf(change: IncidentChange): PageAction | undefined {
     case 'resolved':
       return 'resolve';
     case 'updated':
-      return undefined;
+      return change.repage === true ? 'repage' : undefined;
   }
 }
