@@ -39,6 +39,9 @@ import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
 import { billingReviewRoutes } from './routes/billing-review.js';
 import { commandRoutes } from './routes/commands.js';
+import { onCallRoutes } from './routes/oncall.js';
+import { pagingRoutes } from './routes/paging.js';
+import { createPostgresPaging } from './adapters/postgres-paging.js';
 import { deviceRoutes } from './routes/devices.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
@@ -257,6 +260,14 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   await typed.register(alarmRoutes, { alarms });
   await typed.register(incidentRoutes, { incidents, customers: () => config.customers });
   await typed.register(commandRoutes, { commands });
+  const paging = createPostgresPaging({ pool: deps.pool });
+  await typed.register(pagingRoutes, {
+    paging,
+    commands,
+    allowLoopbackHttp: config.paging.webPush.allowLoopbackHttp,
+    nowMs: Date.now,
+  });
+  await typed.register(onCallRoutes, { paging, config: () => config, nowMs: Date.now });
   await typed.register(deviceRoutes, { devices: () => config.devices });
   await typed.register(topologyRoutes, { config: () => config, alarms, incidents });
   await typed.register(sessionRoutes);

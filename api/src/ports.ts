@@ -12,6 +12,9 @@ import type {
   Incident,
   IncidentDetail,
   IncidentState,
+  Override,
+  PagingKeys,
+  PushSubscriptionJson,
 } from '@faultline/shared';
 import type { AdjustmentRequest } from './core/billing-review.js';
 
@@ -163,4 +166,30 @@ export interface BillingReview {
     runId: string,
     request: AdjustmentRequest & { readonly reason: string; readonly actor: string },
   ): Promise<BillingActionOutcome>;
+}
+
+/** An on-call override added through the api. */
+export interface StoredOverride extends Override {
+  readonly id: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+/** Paging's records as the api reads and writes them (PostgreSQL). */
+export interface PagingRecords {
+  /** The installation's paging keys, made on first use. */
+  keys(): Promise<PagingKeys>;
+  /** Keeps a browser's subscription for a person (an endpoint seen before changes hands). */
+  saveSubscription(person: string, subscription: PushSubscriptionJson): Promise<void>;
+  /** Forgets one of a person's subscriptions; false if they have none with that endpoint. */
+  deleteSubscription(person: string, endpoint: string): Promise<boolean>;
+  /** How many browsers a person subscribed. */
+  subscriptionCount(person: string): Promise<number>;
+  /** Overrides that have not ended by `nowMs`, by start. */
+  overrides(nowMs: number): Promise<StoredOverride[]>;
+  addOverride(override: Override, createdBy: string): Promise<StoredOverride>;
+  /** False if there is no such override. */
+  deleteOverride(id: string): Promise<boolean>;
+  /** Records on the incident's paging timeline that `person` acknowledged from a page. */
+  recordAcknowledgement(incidentId: string, person: string, via: 'webpush'): Promise<void>;
 }

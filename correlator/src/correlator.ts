@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   EVENTS_QUEUE,
+  PAGE_DELIVERIES_QUEUE,
+  PAGING_QUEUE,
+  loadPagingKeys,
   waitForServer,
   type Component,
   type Config,
@@ -20,6 +23,17 @@ import { createCorrelationPg } from './adapters/correlation-pg.js';
 import { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
 import { createIncidentPublisher, publishIncidentChanges } from './adapters/incident-publisher.js';
 import { createNotifyWorker } from './adapters/notify-worker.js';
+import { createEmailNotifier } from './adapters/channels/email.js';
+import { createHttpChannelNotifier } from './adapters/channels/http-channels.js';
+import { createWebPushNotifier } from './adapters/channels/web-push.js';
+import { createPagingStorePg } from './adapters/paging-store-pg.js';
+import {
+  createDeliveryWorker,
+  createPagingQueues,
+  createPagingWorker,
+} from './adapters/paging-workers.js';
+import { createPageDelivery } from './app/page-delivery.js';
+import { createPaging } from './app/paging.js';
 import { flushOutbox } from './adapters/outbox.js';
 import { createTicketWorker } from './adapters/ticket-worker.js';
 import { NOTIFICATIONS_QUEUE, TICKETS_QUEUE } from './core/jobs.js';
@@ -50,6 +64,12 @@ export function stalePolicyOf(correlation: Config['correlation']): StalePolicy {
       Object.entries(correlation.staleAlarmByTypeS).map(([type, s]) => [type, s * 1000]),
     ),
   };
+}
+
+function queue(queues: ReadonlyMap<string, Queue>, name: string): Queue {
+  const found = queues.get(name);
+  if (found === undefined) throw new Error(`queue ${name} was not created`);
+  return found;
 }
 
 /**
@@ -87,6 +107,73 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
     return redis;
   }
 
+  /** Paging: the escalation worker and the delivery worker with their channels. */
+  async function startPaging(
+    pool: ReturnType<typeof createPostgresPool>,
+    queues: ReadonlyMap<string, Queue>,
+    options: ReadonlyMap<string, JobsOptions>,
+  ): Promise<{ pagingWorker: Worker; deliveryWorker: Worker }> {
+    const paging = config.paging;
+    const store = createPagingStorePg(pool);
+    const keys = await loadPagingKeys(pool);
+    const timeoutMs = paging.timeoutS * 1000;
+    const email = createEmailNotifier({ smtp: paging.smtp, channels: paging.channels, timeoutMs });
+    teardown.push({
+      name: 'smtp transport',
+      run: () => {
+        email.close();
+        return Promise.resolve();
+      },
+    });
+    const pagingWorker = createPagingWorker({
+      connection: redisConnection('correlator-paging', { maxRetriesPerRequest: null }),
+      prefix: settings.prefix,
+      paging: createPaging({
+        store,
+        queues: createPagingQueues({
+          paging: queue(queues, PAGING_QUEUE),
+          deliveries: queue(queues, PAGE_DELIVERIES_QUEUE),
+          pagingOptions: options.get(PAGING_QUEUE) ?? {},
+          deliveryOptions: options.get(PAGE_DELIVERIES_QUEUE) ?? {},
+        }),
+        config,
+        nowMs: Date.now,
+        logger,
+      }),
+      logger,
+    });
+    teardown.push({ name: 'paging worker', run: () => pagingWorker.close() });
+    const deliveryWorker = createDeliveryWorker({
+      connection: redisConnection('correlator-page-deliveries', { maxRetriesPerRequest: null }),
+      prefix: settings.prefix,
+      concurrency: 8,
+      deliver: createPageDelivery({
+        store,
+        notifiers: {
+          webpush: createWebPushNotifier({
+            subscriptions: store,
+            keys,
+            subject: paging.webPush.subject,
+            allowLoopbackHttp: paging.webPush.allowLoopbackHttp,
+            timeoutMs,
+            nowMs: Date.now,
+          }),
+          email,
+          channel: createHttpChannelNotifier({
+            channels: paging.channels,
+            timeoutMs,
+            nowMs: Date.now,
+            email,
+          }),
+        },
+        logger,
+      }),
+      logger,
+    });
+    teardown.push({ name: 'page deliveries worker', run: () => deliveryWorker.close() });
+    return { pagingWorker, deliveryWorker };
+  }
+
   return {
     name: 'correlator',
     async start() {
@@ -115,7 +202,14 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         const notify = config.notify;
         const queues = new Map<string, Queue>();
         // The events queue too: auto-clean sends its clears through it, like any other source.
-        for (const name of [TICKETS_QUEUE, NOTIFICATIONS_QUEUE, EVENTS_QUEUE]) {
+        const queueNames = [
+          TICKETS_QUEUE,
+          NOTIFICATIONS_QUEUE,
+          EVENTS_QUEUE,
+          PAGING_QUEUE,
+          PAGE_DELIVERIES_QUEUE,
+        ];
+        for (const name of queueNames) {
           const queue = new Queue(name, { connection: queueRedis, prefix: settings.prefix });
           queue.on('error', (error) => {
             logger.warn({ err: error, queue: name }, 'queue error');
@@ -139,6 +233,15 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
             },
           ],
           [EVENTS_QUEUE, { ...kept, attempts: 10, backoff: { type: 'exponential', delay: 1000 } }],
+          [PAGING_QUEUE, { ...kept, attempts: 20, backoff: { type: 'exponential', delay: 1000 } }],
+          [
+            PAGE_DELIVERIES_QUEUE,
+            {
+              ...kept,
+              attempts: config.paging.attempts,
+              backoff: { type: 'exponential', delay: config.paging.backoffS * 1000 },
+            },
+          ],
         ]);
         const correlation = createCorrelationPg({
           pool,
@@ -177,6 +280,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           logger,
         });
         teardown.push({ name: 'notifications worker', run: () => notifyWorker.close() });
+        const { pagingWorker, deliveryWorker } = await startPaging(pool, queues, options);
         // People's commands from the api (acknowledge, assign, comment, resolve).
         const commandWorker = createCommandWorker({
           connection: redisConnection('correlator-commands', { maxRetriesPerRequest: null }),
@@ -236,6 +340,8 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           worker.waitUntilReady(),
           ticketWorker.waitUntilReady(),
           notifyWorker.waitUntilReady(),
+          pagingWorker.waitUntilReady(),
+          deliveryWorker.waitUntilReady(),
           commandWorker.waitUntilReady(),
         ]);
       } catch (error) {

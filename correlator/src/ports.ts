@@ -1,4 +1,7 @@
-import type { Alarm, AlarmState, FaultEvent } from '@faultline/shared';
+import type { Alarm, AlarmState, FaultEvent, Incident, Override } from '@faultline/shared';
+import type { DeliveryJob, PagingJob } from './core/jobs.js';
+import type { Destination } from './core/paging/destinations.js';
+import type { DeliveryAction } from './core/paging/page-actions.js';
 import type { AlarmDecision, OpenAlarms } from './core/alarm-reducer.js';
 import type { AlarmWrites } from './core/alarm-writes.js';
 
@@ -42,4 +45,66 @@ export interface AlarmStore {
 export interface HotState {
   /** Mirrors the batch's keys and publishes its changes. */
   mirror(applied: AppliedBatch): Promise<void>;
+}
+
+/** One line of an incident's paging record (the `pages` table). */
+export interface PageRecord {
+  readonly incidentId: string;
+  /** Makes the write idempotent: a replay of the same step writes nothing twice. */
+  readonly dedupKey: string;
+  readonly jobId: string | null;
+  readonly action: DeliveryAction | 'acknowledged' | 'escalation';
+  readonly step: number | null;
+  readonly person: string | null;
+  /** The channel type (`webpush`, `email`, `slack`, …), or '' for a note of the escalation. */
+  readonly channel: string;
+  readonly destination: Destination | null;
+  readonly status:
+    | 'queued'
+    | 'delivered'
+    | 'retrying'
+    | 'failed'
+    | 'gone'
+    | 'stopped'
+    | 'unrouted'
+    | 'unstaffed'
+    | 'unreachable';
+  readonly detail: string;
+}
+
+/** What paging reads and records (PostgreSQL). */
+export interface PagingStore {
+  /** The incident as it stands now, or undefined. */
+  incident(id: string): Promise<Incident | undefined>;
+  /** The devices of the incident's root alarms. */
+  rootDevices(incident: Incident): Promise<string[]>;
+  /** The overrides added through the api that have not ended by `nowMs`. */
+  overrides(nowMs: number): Promise<Override[]>;
+  /** The ids of a person's Web Push subscriptions. */
+  subscriptions(person: string): Promise<string[]>;
+  /** Every destination a page of the incident was queued for, each once. */
+  pagedDestinations(incidentId: string): Promise<Destination[]>;
+  record(entries: readonly PageRecord[]): Promise<void>;
+}
+
+/** Where paging work goes (BullMQ). */
+export interface PagingQueues {
+  /** One job per delivery, under its deterministic id. */
+  deliver(jobs: readonly DeliveryJob[]): Promise<void>;
+  /** The next escalation step, due in `delayMs`, under a deterministic id. */
+  escalateLater(job: Extract<PagingJob, { kind: 'escalate' }>, delayMs: number): Promise<void>;
+}
+
+/** How a delivery ended, when it ended: delivered, or the destination no longer exists. */
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly detail: string }
+  | { readonly kind: 'gone'; readonly detail: string };
+
+/**
+ * One channel's sender (Web Push, e-mail, Slack, Teams, PagerDuty, signed webhook). It throws
+ * when a delivery failed and may succeed later (it is retried with backoff); its messages name
+ * the channel and the answer, never a secret or a URL (a Slack URL is a secret).
+ */
+export interface Notifier {
+  send(job: DeliveryJob): Promise<DeliveryOutcome>;
 }

@@ -10,6 +10,7 @@ import {
   type IncidentDetail,
   type TimelineEntry,
 } from '@faultline/shared';
+import { mergeTimeline } from '../core/page-timeline.js';
 import type { IncidentQuery, IncidentReader } from '../ports.js';
 
 /** `%`, `_` and `\` match literally in a LIKE pattern once escaped. */
@@ -50,7 +51,7 @@ export function createPostgresIncidentReader(deps: { pool: pg.Pool }): IncidentR
       const row = found.rows[0];
       if (row === undefined) return undefined;
       const incident = incidentFromRow(row);
-      const [alarms, ticket, timeline, outages] = await Promise.all([
+      const [alarms, ticket, timeline, paging, outages] = await Promise.all([
         pool.query<AlarmRow>(FIND_ALARMS, [incident.alarmIds]),
         pool.query<{
           id: string;
@@ -72,6 +73,19 @@ export function createPostgresIncidentReader(deps: { pool: pg.Pool }): IncidentR
           [incident.ticketId],
         ),
         pool.query<{
+          at: Date;
+          action: string;
+          step: number | null;
+          person: string | null;
+          channel: string;
+          status: string;
+          detail: string;
+        }>(
+          `SELECT at, action, step, person, channel, status, detail FROM pages
+           WHERE incident_id = $1 ORDER BY at, id`,
+          [id],
+        ),
+        pool.query<{
           customer_id: string;
           service_id: string;
           root_cause: string;
@@ -91,12 +105,15 @@ export function createPostgresIncidentReader(deps: { pool: pg.Pool }): IncidentR
         .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
         .map((alarm) => ({ role: roots.has(alarm.id) ? 'root' : 'symptom', alarm }));
       const ticketRow = ticket.rows[0];
-      const entries: TimelineEntry[] = timeline.rows.map((entry) => ({
-        at: entry.at.toISOString(),
-        kind: entry.kind,
-        actor: entry.actor,
-        body: entry.body,
-      }));
+      const entries: TimelineEntry[] = mergeTimeline(
+        timeline.rows.map((entry) => ({
+          at: entry.at.toISOString(),
+          kind: entry.kind,
+          actor: entry.actor,
+          body: entry.body,
+        })),
+        paging.rows.map((row) => ({ ...row, at: row.at.toISOString() })),
+      );
       const result: Omit<IncidentDetail, 'impactedServices'> = {
         incident,
         alarms: incidentAlarms,

@@ -11,6 +11,9 @@ export type Permission =
   | 'live:subscribe'
   | 'alarms:acknowledge'
   | 'incidents:act'
+  | 'oncall:read'
+  | 'oncall:override'
+  | 'paging:subscribe'
   | 'billing:read'
   | 'billing:run'
   | 'billing:approve'
@@ -25,6 +28,9 @@ export const PERMISSIONS: readonly Permission[] = [
   'live:subscribe',
   'alarms:acknowledge',
   'incidents:act',
+  'oncall:read',
+  'oncall:override',
+  'paging:subscribe',
   'billing:read',
   'billing:run',
   'billing:approve',
@@ -37,6 +43,7 @@ const VIEWER: readonly Permission[] = [
   'incidents:read',
   'inventory:read',
   'live:subscribe',
+  'oncall:read',
 ];
 
 /**
@@ -49,7 +56,13 @@ const VIEWER: readonly Permission[] = [
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   metrics: ['metrics:read'],
   viewer: VIEWER,
-  engineer: [...VIEWER, 'alarms:acknowledge', 'incidents:act'],
+  engineer: [
+    ...VIEWER,
+    'alarms:acknowledge',
+    'incidents:act',
+    'oncall:override',
+    'paging:subscribe',
+  ],
   billing: [...VIEWER, 'billing:read', 'billing:run', 'billing:approve'],
   admin: PERMISSIONS,
 };

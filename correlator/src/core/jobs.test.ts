@@ -25,7 +25,7 @@ const incident: Incident = {
 };
 
 describe('jobsForChanges', () => {
-  it('one ticket job per change, one push per target on open and resolve only', () => {
+  it('one ticket job per change, one push per target on open and resolve only, one paging job per change that pages', () => {
     const jobs = jobsForChanges(
       [
         { kind: 'opened', incident },
@@ -36,10 +36,12 @@ describe('jobsForChanges', () => {
     );
     expect(jobs.map((j) => [j.queue, j.name, j.jobId])).toEqual([
       ['tickets', 'create', `ticket-${incident.id}-v1`],
+      ['paging', 'page', `paging-${incident.id}-page-v1`],
       ['notifications', 'opened', `notify-pager-${incident.id}-opened`],
       ['notifications', 'opened', `notify-chat-${incident.id}-opened`],
       ['tickets', 'update', `ticket-${incident.id}-v2`],
       ['tickets', 'resolve', `ticket-${incident.id}-v3`],
+      ['paging', 'resolve', `paging-${incident.id}-resolve-v3`],
       ['notifications', 'resolved', `notify-pager-${incident.id}-resolved-v3`],
       ['notifications', 'resolved', `notify-chat-${incident.id}-resolved-v3`],
     ]);

@@ -1,9 +1,13 @@
 import {
   EVENTS_QUEUE,
+  PAGING_QUEUE,
   type EventBatch,
   type Incident,
   type IncidentChange,
 } from '@faultline/shared';
+import { destinationKey, type Destination } from './paging/destinations.js';
+import type { PageMessage } from './paging/messages.js';
+import { pageActionOf, type DeliveryAction, type PageAction } from './paging/page-actions.js';
 
 /** The BullMQ queue whose worker keeps tickets and their timelines. */
 export const TICKETS_QUEUE = 'tickets';
@@ -37,17 +41,59 @@ export interface NotifyJob {
   readonly reasons?: readonly string[];
 }
 
+/**
+ * Payload of a `paging` job: a change of an incident that pages (or follows a page up), or the
+ * next step of an incident's escalation (added delayed, under a deterministic id).
+ */
+export type PagingJob =
+  | { readonly kind: 'change'; readonly action: PageAction; readonly incident: Incident }
+  | {
+      readonly kind: 'escalate';
+      readonly incidentId: string;
+      /** The incident's version when the escalation began (a re-open starts another). */
+      readonly trigger: number;
+      readonly policy: string;
+      readonly step: number;
+    };
+
+/** Payload of a `page-deliveries` job: one page or follow-up, to one destination. */
+export interface DeliveryJob {
+  readonly incidentId: string;
+  /** The incident's version of the change that started it (its escalation's, for a step). */
+  readonly trigger: number;
+  readonly action: DeliveryAction;
+  /** The escalation step of a page; null for a follow-up. */
+  readonly step: number | null;
+  /** The person it reaches, if it reaches one (not a team channel). */
+  readonly person: string | null;
+  readonly destination: Destination;
+  readonly message: PageMessage;
+}
+
+/** The deterministic id of a delivery: one per incident, trigger, action, step and destination. */
+export function deliveryJobId(job: Omit<DeliveryJob, 'message' | 'person'>): string {
+  const step = job.step === null ? '' : `-s${String(job.step)}`;
+  const key = destinationKey(job.destination);
+  return safe(`deliver-${job.incidentId}-v${String(job.trigger)}-${job.action}${step}-${key}`);
+}
+
+/** The deterministic id of an escalation step. */
+export function escalationJobId(job: Extract<PagingJob, { kind: 'escalate' }>): string {
+  return safe(`escalate-${job.incidentId}-v${String(job.trigger)}-s${String(job.step)}`);
+}
+
 /** One job to enqueue after a correlation commit. */
 export interface OutboxJob {
   /** Deterministic: a retry or a replay of the same decision adds the same id (never ':' nor all digits). */
   readonly jobId: string;
-  readonly queue: typeof TICKETS_QUEUE | typeof NOTIFICATIONS_QUEUE | typeof EVENTS_QUEUE;
+  readonly queue:
+    typeof TICKETS_QUEUE | typeof NOTIFICATIONS_QUEUE | typeof EVENTS_QUEUE | typeof PAGING_QUEUE;
   readonly name: string;
-  readonly payload: TicketJob | NotifyJob | EventBatch;
+  readonly payload: TicketJob | NotifyJob | EventBatch | PagingJob;
 }
 
 /** Job ids may not contain ':' (BullMQ's key separator); incident ids and target names have none. */
-function safe(id: string): string {
+export function safe(id: string): string {
   return id.replaceAll(':', '_');
 }
 
@@ -90,6 +136,8 @@ function pushOf(change: IncidentChange): 'opened' | 'resolved' | 'repage' | unde
  * critical acknowledged incident), keyed by target, incident and kind (and version, since an
  * incident re-opened by a flap resolves again). An incident is pushed when it opens, so every
  * later push has one to follow.
+ * A change that pages (see `pageActionOf`) also gets one `paging` job, keyed by incident, action
+ * and version; the paging worker routes it.
  */
 export function jobsForChanges(
   changes: readonly IncidentChange[],
@@ -108,6 +156,15 @@ export function jobsForChanges(
         ...(change.reasons === undefined ? {} : { note: change.reasons.join('; ') }),
       },
     });
+    const action = pageActionOf(change);
+    if (action !== undefined) {
+      jobs.push({
+        jobId: safe(`paging-${incident.id}-${action}-v${String(incident.version)}`),
+        queue: PAGING_QUEUE,
+        name: action,
+        payload: { kind: 'change', action, incident },
+      });
+    }
     const push = pushOf(change);
     if (push === undefined) continue;
     const version = incident.version;

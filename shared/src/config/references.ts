@@ -1,21 +1,9 @@
 import type { Problem } from '../validate.js';
+import { duplicates, isTimeZone } from './name-checks.js';
+import { pagingProblems } from './paging-references.js';
 import { planChangeProblems } from './plan-changes.js';
 import { POLL_THRESHOLD_METRICS, type Config, type ThresholdRule } from './schema.js';
 import { apiTokenProblems } from './token-checks.js';
-
-/** Reports every name used twice within one list, at the path of the repeat. */
-function duplicates(
-  items: readonly { readonly key: string; readonly path: string }[],
-  what: string,
-): Problem[] {
-  const seen = new Set<string>();
-  const problems: Problem[] = [];
-  for (const { key, path } of items) {
-    if (seen.has(key)) problems.push({ path, message: `duplicate ${what} "${key}"` });
-    seen.add(key);
-  }
-  return problems;
-}
 
 /**
  * SNMPv3 users whose keys do not add up. The security level follows from the keys given (see the
@@ -115,15 +103,6 @@ function tierProblems(sla: Config['slas'][number], path: string): Problem[] {
     }
   }
   return problems;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -329,6 +308,7 @@ export function checkReferences(config: Config): Problem[] {
       'webhook name',
     ),
   );
+  problems.push(...pagingProblems(config));
   if (
     config.influx.api === 'v2' &&
     (config.influx.org === undefined || config.influx.bucket === undefined)

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { SeveritySchema } from '../severity.js';
 import { BillingSchema } from './billing-schema.js';
+import { PagingSchema } from './paging-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -464,6 +465,7 @@ export const ConfigSchema = Type.Object(
     ),
     correlation: Type.Object(CorrelationSchema.properties, { ...strict, default: {} }),
     notify: Type.Optional(NotifySchema),
+    paging: Type.Object(PagingSchema.properties, { ...strict, default: {} }),
     maintenance: list(MaintenanceWindowSchema),
     telemetry: Type.Object(TelemetrySchema.properties, { ...strict, default: {} }),
     thresholds: list(ThresholdSchema),

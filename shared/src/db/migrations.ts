@@ -332,6 +332,69 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX incidents_resolved_at ON incidents (resolved_at) WHERE state = 'resolved';
     `,
   },
+  {
+    id: '008_paging',
+    sql: `
+      -- Every page, follow-up and acknowledgement from a page, one row per attempt or outcome:
+      -- the incident's paging timeline. dedup_key is the delivery job and attempt that wrote it.
+      CREATE TABLE pages (
+        id bigserial PRIMARY KEY,
+        incident_id text NOT NULL,
+        dedup_key text NOT NULL UNIQUE,
+        -- The delivery job (queued, then its attempts), if the row is about one.
+        job_id text,
+        at timestamptz NOT NULL DEFAULT now(),
+        -- page | acknowledge | resolve | acknowledged (someone acknowledged from a page) | escalation
+        action text NOT NULL,
+        step integer,
+        person text,
+        -- webpush | email | slack | teams | pagerduty | webhook | '' (no channel: an escalation note)
+        channel text NOT NULL,
+        -- The destination as a delivery job names it (no secrets), to send the resolve to.
+        destination jsonb,
+        destination_key text,
+        -- queued | delivered | retrying | failed | gone | acknowledged | stopped | unrouted | unstaffed
+        status text NOT NULL,
+        detail text NOT NULL DEFAULT ''
+      );
+      CREATE INDEX pages_incident ON pages (incident_id, at, id);
+      CREATE INDEX pages_job ON pages (job_id);
+
+      -- Browsers that receive Web Push pages for a person (the api token's name).
+      CREATE TABLE push_subscriptions (
+        id text PRIMARY KEY,
+        endpoint text NOT NULL UNIQUE,
+        person text NOT NULL,
+        p256dh text NOT NULL,
+        auth text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX push_subscriptions_person ON push_subscriptions (person);
+
+      -- The installation's paging keys, made once by the first process that needs them: the VAPID
+      -- key pair (P-256, base64url) and the secret that signs acknowledgement tokens.
+      CREATE TABLE paging_keys (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        vapid_public_key text NOT NULL,
+        vapid_private_key text NOT NULL,
+        ack_secret text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- On-call overrides added through the api (those of the config file are not copied here).
+      CREATE TABLE oncall_overrides (
+        id bigserial PRIMARY KEY,
+        rotation text NOT NULL,
+        person text NOT NULL,
+        covers text,
+        starts_at timestamptz NOT NULL,
+        ends_at timestamptz NOT NULL CHECK (ends_at > starts_at),
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX oncall_overrides_rotation ON oncall_overrides (rotation, ends_at);
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */

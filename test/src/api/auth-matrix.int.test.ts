@@ -128,6 +128,64 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
   ],
   ['GET', '/api/admin/scenarios', '/api/admin/scenarios', undefined, ADMIN, 503],
   ['POST', '/api/admin/scenarios/{name}/run', '/api/admin/scenarios/fibre-cut/run', {}, ADMIN, 503],
+  [
+    'GET',
+    '/api/paging/vapid-public-key',
+    '/api/paging/vapid-public-key',
+    undefined,
+    ENGINEERS,
+    200,
+  ],
+  ['GET', '/api/paging/subscriptions', '/api/paging/subscriptions', undefined, ENGINEERS, 200],
+  [
+    'POST',
+    '/api/paging/subscriptions',
+    '/api/paging/subscriptions',
+    { endpoint: 'https://push.example/sub-1', keys: { p256dh: 'BPk', auth: 'au' } },
+    ENGINEERS,
+    201,
+  ],
+  [
+    'DELETE',
+    '/api/paging/subscriptions',
+    '/api/paging/subscriptions',
+    { endpoint: 'https://push.example/none' },
+    ENGINEERS,
+    404,
+  ],
+  // Public: the page's token is the credential, and a bad one is refused whoever calls.
+  ['POST', '/api/paging/ack', '/api/paging/ack', { token: 'bad.token' }, EVERYONE, 401],
+  ['GET', '/api/oncall', '/api/oncall', undefined, ANY_ROLE, 200],
+  [
+    'GET',
+    '/api/oncall/rotations/{name}/calendar.ics',
+    '/api/oncall/rotations/primary/calendar.ics',
+    undefined,
+    ANY_ROLE,
+    200,
+  ],
+  ['GET', '/api/oncall/overrides', '/api/oncall/overrides', undefined, ANY_ROLE, 200],
+  [
+    'POST',
+    '/api/oncall/overrides',
+    '/api/oncall/overrides',
+    {
+      rotation: 'primary',
+      person: 'alice',
+      start: '2030-01-01T00:00:00Z',
+      end: '2030-01-02T00:00:00Z',
+    },
+    ENGINEERS,
+    201,
+  ],
+  [
+    'DELETE',
+    '/api/oncall/overrides/{id}',
+    '/api/oncall/overrides/999999',
+    undefined,
+    ENGINEERS,
+    404,
+  ],
   ['GET', '/api/openapi.json', '/api/openapi.json', undefined, ANY_ROLE, 200],
   ['GET', '/metrics', '/metrics', undefined, SCRAPERS, 200],
 ];
@@ -173,7 +231,7 @@ describe('auth matrix', () => {
 
   it.each(cases)('%s %s as %s → %i', async (method, _pattern, caller, expected, url, body) => {
     const response = await app.inject({
-      method: method as 'GET' | 'POST',
+      method: method as 'GET' | 'POST' | 'DELETE',
       url,
       headers: token(caller),
       ...(body === undefined ? {} : { payload: body }),

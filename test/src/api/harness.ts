@@ -43,6 +43,10 @@ devices:
 api:
   tokens:
     - { name: wall, role: viewer, sha256: ${digest(VIEWER_TOKEN)} }
+paging:
+  people: [{ name: alice }, { name: bob }]
+  rotations:
+    - { name: primary, timeZone: Europe/Paris, start: '2026-12-01', shiftDays: 7, people: [alice, bob] }
 `);
   if (!checked.ok) throw new Error(`invalid test config: ${JSON.stringify(checked.problems)}`);
   return checked.value;

@@ -77,6 +77,8 @@ export interface IncidentHarnessOptions {
   readonly ackTimeoutS?: number;
   readonly staleAlarmS?: number;
   readonly staleAlarmByTypeS?: Record<string, number>;
+  /** Replaces parts of the example's paging section. */
+  readonly paging?: Partial<Config['paging']>;
 }
 
 /** Builds the world; the webhook listens on 127.0.0.1 and is the only configured target. */
@@ -131,6 +133,7 @@ export async function createIncidentHarness(
         : { staleAlarmByTypeS: options.staleAlarmByTypeS }),
     },
     maintenance: options.maintenance ?? [],
+    paging: { ...loaded.value.paging, ...options.paging },
     notify: {
       webhooks: [{ name: 'pager', url: `http://127.0.0.1:${String(port)}/hook` }],
       attempts: 10,
