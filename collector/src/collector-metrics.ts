@@ -170,7 +170,9 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       parts?.subscriber.subscribed() === true ? 1 : 0,
       'gauge',
     ),
-    ...(['deviceDown', 'deviceUp', 'linkDown', 'linkUp', 'linkVerifiedUp'] as const).map((kind) =>
+    ...(
+      ['deviceDown', 'deviceUp', 'linkDown', 'linkUp', 'linkVerifiedUp', 'restarted'] as const
+    ).map((kind) =>
       metric(
         'poll_events_total',
         'Reachability and link events from polls, by kind.',

@@ -19,7 +19,8 @@ import { createHotStateRedis } from './adapters/hot-state-redis.js';
 import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 import { createProcessBatch } from './app/process-batch.js';
 import { createCorrelationLoop } from './app/correlation-loop.js';
-import { createCorrelationPg } from './adapters/correlation-pg.js';
+import { createCorrelationStorePg } from './adapters/correlation-pg.js';
+import { createCorrelationStep } from './app/correlation-step.js';
 import { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
 import { createIncidentPublisher, publishIncidentChanges } from './adapters/incident-publisher.js';
 import { createNotifyWorker } from './adapters/notify-worker.js';
@@ -243,22 +244,30 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
             },
           ],
         ]);
-        const correlation = createCorrelationPg({
-          pool,
+        const webhookTargets = (notify?.webhooks ?? []).map((w) => w.name);
+        const step = createCorrelationStep({
+          store: createCorrelationStorePg({
+            pool,
+            webhookTargets,
+            flapWindowMs: config.correlation.flapWindowS * 1000,
+            recoveryMs: config.correlation.recoveryS * 1000,
+            ...(notify?.ackTimeoutS === undefined
+              ? {}
+              : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
+            stalePolicy: stalePolicyOf(config.correlation),
+          }),
           topology: topologyFromConfig(config),
           holdMs: config.correlation.holdS * 1000,
-          webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
+          webhookTargets,
           maintenance: config.maintenance,
           flapCount: config.correlation.flapCount,
           flapWindowMs: config.correlation.flapWindowS * 1000,
           policy: alarmPolicy(config.correlation.policy),
           explains: symptomMatcher(config.correlation.symptoms),
           recoveryMs: config.correlation.recoveryS * 1000,
-          ...(notify?.ackTimeoutS === undefined ? {} : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
-          stalePolicy: stalePolicyOf(config.correlation),
         });
         const loop = createCorrelationLoop({
-          step: () => correlation.step(),
+          step,
           publish: createIncidentPublisher({ redis: stateRedis, prefix: settings.prefix }),
           flush: () => flushOutbox({ pool, queues, options }),
           intervalMs: deps.correlationIntervalMs ?? DEFAULT_CORRELATION_INTERVAL_MS,

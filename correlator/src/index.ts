@@ -16,6 +16,6 @@ export * from './core/maintenance.js';
 export * from './core/reminders.js';
 export * from './core/auto-clean.js';
 // Incident actions for the api: functions taking a pg pool.
-export * from './adapters/incident-actions-pg.js';
+export * from './incident-actions.js';
 export * from './core/incident-naming.js';
 export { publishIncidentChanges } from './adapters/incident-publisher.js';

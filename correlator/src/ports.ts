@@ -1,9 +1,18 @@
-import type { Alarm, AlarmState, FaultEvent, Incident, Override } from '@faultline/shared';
+import type {
+  Alarm,
+  AlarmState,
+  FaultEvent,
+  Incident,
+  IncidentChange,
+  Override,
+} from '@faultline/shared';
 import type { DeliveryJob, PagingJob } from './core/jobs.js';
 import type { Destination } from './core/paging/destinations.js';
 import type { DeliveryAction } from './core/paging/page-actions.js';
 import type { AlarmDecision, OpenAlarms } from './core/alarm-reducer.js';
 import type { AlarmWrites } from './core/alarm-writes.js';
+import type { CorrelationInput, CorrelationPlan } from './core/incidents.js';
+import type { OutboxJob } from './core/jobs.js';
 
 /** One batch as committed: what it decided and wrote, and where its keys stand now. */
 export interface AppliedBatch {
@@ -107,4 +116,79 @@ export type DeliveryOutcome =
  */
 export interface Notifier {
   send(job: DeliveryJob): Promise<DeliveryOutcome>;
+}
+
+/** What one correlation step reads from the store; the rest of its input is configuration. */
+export type StoredCorrelationInput = Pick<
+  CorrelationInput,
+  | 'alarms'
+  | 'incidents'
+  | 'outages'
+  | 'nowMs'
+  | 'flaps'
+  | 'resolved'
+  | 'resolvedRootAlarms'
+  | 'incidentRootKeys'
+>;
+
+/** One correlation step's access to the store, inside its transaction. */
+export interface CorrelationTx {
+  /** The open alarms, incidents and outages, the flaps, and the store's clock (`nowMs`). */
+  load(): Promise<StoredCorrelationInput>;
+  /**
+   * Writes the plan (incidents, annotations, outages, announcements) and its jobs into the outbox;
+   * returns the annotated alarms as they stand after the write (for the hot state).
+   */
+  write(plan: CorrelationPlan, jobs: readonly OutboxJob[], nowMs: number): Promise<Alarm[]>;
+  /** Reminders of unacknowledged incidents and auto-clean of stale alarms, at `nowMs`. */
+  housekeep(nowMs: number): Promise<void>;
+}
+
+/** Where the correlation step's state lives (PostgreSQL). */
+export interface CorrelationStore {
+  /**
+   * Runs `work` in one transaction under the correlation lock (one step at a time across every
+   * correlator), committing what it wrote; `skipped` when another process holds the lock.
+   */
+  inLock<T>(
+    work: (tx: CorrelationTx) => Promise<T>,
+  ): Promise<{ readonly skipped: true } | { readonly skipped: false; readonly value: T }>;
+}
+
+/** The outcome of one correlation step. */
+export interface CorrelationStep {
+  /** True when another process held the correlation lock: this one did nothing. */
+  readonly skipped: boolean;
+  readonly plan: CorrelationPlan | undefined;
+  /** Alarms whose annotations changed, as they stand after the commit (for the hot state). */
+  readonly annotatedAlarms: readonly Alarm[];
+  readonly changes: readonly IncidentChange[];
+}
+
+/** One incident command's access to the store, inside its transaction. */
+export interface IncidentTx {
+  /** The incident, locked until the commit; undefined when none has this id. */
+  lockIncident(id: string): Promise<Incident | undefined>;
+  /** The incident, unlocked; undefined when none has this id. */
+  readIncident(id: string): Promise<Incident | undefined>;
+  saveIncident(incident: Incident): Promise<void>;
+  /** Ends the incident's open outages at `nowIso` (never before they started). */
+  endOutages(incidentId: string, nowIso: string): Promise<void>;
+  /** Leaves jobs in the outbox, which a running correlator enqueues within a moment. */
+  addJobs(jobs: readonly OutboxJob[]): Promise<void>;
+}
+
+/** Where incidents live (PostgreSQL). */
+export interface IncidentStore {
+  /**
+   * Runs `work` in one transaction under the correlation lock (so it never races a correlation
+   * step), with the store's clock; commits what it wrote, or nothing when it throws.
+   */
+  inLock<T>(work: (tx: IncidentTx, nowIso: string) => Promise<T>): Promise<T>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  /** Incidents, unresolved first, newest first. */
+  listIncidents(filter: {
+    readonly state: 'unresolved' | 'all';
+    readonly limit: number;
+  }): Promise<Incident[]>;
 }

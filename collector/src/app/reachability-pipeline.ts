@@ -1,9 +1,11 @@
 import type { Logger } from '@faultline/shared';
 import type { Inventory } from '../core/inventory.js';
 import {
+  RESTART_WINDOW_POLLS,
   UNKNOWN_REACHABILITY,
   expectOpenLinkAlarms,
   reachabilityEvent,
+  restartClearEvents,
   stepReachability,
   type DeviceReachability,
   type PollOutcome,
@@ -32,7 +34,7 @@ export interface ReachabilityPipeline {
  * by the first polls (`expectOpenLinkAlarms`, see `reconcileLinkAlarms`).
  */
 export function createReachabilityPipeline(deps: {
-  readonly inventory: Pick<Inventory, 'interfaceByIfIndex'>;
+  readonly inventory: Pick<Inventory, 'interfaceByIfIndex' | 'deviceByName'>;
   readonly sink: EventSink;
   readonly failuresToDown: number;
   readonly newId: () => string;
@@ -45,6 +47,7 @@ export function createReachabilityPipeline(deps: {
     linkDown: 0,
     linkUp: 0,
     linkVerifiedUp: 0,
+    restarted: 0,
   };
   return {
     counts,
@@ -56,20 +59,31 @@ export function createReachabilityPipeline(deps: {
         states.get(device) ?? UNKNOWN_REACHABILITY,
         outcome,
         deps.failuresToDown,
+        (deps.inventory.deviceByName(device)?.pollIntervalS ?? 0) * 1000 * RESTART_WINDOW_POLLS,
       );
       states.set(device, state);
       const timeMs = outcome.kind === 'answered' ? outcome.poll.timeMs : outcome.timeMs;
       for (const decision of decisions) {
         counts[decision.kind] += 1;
-        const event = reachabilityEvent(
-          device,
-          decision,
-          timeMs,
-          deps.newId(),
-          (ifIndex) => deps.inventory.interfaceByIfIndex(device, ifIndex)?.name,
-        );
-        deps.logger.info({ device, reductionKey: event.reductionKey }, `poll saw ${decision.kind}`);
-        deps.sink.enqueue(event);
+        const events =
+          decision.kind === 'restarted'
+            ? restartClearEvents(device, decision, timeMs, deps.newId)
+            : [
+                reachabilityEvent(
+                  device,
+                  decision,
+                  timeMs,
+                  deps.newId(),
+                  (ifIndex) => deps.inventory.interfaceByIfIndex(device, ifIndex)?.name,
+                ),
+              ];
+        for (const event of events) {
+          deps.logger.info(
+            { device, reductionKey: event.reductionKey },
+            `poll saw ${decision.kind}`,
+          );
+          deps.sink.enqueue(event);
+        }
       }
     },
   };

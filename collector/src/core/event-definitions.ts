@@ -11,6 +11,14 @@ export const GENERIC_TRAP_OIDS = {
   authenticationFailure: '1.3.6.1.6.3.1.1.5.5',
 } as const;
 
+/** The event types of the generic restart notifications. */
+export const RESTART_TRAP_TYPES = ['coldStart', 'warmStart'] as const;
+
+/** `<coldStart|warmStart>:<device>`: the reduction key the built-in restart definitions make. */
+export function restartAlarmKey(type: (typeof RESTART_TRAP_TYPES)[number], device: string): string {
+  return `${type}:${device}`;
+}
+
 /** IF-MIB ifIndex: linkDown/linkUp carry `ifIndex.N = N`. */
 export const IF_INDEX_OID = '1.3.6.1.2.1.2.2.1.1';
 

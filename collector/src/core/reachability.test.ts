@@ -8,6 +8,7 @@ import {
   UNKNOWN_REACHABILITY,
   expectOpenLinkAlarms,
   reachabilityEvent,
+  restartClearEvents,
   stepReachability,
   verifiedUpReason,
   type PollOutcome,
@@ -28,6 +29,11 @@ const answered = (statuses: Record<number, number>): PollOutcome => ({
     })),
   } satisfies DevicePoll,
 });
+/** An answer without interfaces giving this sysUpTime, in seconds. */
+const upFor = (uptimeS: number): PollOutcome => ({
+  kind: 'answered',
+  poll: { device: 'core-1', timeMs: 0, uptimeTicks: uptimeS * 100, interfaces: [] },
+});
 const failed: PollOutcome = { kind: 'failed', timeMs: 0, reason: 'Request timed out' };
 
 /**
@@ -38,10 +44,11 @@ function run(
   outcomes: PollOutcome[],
   failuresToDown = 3,
   openLinkAlarms: ReadonlyMap<number, number> = new Map(),
+  restartWindowMs = 60_000,
 ): string[][] {
   let state = expectOpenLinkAlarms(UNKNOWN_REACHABILITY, openLinkAlarms);
   return outcomes.map((outcome) => {
-    const step = stepReachability(state, outcome, failuresToDown);
+    const step = stepReachability(state, outcome, failuresToDown, restartWindowMs);
     state = step.state;
     return step.decisions.map((d) => {
       switch (d.kind) {
@@ -50,6 +57,8 @@ function run(
           return `${d.kind}:${String(d.ifIndex)}`;
         case 'linkVerifiedUp':
           return `${d.kind}:${String(d.ifIndex)}@${String(d.lastKnownMs)}`;
+        case 'restarted':
+          return `${d.kind}:${String(d.uptimeS)}s`;
         default:
           return d.kind;
       }
@@ -211,8 +220,94 @@ describe('stepReachability', () => {
     );
   });
 
+  // The restart window is 60 s (two 30 s poll intervals).
+  it.each([
+    ['a first answer that booted within the window', [upFor(12)], [['restarted:12s']]],
+    ['a first answer that booted long ago says nothing', [upFor(86_400)], [[]]],
+    ['the window is half-open: 59 s is inside', [upFor(59)], [['restarted:59s']]],
+    ['the window is half-open: 60 s is outside', [upFor(60)], [[]]],
+    [
+      'once per boot: uptime growing is the same boot',
+      [upFor(5), upFor(35), upFor(65)],
+      [['restarted:5s'], [], []],
+    ],
+    [
+      'uptime going back is a restart, however long ago',
+      [upFor(86_400), upFor(86_430), upFor(3_000)],
+      [[], [], ['restarted:3000s']],
+    ],
+    [
+      'a reboot while unreachable: deviceUp, then restarted',
+      [upFor(900), failed, failed, failed, upFor(20)],
+      [[], [], [], ['deviceDown'], ['deviceUp', 'restarted:20s']],
+    ],
+    [
+      'an answer without sysUpTime says nothing and keeps the last one',
+      [upFor(900), answered({}), upFor(10)],
+      [[], [], ['restarted:10s']],
+    ],
+    ['failed polls keep the last uptime', [upFor(900), failed, upFor(960)], [[], [], []]],
+  ] as [string, PollOutcome[], string[][]][])('restarts: %s', (_name, outcomes, want) => {
+    expect(run(outcomes)).toEqual(want);
+  });
+
+  it('reports at most one restart per fall of sysUpTime, and none while it grows', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 200 }), { minLength: 1, maxLength: 12 }), (uptimes) => {
+        const steps = run(uptimes.map(upFor));
+        const restarts = steps.map((step) => step.filter((d) => d.startsWith('restarted')).length);
+        const want = uptimes.map((uptime, n) =>
+          (n === 0 ? uptime < 60 : uptime < (uptimes[n - 1] ?? 0)) ? 1 : 0,
+        );
+        expect(restarts).toEqual(want);
+      }),
+    );
+  });
+
   it('raises at the first failure with N = 1', () => {
     expect(run([failed], 1)).toEqual([['deviceDown']]);
+  });
+});
+
+describe('restartClearEvents', () => {
+  const validator = createValidator(EventSchema);
+
+  it('clears the keys of the coldStart and warmStart traps, saying why', () => {
+    const definitions = mergeEventDefinitions([]);
+    const inventory = createInventory(testInventoryConfig());
+    const trapKeys = [GENERIC_TRAP_OIDS.coldStart, GENERIC_TRAP_OIDS.warmStart].map(
+      (trapOid) =>
+        trapToEvent(
+          {
+            id: 't',
+            receivedAtMs: 1,
+            version: '2c',
+            pdu: 'trap',
+            sourceAddress: '10.0.0.1',
+            sourcePort: 1,
+            varbinds: [
+              { oid: '1.3.6.1.2.1.1.3.0', type: SnmpType.TimeTicks, value: 1 },
+              { oid: '1.3.6.1.6.3.1.1.4.1.0', type: SnmpType.OID, value: trapOid },
+            ],
+          },
+          inventory,
+          definitions,
+        ).reductionKey,
+    );
+    let n = 0;
+    const events = restartClearEvents('core-1', { kind: 'restarted', uptimeS: 12 }, 5, () => {
+      n += 1;
+      return `p${String(n)}`;
+    });
+    const reason = 'restarted 12 s before this poll; answers polls again';
+    for (const event of events) expect(validator.check(event).ok).toBe(true);
+    expect(events.map((e) => e.clearKey)).toEqual(trapKeys);
+    expect(
+      events.map((e) => [e.id, e.severity, e.source, e.timeMs, e.details.clearReason]),
+    ).toEqual([
+      ['p1', 'cleared', 'poll', 5, reason],
+      ['p2', 'cleared', 'poll', 5, reason],
+    ]);
   });
 });
 

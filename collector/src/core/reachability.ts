@@ -1,4 +1,5 @@
 import { CLEAR_REASON_DETAIL, type FaultEvent } from '@faultline/shared';
+import { RESTART_TRAP_TYPES, restartAlarmKey } from './event-definitions.js';
 import type { DevicePoll } from './interface-points.js';
 
 /** What polls have shown of one device. */
@@ -15,6 +16,8 @@ export interface DeviceReachability {
    * or down settles each one.
    */
   readonly unverified: ReadonlyMap<number, number>;
+  /** sysUpTime.0 of the last answer that gave it (hundredths of a second). */
+  readonly uptimeTicks?: number;
 }
 
 /** One poll outcome. */
@@ -29,7 +32,9 @@ export type ReachabilityDecision =
   | { readonly kind: 'linkDown'; readonly ifIndex: number; readonly operStatus: number }
   | { readonly kind: 'linkUp'; readonly ifIndex: number; readonly previous: number }
   /** An open link alarm from before this start, which the first poll found up. */
-  | { readonly kind: 'linkVerifiedUp'; readonly ifIndex: number; readonly lastKnownMs: number };
+  | { readonly kind: 'linkVerifiedUp'; readonly ifIndex: number; readonly lastKnownMs: number }
+  /** The device answers after a restart (once per boot): its restart alarms are over. */
+  | { readonly kind: 'restarted'; readonly uptimeS: number };
 
 /** The state of a device no poll has reached yet. */
 export const UNKNOWN_REACHABILITY: DeviceReachability = {
@@ -54,6 +59,29 @@ export function expectOpenLinkAlarms(
   return { ...state, unverified };
 }
 
+/**
+ * A first answer with less uptime than this many poll intervals shows a restart: the device
+ * booted around this collector's start, and its coldStart may well be open.
+ */
+export const RESTART_WINDOW_POLLS = 2;
+
+/**
+ * Whether an answer shows a restart not yet reported: sysUpTime went back since the last answer
+ * that gave it, or, with no earlier answer (the first since this collector started), the device
+ * booted less than `restartWindowMs` ago. A device that booted long before this start says
+ * nothing; one whose uptime keeps growing is the same boot. sysUpTime wraps after 497 days, and
+ * that wrap reads as a restart: one clear of restart alarms that are most likely not open.
+ */
+function restartSeen(
+  previousTicks: number | undefined,
+  ticks: number | undefined,
+  restartWindowMs: number,
+): boolean {
+  if (ticks === undefined) return false;
+  if (previousTicks !== undefined) return ticks < previousTicks;
+  return ticks * 10 < restartWindowMs;
+}
+
 /** ifOperStatus values that mean the link is down: down(2), lowerLayerDown(7). */
 const DOWN_STATUSES = new Set([2, 7]);
 const UP = 1;
@@ -70,11 +98,15 @@ const UP = 1;
  * An interface with an open link alarm to verify (`unverified`, from before this start) is judged
  * against that alarm instead of its last status: up clears it (`linkVerifiedUp`), down confirms it
  * and says nothing (the alarm is open already); either settles it. Other statuses leave it waiting.
+ *
+ * An answer that shows a restart (see `restartSeen`; `restartWindowMs` is a couple of poll
+ * intervals) reports `restarted` once: the device is back, so its restart alarms are over.
  */
 export function stepReachability(
   state: DeviceReachability,
   outcome: PollOutcome,
   failuresToDown: number,
+  restartWindowMs: number,
 ): { state: DeviceReachability; decisions: ReachabilityDecision[] } {
   if (outcome.kind === 'failed') {
     const failures = state.failures + 1;
@@ -87,6 +119,10 @@ export function stepReachability(
   const decisions: ReachabilityDecision[] = state.down
     ? [{ kind: 'deviceUp', failures: state.failures }]
     : [];
+  const { uptimeTicks } = outcome.poll;
+  if (uptimeTicks !== undefined && restartSeen(state.uptimeTicks, uptimeTicks, restartWindowMs)) {
+    decisions.push({ kind: 'restarted', uptimeS: Math.floor(uptimeTicks / 100) });
+  }
   const operStatus = new Map(state.operStatus);
   const unverified = new Map(state.unverified);
   for (const polled of outcome.poll.interfaces) {
@@ -106,7 +142,17 @@ export function stepReachability(
       decisions.push({ kind: 'linkUp', ifIndex: polled.ifIndex, previous });
     }
   }
-  return { state: { failures: 0, down: false, operStatus, unverified }, decisions };
+  const lastTicks = uptimeTicks ?? state.uptimeTicks;
+  return {
+    state: {
+      failures: 0,
+      down: false,
+      operStatus,
+      unverified,
+      ...(lastTicks === undefined ? {} : { uptimeTicks: lastTicks }),
+    },
+    decisions,
+  };
 }
 
 /** `deviceDown:<device>`: the reduction key of an unreachable device. */
@@ -125,7 +171,7 @@ export function linkDownKey(device: string, ifIndex: number): string {
  */
 export function reachabilityEvent(
   device: string,
-  decision: ReachabilityDecision,
+  decision: Exclude<ReachabilityDecision, { kind: 'restarted' }>,
   timeMs: number,
   id: string,
   interfaceName: (ifIndex: number) => string | undefined,
@@ -211,4 +257,31 @@ export function verifiedUpReason(lastKnownMs: number, verifiedAtMs: number): str
   const from = new Date(Math.min(lastKnownMs, verifiedAtMs)).toISOString();
   const to = new Date(verifiedAtMs).toISOString();
   return `verified up by poll; state unknown between ${from} and ${to}`;
+}
+
+/**
+ * The events of a `restarted` decision, `source: poll`: one clear for each restart alarm the
+ * built-in coldStart and warmStart definitions make (`restartAlarmKey`), with the reason in
+ * `details.clearReason`. The one the device did not send clears nothing (an orphan clear).
+ */
+export function restartClearEvents(
+  device: string,
+  decision: Extract<ReachabilityDecision, { kind: 'restarted' }>,
+  timeMs: number,
+  newId: () => string,
+): FaultEvent[] {
+  const reason = `restarted ${String(decision.uptimeS)} s before this poll; answers polls again`;
+  return RESTART_TRAP_TYPES.map((type) => ({
+    id: newId(),
+    source: 'poll' as const,
+    device,
+    deviceKnown: true,
+    type: 'restartOver',
+    severity: 'cleared' as const,
+    timeMs,
+    reductionKey: `restartOver:${device}:${type}`,
+    clearKey: restartAlarmKey(type, device),
+    description: `${device} ${reason}`,
+    details: { uptimeS: decision.uptimeS, [CLEAR_REASON_DETAIL]: reason },
+  }));
 }

@@ -20,7 +20,7 @@ import {
   getIncident,
   resolveIncident,
   type ActionOutcome,
-} from './incident-actions-pg.js';
+} from '../incident-actions.js';
 
 /** What the commands worker needs. */
 export interface CommandWorkerDeps {

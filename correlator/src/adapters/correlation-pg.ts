@@ -1,61 +1,32 @@
 import type pg from 'pg';
-import {
-  incidentFromRow,
-  severityOf,
-  type Alarm,
-  type IncidentChange,
-  type IncidentRow,
-  type MaintenanceWindow,
-} from '@faultline/shared';
-import {
-  planCorrelation,
-  type AlarmAnnotation,
-  type CorrelationAlarm,
-  type CorrelationPlan,
-  type OpenOutage,
+import { incidentFromRow, severityOf, type Alarm, type IncidentRow } from '@faultline/shared';
+import type {
+  AlarmAnnotation,
+  CorrelationAlarm,
+  CorrelationPlan,
+  OpenOutage,
 } from '../core/incidents.js';
 import type { StalePolicy } from '../core/auto-clean.js';
-import type { AlarmPolicy } from '../core/incident-policy.js';
-import { jobsForChanges } from '../core/jobs.js';
-import { maintenanceAt } from '../core/maintenance.js';
-import type { SymptomMatcher, Topology } from '../core/topology.js';
+import type { OutboxJob } from '../core/jobs.js';
+import type { CorrelationStore, CorrelationTx, StoredCorrelationInput } from '../ports.js';
 import { LOCK_ALARM_ROWS, rowToRecord, type AlarmRow } from './alarm-rows.js';
 import { cleanStaleAlarms, remindUnacknowledged } from './housekeeping-pg.js';
 import { UPSERT_INCIDENT, incidentParams } from './incident-rows.js';
 import { addToOutbox } from './outbox.js';
 
-/** What the PostgreSQL correlation step needs. */
+/** What the PostgreSQL correlation store needs (housekeeping reads its part). */
 export interface CorrelationPgDeps {
   readonly pool: pg.Pool;
-  readonly topology: Topology;
-  readonly holdMs: number;
-  /** Names of the configured webhook targets: each gets a push per opened and resolved incident. */
+  /** Names of the configured webhook targets: reminders go to each. */
   readonly webhookTargets: readonly string[];
-  /** The configured maintenance windows. */
-  readonly maintenance: readonly MaintenanceWindow[];
-  /** Raises of one key within `flapWindowMs` that make it flapping. */
-  readonly flapCount: number;
+  /** The flap window: raises of a key within it are loaded. */
   readonly flapWindowMs: number;
-  /** Which alarms open incidents and page. */
-  readonly policy: AlarmPolicy;
-  /** What failed links and devices explain. */
-  readonly explains: SymptomMatcher;
-  /** How long symptoms recover under their incident after its root cleared. */
+  /** How long symptoms recover under their incident: incidents resolved within it are loaded. */
   readonly recoveryMs: number;
   /** Reminders for open, unacknowledged incidents after this long (doubling); none if absent. */
   readonly ackTimeoutMs?: number;
   /** Open alarms nothing repeated for as long as this says are cleared (through the events queue). */
   readonly stalePolicy: StalePolicy;
-}
-
-/** The outcome of one correlation step. */
-export interface CorrelationStep {
-  /** True when another process held the correlation lock: this one did nothing. */
-  readonly skipped: boolean;
-  readonly plan: CorrelationPlan | undefined;
-  /** Alarms whose annotations changed, as they stand after the commit (for the hot state). */
-  readonly annotatedAlarms: readonly Alarm[];
-  readonly changes: readonly IncidentChange[];
 }
 
 /** An arbitrary constant: the transaction advisory lock that serializes correlation steps. */
@@ -134,19 +105,82 @@ const OPEN_OUTAGE = `
   ON CONFLICT DO NOTHING`;
 
 /**
- * One correlation step on PostgreSQL: under a transaction advisory lock (one step at a time across
- * every correlator; a process that finds it taken skips, the holder sees its changes or the next
- * tick does), read the open alarms, incidents and outages, plan, and write the plan with its jobs
- * in the outbox, all in one transaction.
+ * The correlation step's state on PostgreSQL: `inLock` takes a transaction advisory lock (one step
+ * at a time across every correlator; a process that finds it taken skips, the holder sees its
+ * changes or the next tick does), and the step loads, writes and housekeeps in that transaction.
  */
-export function createCorrelationPg(deps: CorrelationPgDeps) {
+export function createCorrelationStorePg(deps: CorrelationPgDeps): CorrelationStore {
   const { pool } = deps;
 
-  async function writePlan(
+  async function load(client: pg.PoolClient): Promise<StoredCorrelationInput> {
+    const clock = await client.query<{ now: Date }>('SELECT now() AS now');
+    const nowMs = clock.rows[0]?.now.getTime() ?? Date.now();
+    const alarms = await client.query<CorrelationAlarmRow>(LOAD_ALARMS);
+    const incidents = await client.query<IncidentRow>(
+      "SELECT * FROM incidents WHERE state <> 'resolved'",
+    );
+    const windowStart = new Date(nowMs - deps.flapWindowMs).toISOString();
+    const namedByAlarms = [
+      ...new Set(alarms.rows.flatMap((row) => (row.incident_id === null ? [] : [row.incident_id]))),
+    ];
+    const resolved = await client.query<IncidentRow>(RESOLVED_INCIDENTS, [
+      new Date(nowMs - Math.max(deps.flapWindowMs, deps.recoveryMs)).toISOString(),
+      namedByAlarms,
+    ]);
+    const resolvedRoots = await client.query<ResolvedRootRow>(RESOLVED_ROOT_ALARMS, [
+      resolved.rows.flatMap((row) => row.root_alarm_ids),
+    ]);
+    const outages = await client.query<{
+      incident_id: string;
+      customer_id: string;
+      service_id: string;
+    }>('SELECT incident_id, customer_id, service_id FROM outages WHERE ended_at IS NULL');
+    const rootKeys = await client.query<{ id: string; keys: string[] }>(INCIDENT_ROOT_KEYS, [
+      [...incidents.rows, ...resolved.rows].map((row) => row.id),
+    ]);
+    const keysByIncident = new Map(rootKeys.rows.map((row) => [row.id, row.keys]));
+    const flappingKeys = incidents.rows
+      .filter((row) => row.flap_count > 1)
+      .flatMap((row) => keysByIncident.get(row.id) ?? []);
+    const flaps = await client.query<{
+      reduction_key: string;
+      raises: number;
+      last_raised: Date;
+    }>(KEY_FLAPS, [windowStart, flappingKeys]);
+    return {
+      alarms: alarms.rows.map(rowToCorrelationAlarm),
+      incidents: incidents.rows.map(incidentFromRow),
+      outages: outages.rows.map((row): OpenOutage => ({
+        incidentId: row.incident_id,
+        customerId: row.customer_id,
+        serviceId: row.service_id,
+      })),
+      nowMs,
+      flaps: new Map(
+        flaps.rows.map((row) => [
+          row.reduction_key,
+          { count: row.raises, lastRaisedMs: row.last_raised.getTime() },
+        ]),
+      ),
+      resolved: resolved.rows.map(incidentFromRow),
+      resolvedRootAlarms: resolvedRoots.rows.map((row) => ({
+        id: row.id,
+        type: row.type,
+        device: row.device,
+        component: row.component,
+        firstSeenMs: row.first_seen.getTime(),
+      })),
+      incidentRootKeys: keysByIncident,
+    };
+  }
+
+  async function write(
     client: pg.PoolClient,
     plan: CorrelationPlan,
-    nowIso: string,
-  ): Promise<void> {
+    jobs: readonly OutboxJob[],
+    nowMs: number,
+  ): Promise<Alarm[]> {
+    const nowIso = new Date(nowMs).toISOString();
     // Incidents first: outages reference them.
     for (const change of plan.changes)
       await client.query(UPSERT_INCIDENT, incidentParams(change.incident));
@@ -168,7 +202,6 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         o.inMaintenance,
       ]);
     }
-    const jobs = jobsForChanges(plan.announcements, deps.webhookTargets);
     const announcedIds = plan.announcements
       .filter((change) => change.kind === 'opened')
       .map((change) => change.incident.id);
@@ -179,10 +212,16 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
       );
     }
     await addToOutbox(client, jobs);
+    if (plan.annotations.length === 0) return [];
+    const rows = await client.query<AlarmRow>(
+      "SELECT * FROM alarms WHERE id = ANY($1::uuid[]) AND state <> 'cleared'",
+      [plan.annotations.map((a) => a.alarmId)],
+    );
+    return rows.rows.map((row) => rowToRecord(row).alarm);
   }
 
   return {
-    async step(): Promise<CorrelationStep> {
+    async inLock(work) {
       const client = await pool.connect();
       let failure: Error | undefined;
       try {
@@ -193,90 +232,19 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
         );
         if (locked.rows[0]?.ok !== true) {
           await client.query('ROLLBACK');
-          return { skipped: true, plan: undefined, annotatedAlarms: [], changes: [] };
+          return { skipped: true };
         }
-        const clock = await client.query<{ now: Date }>('SELECT now() AS now');
-        const nowMs = clock.rows[0]?.now.getTime() ?? Date.now();
-        const alarms = await client.query<CorrelationAlarmRow>(LOAD_ALARMS);
-        const incidents = await client.query<IncidentRow>(
-          "SELECT * FROM incidents WHERE state <> 'resolved'",
-        );
-        const windowStart = new Date(nowMs - deps.flapWindowMs).toISOString();
-        const namedByAlarms = [
-          ...new Set(
-            alarms.rows.flatMap((row) => (row.incident_id === null ? [] : [row.incident_id])),
-          ),
-        ];
-        const resolved = await client.query<IncidentRow>(RESOLVED_INCIDENTS, [
-          new Date(nowMs - Math.max(deps.flapWindowMs, deps.recoveryMs)).toISOString(),
-          namedByAlarms,
-        ]);
-        const resolvedRoots = await client.query<ResolvedRootRow>(RESOLVED_ROOT_ALARMS, [
-          resolved.rows.flatMap((row) => row.root_alarm_ids),
-        ]);
-        const outages = await client.query<{
-          incident_id: string;
-          customer_id: string;
-          service_id: string;
-        }>('SELECT incident_id, customer_id, service_id FROM outages WHERE ended_at IS NULL');
-        const rootKeys = await client.query<{ id: string; keys: string[] }>(INCIDENT_ROOT_KEYS, [
-          [...incidents.rows, ...resolved.rows].map((row) => row.id),
-        ]);
-        const keysByIncident = new Map(rootKeys.rows.map((row) => [row.id, row.keys]));
-        const flappingKeys = incidents.rows
-          .filter((row) => row.flap_count > 1)
-          .flatMap((row) => keysByIncident.get(row.id) ?? []);
-        const flaps = await client.query<{
-          reduction_key: string;
-          raises: number;
-          last_raised: Date;
-        }>(KEY_FLAPS, [windowStart, flappingKeys]);
-        const plan = planCorrelation({
-          topology: deps.topology,
-          alarms: alarms.rows.map(rowToCorrelationAlarm),
-          incidents: incidents.rows.map(incidentFromRow),
-          outages: outages.rows.map((row): OpenOutage => ({
-            incidentId: row.incident_id,
-            customerId: row.customer_id,
-            serviceId: row.service_id,
-          })),
-          nowMs,
-          holdMs: deps.holdMs,
-          maintenance: maintenanceAt(deps.maintenance, nowMs),
-          policy: deps.policy,
-          explains: deps.explains,
-          flaps: new Map(
-            flaps.rows.map((row) => [
-              row.reduction_key,
-              { count: row.raises, lastRaisedMs: row.last_raised.getTime() },
-            ]),
-          ),
-          flapCount: deps.flapCount,
-          flapWindowMs: deps.flapWindowMs,
-          resolved: resolved.rows.map(incidentFromRow),
-          resolvedRootAlarms: resolvedRoots.rows.map((row) => ({
-            id: row.id,
-            type: row.type,
-            device: row.device,
-            component: row.component,
-            firstSeenMs: row.first_seen.getTime(),
-          })),
-          incidentRootKeys: keysByIncident,
-          recoveryMs: deps.recoveryMs,
-        });
-        await writePlan(client, plan, new Date(nowMs).toISOString());
-        await remindUnacknowledged(client, deps, nowMs);
-        await cleanStaleAlarms(client, deps, nowMs);
-        let annotatedAlarms: Alarm[] = [];
-        if (plan.annotations.length > 0) {
-          const rows = await client.query<AlarmRow>(
-            "SELECT * FROM alarms WHERE id = ANY($1::uuid[]) AND state <> 'cleared'",
-            [plan.annotations.map((a) => a.alarmId)],
-          );
-          annotatedAlarms = rows.rows.map((row) => rowToRecord(row).alarm);
-        }
+        const tx: CorrelationTx = {
+          load: () => load(client),
+          write: (plan, jobs, nowMs) => write(client, plan, jobs, nowMs),
+          async housekeep(nowMs) {
+            await remindUnacknowledged(client, deps, nowMs);
+            await cleanStaleAlarms(client, deps, nowMs);
+          },
+        };
+        const value = await work(tx);
         await client.query('COMMIT');
-        return { skipped: false, plan, annotatedAlarms, changes: plan.changes };
+        return { skipped: false, value };
       } catch (error) {
         failure = new Error('correlation step failed', { cause: error });
         await client.query('ROLLBACK').catch(() => undefined);
@@ -287,9 +255,6 @@ export function createCorrelationPg(deps: CorrelationPgDeps) {
     },
   };
 }
-
-/** The correlation step's interface. */
-export type CorrelationPg = ReturnType<typeof createCorrelationPg>;
 
 function rowToCorrelationAlarm(row: CorrelationAlarmRow): CorrelationAlarm {
   return {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { channels, hotStateKeys, incidentStateKeys, type IncidentChange } from '@faultline/shared';
-import type { CorrelationStep } from './correlation-pg.js';
+import type { CorrelationStep } from '../ports.js';
 
 const SET_IF_PRESENT = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then

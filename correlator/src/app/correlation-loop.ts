@@ -1,5 +1,5 @@
 import type { Logger } from '@faultline/shared';
-import type { CorrelationStep } from '../adapters/correlation-pg.js';
+import type { CorrelationStep } from '../ports.js';
 
 /** What the correlation loop needs. */
 export interface CorrelationLoopDeps {

@@ -142,9 +142,15 @@ export async function startSnmpd(options: {
 }
 
 /** An agent whose sysUpTime and ifOperStatus.1 come from a file the test rewrites. */
-export async function scriptedAgent(
-  port?: number,
-): Promise<{ agent: Snmpd; oper(status: number): Promise<void> }> {
+export async function scriptedAgent(port?: number): Promise<{
+  agent: Snmpd;
+  oper(status: number): Promise<void>;
+  uptime(ticks: number): Promise<void>;
+}> {
+  // Booted a day ago unless a test says otherwise: a first poll sees no recent restart.
+  let state = { uptimeTicks: 8_640_000, oper: 1 };
+  const text = () =>
+    `.1.3.6.1.2.1.1.3.0 timeticks ${String(state.uptimeTicks)}\n.1.3.6.1.2.1.2.2.1.8.1 integer ${String(state.oper)}\n`;
   const agent = await startSnmpd({
     exclude: ['system_mib'],
     ...(port === undefined ? {} : { port }),
@@ -153,7 +159,7 @@ export async function scriptedAgent(
         mode: 0o755,
         text: `#!/bin/sh\n[ "$1" = "-g" ] || exit 0\nline=$(grep -m1 "^$2 " ${join(dir, 'state')}) || exit 0\nset -- $line\nprintf '%s\\n%s\\n%s\\n' "$1" "$2" "$3"\n`,
       },
-      state: { text: '.1.3.6.1.2.1.1.3.0 timeticks 100\n.1.3.6.1.2.1.2.2.1.8.1 integer 1\n' },
+      state: { text: text() },
     }),
     conf: (dir) => [
       'rocommunity public 127.0.0.1',
@@ -162,12 +168,13 @@ export async function scriptedAgent(
       `pass .1.3.6.1.2.1.31.1.1.1 ${join(dir, 'pass.sh')}`,
     ],
   });
+  const write = (next: typeof state) => {
+    state = next;
+    return writeFile(join(agent.dir, 'state'), text());
+  };
   return {
     agent,
-    oper: (status) =>
-      writeFile(
-        join(agent.dir, 'state'),
-        `.1.3.6.1.2.1.1.3.0 timeticks 100\n.1.3.6.1.2.1.2.2.1.8.1 integer ${String(status)}\n`,
-      ),
+    oper: (status) => write({ ...state, oper: status }),
+    uptime: (ticks) => write({ ...state, uptimeTicks: ticks }),
   };
 }
