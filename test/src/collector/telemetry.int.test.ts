@@ -22,6 +22,7 @@ import {
   influxQuery,
   testSettings,
   uniqueName,
+  EVENTUALLY,
 } from '../support/services.js';
 
 interface InfluxSeries {
@@ -279,7 +280,7 @@ pricePlans:
     for (let n = 0; n < 10; n++) await publish(n);
     await vi.waitFor(() => {
       expect(counter(first, 'telemetry_points_total')).toBe(10);
-    });
+    }, EVENTUALLY);
     await first.stop();
     for (let n = 10; n < 30; n++) await publish(n);
     const second = await startCollector(cfg, clientId);
@@ -322,7 +323,7 @@ pricePlans:
     await vi.waitFor(() => {
       const counts = members.map((m) => counter(m, 'telemetry_points_total'));
       expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
-    });
+    }, EVENTUALLY);
     // Each message went to exactly one member, and both got some.
     for (const member of members) {
       expect(counter(member, 'telemetry_points_total')).toBeGreaterThan(0);

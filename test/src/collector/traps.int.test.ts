@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaultEvent } from '@faultline/shared';
 import { sendUdp, snmpinform, snmptrap } from './snmp-tools.js';
 import { startTrapCollector, type TrapCollector } from './trap-collector.js';
+import { EVENTUALLY } from '../support/services.js';
 
 const CONFIG = `
 snmp:
@@ -127,7 +128,7 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
     ]);
     await vi.waitFor(() => {
       expect(counter('traps_unauthorized_total')).toBe(before + 1);
-    });
+    }, EVENTUALLY);
     // A trap sent after it arrives; the rejected one never does.
     await snmptrap(['-v', '2c', '-c', 'public', '--clientaddr=127.0.0.79', target, '', LINK_DOWN]);
     await eventWhere((e) => e.device === '127.0.0.79');
@@ -148,7 +149,7 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
     ]);
     await vi.waitFor(() => {
       expect(counter('traps_malformed_total')).toBe(before + 4);
-    });
+    }, EVENTUALLY);
     await snmptrap([
       '-v',
       '2c',
