@@ -11,9 +11,9 @@ const DAY_MS = 86_400_000;
  * incident older than a day, a few past incidents (a fibre cut, a power loss, maintenance, a
  * flapping port) with their alarms, tickets and outages, laid out in each customer's last closed
  * billing period, so the first billing run has SLA credits. Both are idempotent and skipped once
- * history exists.
+ * history exists. `clock` (epoch ms) says when now is, which decides the last closed period.
  */
-export function createDemoHistory(runtime: Runtime): Component {
+export function createDemoHistory(runtime: Runtime, clock: () => number = Date.now): Component {
   const { settings, config, logger } = runtime;
   const token = settings.influxToken;
   const database = config.influx.database;
@@ -21,7 +21,7 @@ export function createDemoHistory(runtime: Runtime): Component {
     name: 'demo-history',
     async start() {
       const influx = { influxUrl: settings.influxUrl, database, ...(token ? { token } : {}) };
-      const now = Date.now();
+      const now = clock();
       const periodStartOf = (customerId: string, atMs = now): number => {
         const customer = config.customers.find((c) => c.id === customerId);
         return customer === undefined

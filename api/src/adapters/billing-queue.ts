@@ -84,10 +84,14 @@ export function createBillingQueue(deps: {
       return job.id;
     },
     async status(jobId) {
+      // The state first, then the job's hash: the bridge finishes a job in one step (its result
+      // and its move to completed together), so a hash read after a finished state always holds
+      // the result. Read the other way round, a job finishing between the two reads showed as
+      // done with the result it had before (none), and the page stopped asking.
+      const state = stateOf(await queue.getJobState(jobId));
+      if (state === undefined) return undefined;
       const job = await queue.getJob(jobId);
       if (job?.name !== BILLING_RUN_JOB) return undefined;
-      const state = stateOf(await job.getState());
-      if (state === undefined) return undefined;
       const progress = progressValidator.check(job.progress);
       const outcomes = outcomesValidator.check(job.returnvalue);
       return {

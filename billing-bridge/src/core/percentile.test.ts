@@ -126,14 +126,22 @@ describe('selection properties', () => {
     );
   });
 
-  it('is fast on a month of samples for many circuits', () => {
+  // How fast this is (10,000 circuits of a month) is measured by `npm run bench -- billing`,
+  // not asserted here: a test's verdict must not depend on the machine's load.
+  it('bills a month of 8,928 spread samples as a full sort would, leaving them in place', () => {
     const month = Float64Array.from(
       { length: 8928 },
       (_, i) => ((i * 2654435761) % 1_000_003) * 1000,
     );
-    const started = performance.now();
-    for (let circuit = 0; circuit < 200; circuit++) percentile95(month);
-    // 200 circuits; the benchmark's 10,000 circuits budget is 60 s, i.e. 1.2 s here.
-    expect(performance.now() - started).toBeLessThan(1200);
+    const before = Float64Array.from(month);
+    const sorted = Float64Array.from(month).sort();
+    expect(percentile95(month)).toEqual({
+      kind: 'value',
+      valueBps: sorted[8481],
+      sampleCount: 8928,
+      droppedCount: 446,
+      rank: 8482,
+    });
+    expect(month).toEqual(before);
   });
 });

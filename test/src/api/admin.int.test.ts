@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Config } from '@faultline/shared';
 import { buildApp } from '@faultline/api';
 import { createSimulator, type Simulator } from '@faultline/simulator';
-import { uniqueName } from '../support/services.js';
+import { uniqueName, EVENTUALLY } from '../support/services.js';
 import { isolatedExampleConfig } from '../simulator/example-network.js';
 import { berOid, isV2cTrap, listenForTraps, type TrapListener } from '../simulator/snmp-peers.js';
 import { ADMIN_TOKEN, createApiFixture, type ApiFixture } from './harness.js';
@@ -103,7 +103,7 @@ describe('admin routes with a running simulator', () => {
     await vi.waitFor(() => {
       expect(flaps().filter((t) => t === 'linkDown')).toHaveLength(6);
       expect(flaps().filter((t) => t === 'linkUp')).toHaveLength(6);
-    });
+    }, EVENTUALLY);
   });
 
   it('answers 404 for a scenario the simulator does not know', async () => {

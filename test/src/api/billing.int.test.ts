@@ -209,6 +209,33 @@ describe('billing api against the real billing bridge', () => {
     }
   });
 
+  it('never answers done without the outcomes, however closely the job is followed', async () => {
+    // The page stops asking at the first `done`, so that answer must already carry the outcomes.
+    // Asking back to back while the bridge finishes jobs lands some reads on the finish itself.
+    for (let n = 0; n < 10; n++) {
+      const customer = `nobody-${String(n)}`;
+      const posted = await app.inject({
+        method: 'POST',
+        url: '/api/billing/runs',
+        headers: as(TOKENS.billing),
+        payload: { period: '2026-04', customer },
+      });
+      const { jobId } = posted.json<{ jobId: string }>();
+      let job: { state: string; outcomes: unknown[] };
+      do {
+        const answer = await app.inject({
+          url: `/api/billing/jobs/${encodeURIComponent(jobId)}`,
+          headers: as(TOKENS.billing),
+        });
+        job = answer.json();
+      } while (job.state === 'queued' || job.state === 'running');
+      expect(job).toMatchObject({
+        state: 'done',
+        outcomes: [{ kind: 'skipped', customerId: customer, reason: 'unknown-customer' }],
+      });
+    }
+  });
+
   it('answers 404 for an unknown run', async () => {
     for (const suffix of ['', '/export.csv', '/export.json']) {
       const response = await app.inject({

@@ -19,6 +19,7 @@ import {
   VIEWER_TOKEN,
   type ApiFixture,
 } from './harness.js';
+import { EVENTUALLY } from '../support/services.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -75,7 +76,7 @@ describe('live alarms over socket.io', () => {
     const seen = record(connect(auth));
     await vi.waitFor(() => {
       expect(seen.errors).toEqual(['unauthorized']);
-    });
+    }, EVENTUALLY);
     expect(seen.connected).toBe(false);
     expect(seen.snapshots).toEqual([]);
   });
@@ -93,14 +94,14 @@ describe('live alarms over socket.io', () => {
     const seen = record(connect({ token: VIEWER_TOKEN }));
     await vi.waitFor(() => {
       expect(seen.snapshots).toHaveLength(1);
-    });
+    }, EVENTUALLY);
     expect(seen.snapshots[0]).toEqual([open]);
 
     const raised = sampleAlarm({ device: 'access-1' });
     await fixture.change('raised', raised);
     await vi.waitFor(() => {
       expect(seen.changes).toEqual([{ kind: 'raised', alarm: raised }]);
-    });
+    }, EVENTUALLY);
 
     const clearedNow = {
       ...raised,
@@ -110,14 +111,14 @@ describe('live alarms over socket.io', () => {
     await fixture.change('cleared', clearedNow);
     await vi.waitFor(() => {
       expect(seen.changes.at(-1)).toEqual({ kind: 'cleared', alarm: clearedNow });
-    });
+    }, EVENTUALLY);
   });
 
   it('coalesces a burst into one update per alarm and ignores malformed messages', async () => {
     const seen = record(connect({ token: ADMIN_TOKEN }));
     await vi.waitFor(() => {
       expect(seen.snapshots).toEqual([[]]);
-    });
+    }, EVENTUALLY);
     await fixture.redis.publish(`${fixture.settings.prefix}:alarms`, 'not json');
     await fixture.redis.publish(
       `${fixture.settings.prefix}:alarms`,
@@ -135,7 +136,7 @@ describe('live alarms over socket.io', () => {
     await storm.exec();
     await vi.waitFor(() => {
       expect(seen.changes.at(-1)?.alarm.count).toBe(50);
-    });
+    }, EVENTUALLY);
     // 50 changes to one alarm arrive in far fewer updates, each a valid change.
     expect(seen.changes.length).toBeLessThan(50);
     expect(seen.changes.every((change) => change.alarm.id === alarm.id)).toBe(true);
@@ -148,12 +149,12 @@ describe('refused tokens over socket.io', () => {
       const seen = record(connect({ token: `wrong-token-${String(attempt)}-000000` }));
       await vi.waitFor(() => {
         expect(seen.errors).toEqual(['unauthorized']);
-      });
+      }, EVENTUALLY);
     }
     const seen = record(connect({ token: VIEWER_TOKEN }));
     await vi.waitFor(() => {
       expect(seen.errors).toEqual(['rate-limited']);
-    });
+    }, EVENTUALLY);
     expect(seen.snapshots).toEqual([]);
   });
 });
@@ -167,7 +168,7 @@ describe('live incidents over socket.io', () => {
     socket.on('incidents:changed', (batch) => changes.push(...batch));
     await vi.waitFor(() => {
       expect(snapshots).toEqual([[]]);
-    });
+    }, EVENTUALLY);
     const incident: Incident = {
       id: 'inc-live-1',
       state: 'open',
@@ -203,7 +204,7 @@ describe('live incidents over socket.io', () => {
     await burst.exec();
     await vi.waitFor(() => {
       expect(changes.at(-1)).toMatchObject({ kind: 'acknowledged', incident: { version: 2 } });
-    });
+    }, EVENTUALLY);
     expect(changes.length).toBeLessThanOrEqual(2);
   });
 });

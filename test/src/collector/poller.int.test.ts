@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createCollector, type Collector } from '@faultline/collector';
 import { createLogger, parseConfig, type Config, type Settings } from '@faultline/shared';
 import {
+  EVENTUALLY,
   createInfluxDatabase,
   influxQuery,
   testSettings,
@@ -254,9 +255,13 @@ pricePlans:
       quarantined: 1,
       reset: 4,
     });
-    const written = collector
-      .metrics()
-      .find((m) => m.name === 'faultline_collector_influx_points_written_total');
-    expect(written?.value).toBe(8);
+    // Counted once InfluxDB's answer reaches the writer, which may be after the query above saw
+    // the points: wait on the counter itself.
+    await vi.waitFor(() => {
+      const written = collector
+        .metrics()
+        .find((m) => m.name === 'faultline_collector_influx_points_written_total');
+      expect(written?.value).toBe(8);
+    }, EVENTUALLY);
   }, 40_000);
 });

@@ -8,7 +8,7 @@ import {
   type EventBatch,
   type FaultEvent,
 } from '@faultline/shared';
-import { createInfluxDatabase, testSettings } from '../support/services.js';
+import { createInfluxDatabase, testSettings, EVENTUALLY } from '../support/services.js';
 import {
   authPrivArgs,
   sendUdp,
@@ -213,12 +213,12 @@ devices:
     ]);
     await vi.waitFor(() => {
       expect(counter('traps_unauthorized_total')).toBe(before + refused.length + 1);
-    });
+    }, EVENTUALLY);
     const security = await vi.waitFor(async () => {
       const found = (await events()).filter((e) => e.type === 'trapAuthenticationFailure');
       expect(found.map((e) => e.device).sort()).toEqual(['127.0.0.34', '127.0.0.35']);
       return found;
-    });
+    }, EVENTUALLY);
     expect(security.find((e) => e.device === '127.0.0.34')).toMatchObject({
       source: 'trap',
       severity: 'warning',
@@ -255,7 +255,7 @@ devices:
     ).rejects.toThrow();
     await vi.waitFor(() => {
       expect(counter('traps_unauthorized_total')).toBeGreaterThan(before);
-    });
+    }, EVENTUALLY);
     const event = await eventWhere((e) => e.device === '127.0.0.36');
     expect(event).toMatchObject({
       type: 'trapAuthenticationFailure',
@@ -283,7 +283,7 @@ devices:
     await vi.waitFor(() => {
       expect(counter('traps_unauthorized_total')).toBe(unauthorized + 1);
       expect(counter('traps_discovery_total')).toBe(discovery + 1);
-    });
+    }, EVENTUALLY);
     expect(counter('traps_decoded_total')).toBe(decoded);
     const event = await eventWhere(
       (e) => e.type === 'trapAuthenticationFailure' && e.details.sourceAddress === '127.0.0.1',

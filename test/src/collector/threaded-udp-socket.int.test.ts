@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ThreadedUdpSocket } from '@faultline/collector';
+import { EVENTUALLY } from '../support/services.js';
 
 /** Sends `count` datagrams to 127.0.0.1:`port` from another process, and waits for it to end. */
 function sendFromAnotherProcess(port: number, count: number): void {
@@ -60,7 +61,7 @@ describe('a UDP socket read by its own thread', () => {
     });
     // spawnSync blocks this thread while the other process sends: only the socket's thread reads.
     sendFromAnotherProcess(socket.address().port, 50);
-    await expect.poll(() => received.length + overflowed).toBe(50);
+    await expect.poll(() => received.length + overflowed, EVENTUALLY).toBe(50);
     expect(received).toHaveLength(10);
     expect(received).toEqual(Array.from({ length: 10 }, (_, n) => `datagram ${String(n)}`));
     expect(overflowed).toBe(40);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaultEvent } from '@faultline/shared';
 import { sendUdp, snmpinform, snmptrap } from './snmp-tools.js';
 import { startTrapCollector, type TrapCollector } from './trap-collector.js';
+import { EVENTUALLY } from '../support/services.js';
 
 const CONFIG = `
 snmp:
@@ -127,7 +128,7 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
     ]);
     await vi.waitFor(() => {
       expect(counter('traps_unauthorized_total')).toBe(before + 1);
-    });
+    }, EVENTUALLY);
     // A trap sent after it arrives; the rejected one never does.
     await snmptrap(['-v', '2c', '-c', 'public', '--clientaddr=127.0.0.79', target, '', LINK_DOWN]);
     await eventWhere((e) => e.device === '127.0.0.79');
@@ -148,7 +149,7 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
     ]);
     await vi.waitFor(() => {
       expect(counter('traps_malformed_total')).toBe(before + 4);
-    });
+    }, EVENTUALLY);
     await snmptrap([
       '-v',
       '2c',
@@ -188,7 +189,7 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
     });
   });
 
-  it('counts each datagram it received in exactly one outcome', () => {
+  it('counts each datagram it received in exactly one outcome', async () => {
     expect(counter('traps_received_total')).toBe(
       counter('traps_decoded_total') +
         counter('traps_malformed_total') +
@@ -196,8 +197,12 @@ describe('collector trap path (real snmptrap → receiver → events queue)', ()
         counter('traps_discovery_total'),
     );
     expect(counter('traps_dropped_total')).toBe(0);
-    expect(counter('events_enqueued_total')).toBe(
-      counter('traps_decoded_total') + counter('trap_auth_failure_events_total'),
-    );
+    // A batch is counted as enqueued when Redis' answer to its add reaches the collector; the
+    // tests above waited for the job in Redis, which can be seen before that answer arrives.
+    await vi.waitFor(() => {
+      expect(counter('events_enqueued_total')).toBe(
+        counter('traps_decoded_total') + counter('trap_auth_failure_events_total'),
+      );
+    }, EVENTUALLY);
   });
 });

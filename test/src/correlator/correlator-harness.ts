@@ -47,7 +47,8 @@ export interface CorrelatorHarness {
   startCorrelator(concurrency?: number): Promise<Component>;
   addBatch(events: unknown[], options?: { attempts?: number }): Promise<Job>;
   addRaw(data: unknown, options?: { attempts?: number }): Promise<Job>;
-  waitForJob(job: Job): Promise<'completed' | 'failed'>;
+  /** Waits until the job is completed or failed, giving up after `timeoutMs` (20 s). */
+  waitForJob(job: Job, timeoutMs?: number): Promise<'completed' | 'failed'>;
   alarms(): Promise<AlarmRowView[]>;
   openAlarmsHash(): Promise<Record<string, Alarm>>;
   close(): Promise<void>;
@@ -135,14 +136,14 @@ export async function createCorrelatorHarness(): Promise<CorrelatorHarness> {
     },
     addBatch: (events, options) => add({ events }, options),
     addRaw: add,
-    async waitForJob(job) {
+    async waitForJob(job, timeoutMs = 20_000) {
       return vi.waitFor(
         async () => {
           const state = await job.getState();
           if (state !== 'completed' && state !== 'failed') throw new Error(`job is ${state}`);
           return state;
         },
-        { timeout: 20_000, interval: 20 },
+        { timeout: timeoutMs, interval: 20 },
       );
     },
     async alarms() {

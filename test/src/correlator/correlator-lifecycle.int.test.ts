@@ -8,6 +8,7 @@ import {
   linkUp,
   type CorrelatorHarness,
 } from './correlator-harness.js';
+import { EVENTUALLY } from '../support/services.js';
 
 describe('correlator lifecycle and hot state', () => {
   let h: CorrelatorHarness;
@@ -71,7 +72,7 @@ describe('correlator lifecycle and hot state', () => {
     await h.waitForJob(await h.addBatch([linkDown('e2')]));
     await vi.waitFor(() => {
       expect(h.changes.map((change) => change.kind)).toEqual(['raised', 'repeated']);
-    });
+    }, EVENTUALLY);
   });
 
   it('lists alarms by state, newest first, and reads one by id', async () => {

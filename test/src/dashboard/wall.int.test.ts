@@ -122,6 +122,15 @@ describe('NOC wall', () => {
 
     await card.and(wall.page.locator('[data-state="acknowledged"]')).waitFor();
     expect(await card.innerText()).toContain('Acknowledged by alice');
+    // The timeline entry is written by the tickets worker after the change both pages follow, and
+    // nothing tells the page when it is: wait for the entry, then load the page again to see it.
+    await vi.waitFor(async () => {
+      const entries = await world.harness.query<{ body: string }>(
+        "SELECT body FROM ticket_events WHERE kind = 'acknowledged'",
+      );
+      expect(entries).toEqual([{ body: 'Acknowledged by alice' }]);
+    }, WAIT);
+    await oncall.page.reload();
     await oncall.page.getByTestId('timeline').getByText('Acknowledged by alice').waitFor();
     await screenshot(oncall.page, 'oncall.png');
     expect(wall.problems).toEqual([]);

@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   testSettings,
   type TestDatabase,
+  EVENTUALLY,
 } from '../support/services.js';
 
 /**
@@ -221,7 +222,7 @@ describe('secrets never leave the system', () => {
       const text = logged.join('');
       expect(text).toContain('"reason":"unknown community"');
       expect(text).toContain('"reason":"wrong authentication key"');
-    });
+    }, EVENTUALLY);
 
     const searched = {
       logs: logged.join(''),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authPrivArgs, sendUdp, snmptrap } from '../collector/snmp-tools.js';
 import { startTrapCollector, type TrapCollector } from '../collector/trap-collector.js';
 import { listenForTraps, snmpTool } from '../simulator/snmp-peers.js';
+import { EVENTUALLY } from '../support/services.js';
 
 /**
  * Tens of thousands of malformed datagrams against the running trap receiver: real traps of each
@@ -44,7 +45,7 @@ async function capture(send: (target: string) => Promise<unknown>): Promise<Buff
       const [first] = listener.received;
       if (first === undefined) throw new Error('nothing captured yet');
       return first.buffer;
-    });
+    }, EVENTUALLY);
   } finally {
     await listener.close();
   }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Config } from '@faultline/shared';
 import { createSimulator, sendControlCommand, type Simulator } from '@faultline/simulator';
-import { testSettings, uniqueName } from '../support/services.js';
+import { testSettings, uniqueName, EVENTUALLY } from '../support/services.js';
 import { agentTarget, isolatedExampleConfig } from './example-network.js';
 import { berOid, isV2cTrap, listenForTraps, snmpTool, type TrapListener } from './snmp-peers.js';
 
@@ -95,7 +95,7 @@ describe('scenarios', () => {
     // second, agg-2 is cut off and only core-2's linkDown can reach the NOC.
     await vi.waitFor(() => {
       expect(linkTraps()).toEqual(['core-1 linkDown 3', 'agg-2 linkDown 48', 'core-2 linkDown 4']);
-    });
+    }, EVENTUALLY);
     expect(simulator.isReachable('agg-2')).toBe(false);
     expect(simulator.isReachable('access-3')).toBe(false);
     await expect(sysName('agg-2')).rejects.toThrow(/Timeout/);
@@ -114,7 +114,7 @@ describe('scenarios', () => {
         'core-1 linkUp 3',
         'agg-2 linkUp 48',
       ]);
-    });
+    }, EVENTUALLY);
     expect(await sysName('agg-2')).toBe('agg-2');
     expect(await sysName('access-3')).toBe('access-3');
   });
@@ -128,7 +128,7 @@ describe('scenarios', () => {
       ).length;
     await vi.waitFor(() => {
       expect(coldStarts()).toBe(1);
-    });
+    }, EVENTUALLY);
     // 45 s of silence at 15x: 3 s.
     await simulator.runScenario('device-reboot', { speedup: 15 });
     expect(simulator.isReachable('access-2')).toBe(false);
@@ -176,7 +176,7 @@ describe('scenarios', () => {
       const flaps = linkTraps();
       expect(flaps.filter((t) => t === 'access-1 linkDown 2')).toHaveLength(6);
       expect(flaps.filter((t) => t === 'access-1 linkUp 2')).toHaveLength(6);
-    });
+    }, EVENTUALLY);
   });
 
   it('answers a command for an unknown scenario with an error', async () => {
@@ -209,7 +209,7 @@ describe('scenarios', () => {
       expect(stdout).toMatch(/^started flapping-port: 12 steps over 600ms/);
       await vi.waitFor(() => {
         expect(linkTraps().filter((t) => t === 'access-1 linkUp 2')).toHaveLength(6);
-      });
+      }, EVENTUALLY);
 
       const nobody = { ...env, FAULTLINE_PREFIX: uniqueName('nobody') };
       const failed = execFileAsync('node', [CLI, 'scenario', 'fibre-cut', '--timeout', '0.5'], {

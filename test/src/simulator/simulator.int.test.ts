@@ -12,6 +12,7 @@ import {
   type TrapListener,
 } from './snmp-peers.js';
 import { isolatedExampleConfig } from './example-network.js';
+import { EVENTUALLY } from '../support/services.js';
 
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';
@@ -172,7 +173,7 @@ describe('simulator', () => {
     expect((await get('access-1', [operStatus])).get(operStatus)).toBe('2');
     await vi.waitFor(() => {
       expect(trapsFrom('access-1', LINK_DOWN)).toHaveLength(1);
-    });
+    }, EVENTUALLY);
     const [linkDown] = trapsFrom('access-1', LINK_DOWN);
     const varbind = Buffer.concat([berOid(operStatus), berSmallInteger(2)]);
     expect(linkDown?.buffer.includes(varbind)).toBe(true);
@@ -183,7 +184,7 @@ describe('simulator', () => {
     expect((await get('access-1', [operStatus])).get(operStatus)).toBe('1');
     await vi.waitFor(() => {
       expect(trapsFrom('access-1', LINK_UP)).toHaveLength(1);
-    });
+    }, EVENTUALLY);
   });
 
   it('freezes the counters of a down link', async () => {
@@ -199,7 +200,7 @@ describe('simulator', () => {
     const oid = `${IF_HC_IN_OCTETS}.${String(device('agg-2').interfaces[0]?.ifIndex)}`;
     await vi.waitFor(() => {
       expect(trapsFrom('agg-2', COLD_START)).toHaveLength(1);
-    });
+    }, EVENTUALLY);
     nowMs += 60 * MINUTE_MS;
     const before = await get('agg-2', [SYS_UPTIME, oid]);
     expect(before.get(SYS_UPTIME)).toBe('360000');
@@ -213,7 +214,7 @@ describe('simulator', () => {
     expect(BigInt(after.get(oid) ?? '-1')).toBeLessThan(BigInt(before.get(oid) ?? '0'));
     await vi.waitFor(() => {
       expect(trapsFrom('agg-2', COLD_START)).toHaveLength(2);
-    });
+    }, EVENTUALLY);
   });
 
   it('rejects unknown devices and interfaces', async () => {

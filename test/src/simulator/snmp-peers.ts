@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
 import { promisify } from 'node:util';
+import { ThreadedUdpSocket } from '@faultline/collector';
 
 const execFileAsync = promisify(execFile);
+/** Linux's usual default (net.core.rmem_default). */
+const DEFAULT_RECV_BUFFER_BYTES = 212_992;
 
 /**
  * Runs one of Net-SNMP's command-line managers (snmpget, snmpwalk, snmpbulkwalk) against an
@@ -67,7 +70,7 @@ export interface ReceivedDatagram {
   readonly address: string;
 }
 
-/** A plain UDP socket on a free loopback port that keeps every datagram it receives. */
+/** A UDP socket on a free loopback port that keeps every datagram it receives. */
 export interface TrapListener {
   readonly port: number;
   readonly received: readonly ReceivedDatagram[];
@@ -75,26 +78,34 @@ export interface TrapListener {
 }
 
 /**
- * Listens on a free port of 127.0.0.1. `recvBufferSize` (bytes, capped by net.core.rmem_max)
- * lets a storm test absorb bursts while the same process is busy sending them.
+ * Listens on a free port of 127.0.0.1, read by a thread of its own (the collector's
+ * ThreadedUdpSocket), as the collector reads its trap port. A simulator in this process sends a
+ * storm's backlog in one synchronous burst when it fell behind (after the machine left it without
+ * the CPU); a socket read by this process's main thread could not read during the burst, and the
+ * kernel dropped what did not fit in its buffer. `recvBufferSize` is in bytes, capped by
+ * net.core.rmem_max.
  */
 export async function listenForTraps(
   options: { recvBufferSize?: number } = {},
 ): Promise<TrapListener> {
-  const socket: Socket = createSocket({
+  const socket = new ThreadedUdpSocket({
     type: 'udp4',
-    ...(options.recvBufferSize === undefined ? {} : { recvBufferSize: options.recvBufferSize }),
+    recvBufferSize: options.recvBufferSize ?? DEFAULT_RECV_BUFFER_BYTES,
+    // Everything the thread reads is kept: a test counts what arrived.
+    maxBacklog: Number.MAX_SAFE_INTEGER,
+    onOverflow: () => undefined,
   });
   const received: ReceivedDatagram[] = [];
-  socket.on('message', (buffer, rinfo) => {
+  socket.on('message', (buffer: Buffer, rinfo: RemoteInfo) => {
     received.push({ buffer, address: rinfo.address });
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
+    socket.once('listening', () => {
       socket.off('error', reject);
       resolve();
     });
+    socket.bind(0, '127.0.0.1');
   });
   return {
     port: socket.address().port,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendTrapStorm, stormPacket } from '@faultline/simulator';
 import { berOid, isV2cTrap, listenForTraps, type TrapListener } from './snmp-peers.js';
+import { EVENTUALLY } from '../support/services.js';
 
 const AUTHENTICATION_FAILURE = '1.3.6.1.6.3.1.1.5.5';
 
@@ -38,7 +39,7 @@ describe('trap storm', () => {
 
     await vi.waitFor(() => {
       expect(traps.received).toHaveLength(count);
-    });
+    }, EVENTUALLY);
     const trapOid = berOid(AUTHENTICATION_FAILURE);
     expect(
       traps.received.filter(
@@ -61,7 +62,7 @@ describe('trap storm', () => {
     });
     await vi.waitFor(() => {
       expect(traps.received.length).toBeGreaterThan(10);
-    });
+    }, EVENTUALLY);
     controller.abort();
     const result = await storm;
     expect(result.ended).toBe('aborted');

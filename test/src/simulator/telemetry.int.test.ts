@@ -8,7 +8,7 @@ import {
   type TelemetryMessage,
 } from '@faultline/shared';
 import { createSimulator, type Simulator } from '@faultline/simulator';
-import { testSettings, uniqueName } from '../support/services.js';
+import { testSettings, uniqueName, EVENTUALLY } from '../support/services.js';
 import { isolatedExampleConfig } from './example-network.js';
 import { listenForTraps, type TrapListener } from './snmp-peers.js';
 
@@ -65,7 +65,7 @@ describe('simulator telemetry over MQTT', () => {
     await vi.waitFor(() => {
       const devices = new Set(readings().map((r) => r.device));
       expect(devices).toEqual(new Set(config.devices.map((d) => d.name)));
-    });
+    }, EVENTUALLY);
     for (const { topic, message } of received) {
       expect(validator.check(message)).toMatchObject({ ok: true });
       const reading = message as TelemetryMessage;
@@ -104,7 +104,7 @@ describe('simulator telemetry over MQTT', () => {
           Math.abs(r.value + 10.5) <= 0.1,
       );
       expect(agg.length).toBeGreaterThan(0);
-    });
+    }, EVENTUALLY);
   });
 
   it('goes quiet for devices a fault cuts off', async () => {
@@ -118,7 +118,7 @@ describe('simulator telemetry over MQTT', () => {
       expect(
         later.filter((r) => r.device === 'access-2' && r.metric === 'cpu_percent').length,
       ).toBeGreaterThan(1);
-    });
+    }, EVENTUALLY);
     // The round in flight when the cut happened may still carry them; the last ones must not.
     const tail = readings().slice(mark).slice(-20);
     expect(tail.filter((r) => r.device === 'access-3' || r.device === 'agg-2')).toEqual([]);

@@ -7,6 +7,15 @@ export function uniqueName(label: string): string {
   return `${label}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * How long an integration test waits for what it asserts to come true (`vi.waitFor`,
+ * `expect.poll`). The thing waited on crosses processes (Redis, Mosquitto, PostgreSQL, snmptrap,
+ * a browser), and on a busy 2-core machine each of them may go without the CPU for seconds;
+ * vitest's default of 1 s is a bet on an idle machine. The bound only says when to give up: a
+ * wait that succeeds returns at the first poll that sees the value.
+ */
+export const EVENTUALLY = { timeout: 20_000, interval: 50 } as const;
+
 /** Settings for a test: the machine's service URLs, a unique Redis/BullMQ prefix, the given overrides. */
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
   const checked = readSettings(process.env);
