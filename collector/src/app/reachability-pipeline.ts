@@ -1,7 +1,7 @@
 import type { Logger } from '@faultline/shared';
 import type { Inventory } from '../core/inventory.js';
 import {
-  RESTART_WINDOW_POLLS,
+  restartWindowMs,
   UNKNOWN_REACHABILITY,
   expectOpenLinkAlarms,
   reachabilityEvent,
@@ -59,7 +59,7 @@ export function createReachabilityPipeline(deps: {
         states.get(device) ?? UNKNOWN_REACHABILITY,
         outcome,
         deps.failuresToDown,
-        (deps.inventory.deviceByName(device)?.pollIntervalS ?? 0) * 1000 * RESTART_WINDOW_POLLS,
+        restartWindowMs(deps.inventory.deviceByName(device)?.pollIntervalS ?? 0),
       );
       states.set(device, state);
       const timeMs = outcome.kind === 'answered' ? outcome.poll.timeMs : outcome.timeMs;

@@ -9,6 +9,7 @@ import {
   expectOpenLinkAlarms,
   reachabilityEvent,
   restartClearEvents,
+  restartWindowMs,
   stepReachability,
   verifiedUpReason,
   type PollOutcome,
@@ -220,45 +221,64 @@ describe('stepReachability', () => {
     );
   });
 
-  // The restart window is 60 s (two 30 s poll intervals).
+  // The restart window is 60 s (two 30 s poll intervals). A restart seen is reported by the
+  // next answer, so the device's own trap is recorded before its clear.
   it.each([
-    ['a first answer that booted within the window', [upFor(12)], [['restarted:12s']]],
-    ['a first answer that booted long ago says nothing', [upFor(86_400)], [[]]],
-    ['the window is half-open: 59 s is inside', [upFor(59)], [['restarted:59s']]],
-    ['the window is half-open: 60 s is outside', [upFor(60)], [[]]],
+    [
+      'a first answer that booted within the window',
+      [upFor(12), upFor(42)],
+      [[], ['restarted:42s']],
+    ],
+    ['a first answer that booted long ago says nothing', [upFor(86_400), upFor(86_430)], [[], []]],
+    ['the window is half-open: 59 s is inside', [upFor(59), upFor(89)], [[], ['restarted:89s']]],
+    ['the window is half-open: 60 s is outside', [upFor(60), upFor(90)], [[], []]],
     [
       'once per boot: uptime growing is the same boot',
       [upFor(5), upFor(35), upFor(65)],
-      [['restarted:5s'], [], []],
+      [[], ['restarted:35s'], []],
     ],
     [
       'uptime going back is a restart, however long ago',
-      [upFor(86_400), upFor(86_430), upFor(3_000)],
-      [[], [], ['restarted:3000s']],
+      [upFor(86_400), upFor(86_430), upFor(3_000), upFor(3_030)],
+      [[], [], [], ['restarted:3030s']],
     ],
     [
-      'a reboot while unreachable: deviceUp, then restarted',
-      [upFor(900), failed, failed, failed, upFor(20)],
-      [[], [], [], ['deviceDown'], ['deviceUp', 'restarted:20s']],
+      'a reboot while unreachable: deviceUp, then restarted at the next answer',
+      [upFor(900), failed, failed, failed, upFor(20), upFor(50)],
+      [[], [], [], ['deviceDown'], ['deviceUp'], ['restarted:50s']],
     ],
     [
       'an answer without sysUpTime says nothing and keeps the last one',
-      [upFor(900), answered({}), upFor(10)],
-      [[], [], ['restarted:10s']],
+      [upFor(900), answered({}), upFor(10), answered({})],
+      [[], [], [], ['restarted:10s']],
     ],
     ['failed polls keep the last uptime', [upFor(900), failed, upFor(960)], [[], [], []]],
+    [
+      'failures between the restart and its report: the next answer reports it',
+      [upFor(5), failed, upFor(40)],
+      [[], [], ['restarted:40s']],
+    ],
+    [
+      'another restart before the report: reported once, after the last',
+      [upFor(5), upFor(2), upFor(32)],
+      [[], [], ['restarted:32s']],
+    ],
   ] as [string, PollOutcome[], string[][]][])('restarts: %s', (_name, outcomes, want) => {
     expect(run(outcomes)).toEqual(want);
   });
 
-  it('reports at most one restart per fall of sysUpTime, and none while it grows', () => {
+  it('reports each restart once, at the first answer after it that shows no new restart', () => {
     fc.assert(
       fc.property(fc.array(fc.nat({ max: 200 }), { minLength: 1, maxLength: 12 }), (uptimes) => {
         const steps = run(uptimes.map(upFor));
         const restarts = steps.map((step) => step.filter((d) => d.startsWith('restarted')).length);
-        const want = uptimes.map((uptime, n) =>
-          (n === 0 ? uptime < 60 : uptime < (uptimes[n - 1] ?? 0)) ? 1 : 0,
-        );
+        let pending = false;
+        const want = uptimes.map((uptime, n) => {
+          const seen = n === 0 ? uptime < 60 : uptime < (uptimes[n - 1] ?? 0);
+          const report = pending && !seen ? 1 : 0;
+          pending = seen || (pending && report === 0);
+          return report;
+        });
         expect(restarts).toEqual(want);
       }),
     );
@@ -419,4 +439,17 @@ describe('reachabilityEvent', () => {
       `verified up by poll; state unknown between ${from} and 1970-01-01T00:00:05.000Z`,
     );
   });
+});
+
+describe('restartWindowMs', () => {
+  it.each([
+    [30, 15 * 60_000],
+    [600, 20 * 60_000],
+    [3600, 2 * 3_600_000],
+  ])(
+    'a device polled every %i s counts a first answer as a restart under %i ms of uptime',
+    (s, ms) => {
+      expect(restartWindowMs(s)).toBe(ms);
+    },
+  );
 });

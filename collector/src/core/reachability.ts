@@ -18,6 +18,12 @@ export interface DeviceReachability {
   readonly unverified: ReadonlyMap<number, number>;
   /** sysUpTime.0 of the last answer that gave it (hundredths of a second). */
   readonly uptimeTicks?: number;
+  /**
+   * A restart was seen and is reported at the next answer: by then the device's own coldStart or
+   * warmStart trap, sent as it booted, has surely been recorded (a clear that overtook it would
+   * find nothing to clear and leave the record open).
+   */
+  readonly restartPending?: true;
 }
 
 /** One poll outcome. */
@@ -64,6 +70,16 @@ export function expectOpenLinkAlarms(
  * booted around this collector's start, and its coldStart may well be open.
  */
 export const RESTART_WINDOW_POLLS = 2;
+/**
+ * The window is never shorter than this: a first poll delayed on a busy collector, or a device
+ * whose clock runs ahead of a long poll interval, still counts as just booted.
+ */
+export const MIN_RESTART_WINDOW_MS = 15 * 60_000;
+
+/** How recently a device must have booted for its first answer to show a restart. */
+export function restartWindowMs(pollIntervalS: number): number {
+  return Math.max(pollIntervalS * 1000 * RESTART_WINDOW_POLLS, MIN_RESTART_WINDOW_MS);
+}
 
 /**
  * Whether an answer shows a restart not yet reported: sysUpTime went back since the last answer
@@ -100,7 +116,8 @@ const UP = 1;
  * and says nothing (the alarm is open already); either settles it. Other statuses leave it waiting.
  *
  * An answer that shows a restart (see `restartSeen`; `restartWindowMs` is a couple of poll
- * intervals) reports `restarted` once: the device is back, so its restart alarms are over.
+ * intervals) makes the next answer report `restarted`, once: the device is back and answering, so
+ * its restart alarms are over. (Reported one poll later, never before the device's own trap.)
  */
 export function stepReachability(
   state: DeviceReachability,
@@ -120,8 +137,12 @@ export function stepReachability(
     ? [{ kind: 'deviceUp', failures: state.failures }]
     : [];
   const { uptimeTicks } = outcome.poll;
-  if (uptimeTicks !== undefined && restartSeen(state.uptimeTicks, uptimeTicks, restartWindowMs)) {
-    decisions.push({ kind: 'restarted', uptimeS: Math.floor(uptimeTicks / 100) });
+  const restarted =
+    uptimeTicks !== undefined && restartSeen(state.uptimeTicks, uptimeTicks, restartWindowMs);
+  if (state.restartPending === true && !restarted) {
+    const ticks = uptimeTicks ?? state.uptimeTicks;
+    if (ticks !== undefined)
+      decisions.push({ kind: 'restarted', uptimeS: Math.floor(ticks / 100) });
   }
   const operStatus = new Map(state.operStatus);
   const unverified = new Map(state.unverified);
@@ -150,6 +171,8 @@ export function stepReachability(
       operStatus,
       unverified,
       ...(lastTicks === undefined ? {} : { uptimeTicks: lastTicks }),
+      // Seen now, or seen before and not reported (the answer showed yet another restart).
+      ...(restarted ? { restartPending: true as const } : {}),
     },
     decisions,
   };
