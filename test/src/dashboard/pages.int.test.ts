@@ -196,6 +196,11 @@ describe('pages in the browser (service worker, Web Push through the DevTools pr
         { title: pushed.title, body: 'Acknowledged by alice', tag: incidentId, actions: [] },
       ]);
     }, WAIT);
+    // Every page is on the incident's timeline: the push delivered, the acknowledgement from it.
+    await page.goto(`${baseUrl}/incidents/${incidentId}`);
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('to alice by Web Push: delivered').waitFor();
+    await timeline.getByText('acknowledged from Web Push').waitFor();
     expect(problems.filter((problem) => !problem.includes('support the Push API'))).toEqual([]);
   });
 });
