@@ -6,23 +6,26 @@ import { defineConfig } from 'vite';
 // FAULTLINE_API (default the local one on 8080).
 const api = process.env.FAULTLINE_API ?? 'http://127.0.0.1:8080';
 
+/** Where `@faultline/shared` comes from; the service worker's build (vite.sw.config.ts) shares it. */
+export const resolve = {
+  // The dashboard imports only types and pure code from shared, from its sources. Values come
+  // through a subpath (`@faultline/shared/topology-view`): the index would also bring modules
+  // that compile schemas with `new Function`, which the strict CSP (no 'unsafe-eval') forbids.
+  alias: [
+    {
+      find: /^@faultline\/shared$/,
+      replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
+    },
+    {
+      find: /^@faultline\/shared\/([a-z-]+)$/,
+      replacement: `${fileURLToPath(new URL('../shared/src/', import.meta.url))}$1.ts`,
+    },
+  ],
+};
+
 export default defineConfig({
   plugins: [svelte()],
-  resolve: {
-    // The dashboard imports only types and pure code from shared, from its sources. Values come
-    // through a subpath (`@faultline/shared/topology-view`): the index would also bring modules
-    // that compile schemas with `new Function`, which the strict CSP (no 'unsafe-eval') forbids.
-    alias: [
-      {
-        find: /^@faultline\/shared$/,
-        replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)),
-      },
-      {
-        find: /^@faultline\/shared\/([a-z-]+)$/,
-        replacement: `${fileURLToPath(new URL('../shared/src/', import.meta.url))}$1.ts`,
-      },
-    ],
-  },
+  resolve,
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: {
     proxy: {

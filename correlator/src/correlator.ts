@@ -37,6 +37,7 @@ import { createPageDelivery } from './app/page-delivery.js';
 import { createPaging } from './app/paging.js';
 import { flushOutbox } from './adapters/outbox.js';
 import { createTicketWorker } from './adapters/ticket-worker.js';
+import { createTimelineSignal, type TimelineSignal } from './adapters/timeline-signal.js';
 import { NOTIFICATIONS_QUEUE, TICKETS_QUEUE } from './core/jobs.js';
 import { alarmPolicy } from './core/incident-policy.js';
 import { symptomMatcher, topologyFromConfig } from './core/topology.js';
@@ -113,9 +114,20 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
     pool: ReturnType<typeof createPostgresPool>,
     queues: ReadonlyMap<string, Queue>,
     options: ReadonlyMap<string, JobsOptions>,
+    timelineGrew: TimelineSignal,
   ): Promise<{ pagingWorker: Worker; deliveryWorker: Worker }> {
     const paging = config.paging;
-    const store = createPagingStorePg(pool);
+    const pages = createPagingStorePg(pool);
+    // Every page recorded is a timeline entry: open incident pages are told.
+    const store: typeof pages = {
+      ...pages,
+      async record(entries) {
+        await pages.record(entries);
+        for (const incidentId of new Set(entries.map((entry) => entry.incidentId))) {
+          await timelineGrew(incidentId);
+        }
+      },
+    };
     const keys = await loadPagingKeys(pool);
     const timeoutMs = paging.timeoutS * 1000;
     const email = createEmailNotifier({ smtp: paging.smtp, channels: paging.channels, timeoutMs });
@@ -200,6 +212,11 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
         const stateRedis = redisConnection('correlator-state', { maxRetriesPerRequest: 20 });
         const workerRedis = redisConnection('correlator-worker', { maxRetriesPerRequest: null });
         const queueRedis = redisConnection('correlator-queues', { maxRetriesPerRequest: 20 });
+        const timelineGrew = createTimelineSignal({
+          redis: redisConnection('correlator-timelines', { maxRetriesPerRequest: 3 }),
+          prefix: settings.prefix,
+          logger,
+        });
         const notify = config.notify;
         const queues = new Map<string, Queue>();
         // The events queue too: auto-clean sends its clears through it, like any other source.
@@ -278,6 +295,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           prefix: settings.prefix,
           pool,
           logger,
+          timelineGrew,
         });
         teardown.push({ name: 'tickets worker', run: () => ticketWorker.close() });
         const notifyWorker = createNotifyWorker({
@@ -289,7 +307,12 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           logger,
         });
         teardown.push({ name: 'notifications worker', run: () => notifyWorker.close() });
-        const { pagingWorker, deliveryWorker } = await startPaging(pool, queues, options);
+        const { pagingWorker, deliveryWorker } = await startPaging(
+          pool,
+          queues,
+          options,
+          timelineGrew,
+        );
         // People's commands from the api (acknowledge, assign, comment, resolve).
         const commandWorker = createCommandWorker({
           connection: redisConnection('correlator-commands', { maxRetriesPerRequest: null }),

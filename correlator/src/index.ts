@@ -9,6 +9,7 @@ export type * from './ports.js';
 export { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 export { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 export { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
+export { createTimelineSignal, type TimelineSignal } from './adapters/timeline-signal.js';
 export * from './core/topology.js';
 export * from './core/incidents.js';
 export * from './core/jobs.js';

@@ -103,3 +103,16 @@ export const IncidentChangeSchema = Type.Object(
 
 /** A change to one incident. */
 export type IncidentChange = Static<typeof IncidentChangeSchema>;
+
+/**
+ * An incident's timeline gained entries written after the incident change that caused them (the
+ * tickets worker's entry, the paging records): published on the `timelines` channel and pushed
+ * to dashboards as `incidents:timeline`, so an open incident page reads its detail again.
+ */
+export const TimelineGrewSchema = Type.Object(
+  { incidentId: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+/** An incident whose timeline grew. */
+export type TimelineGrew = Static<typeof TimelineGrewSchema>;

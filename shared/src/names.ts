@@ -10,6 +10,11 @@ export function channels(prefix: string) {
     alarms: `${prefix}:alarms`,
     /** Incident changes (`IncidentChange` JSON). */
     incidents: `${prefix}:incidents`,
+    /**
+     * An incident's timeline grew after the change that made it (a ticket entry, a page):
+     * `TimelineGrew` JSON, so open incident pages read it again.
+     */
+    timelines: `${prefix}:timelines`,
     /** Live billing per customer (`BillingLive` JSON). */
     billing: `${prefix}:billing`,
   } as const;

@@ -1,6 +1,6 @@
 import type { Alarm, AlarmChange } from './alarm.js';
 import type { BillingLive } from './billing.js';
-import type { Incident, IncidentChange } from './incident.js';
+import type { Incident, IncidentChange, TimelineGrew } from './incident.js';
 
 /**
  * Events the api pushes to dashboards over socket.io. After a successful handshake the server
@@ -17,6 +17,8 @@ export interface ServerToClientEvents {
   'incidents:snapshot': (incidents: Incident[]) => void;
   /** Incident changes since the previous batch, oldest first; at most one entry per incident id. */
   'incidents:changed': (changes: IncidentChange[]) => void;
+  /** An incident's timeline grew (a ticket entry, a page): its detail is worth reading again. */
+  'incidents:timeline': (grew: TimelineGrew) => void;
   /**
    * The live billing view of one customer (current period), to sockets whose role may read
    * billing only: the latest of each customer right after connecting, then each one published.

@@ -11,6 +11,7 @@ import {
   type IncidentChange,
   type Logger,
   type ServerToClientEvents,
+  type TimelineGrew,
 } from '@faultline/shared';
 import { authorize } from '../core/authorize.js';
 import type { ApiMetrics } from '../app/api-metrics.js';
@@ -53,6 +54,8 @@ export interface LiveUpdatesDeps {
   readonly incidentFeed: ChangeFeed<IncidentChange>;
   /** Live billing views (one per customer) from the billing bridge, for billing/admin sockets. */
   readonly billingFeed?: ChangeFeed<BillingLive> | undefined;
+  /** Incidents whose timeline grew (ticket entries, pages), pushed as `incidents:timeline`. */
+  readonly timelineFeed?: ChangeFeed<TimelineGrew> | undefined;
   readonly metrics: ApiMetrics;
   readonly logger: Logger;
   /** How often buffered changes are pushed; bounds the message rate a storm can cause. */
@@ -243,6 +246,9 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
         latestBilling.set(live.customerId, live);
         io.local.to(BILLING_ROOM).emit('billing:live', live);
       });
+      await deps.timelineFeed?.start((grew) => {
+        io.local.to(LIVE_ROOM).emit('incidents:timeline', grew);
+      });
     },
     async close() {
       alarmRelay.close();
@@ -251,6 +257,7 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
         deps.alarmFeed.stop(),
         deps.incidentFeed.stop(),
         deps.billingFeed?.stop(),
+        deps.timelineFeed?.stop(),
       ]);
       // Closing the engine ends every client connection (long-polling and WebSocket alike), so
       // the HTTP server's own close is not held open by upgraded sockets. io.close() is avoided

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { ADD_TICKET_EVENT, UPSERT_TICKET, ticketParams, type Logger } from '@faultline/shared';
 import { TICKETS_QUEUE, type TicketJob } from '../core/jobs.js';
+import type { TimelineSignal } from './timeline-signal.js';
 
 /** What the tickets worker needs. */
 export interface TicketWorkerDeps {
@@ -10,6 +11,8 @@ export interface TicketWorkerDeps {
   readonly prefix: string;
   readonly pool: pg.Pool;
   readonly logger: Logger;
+  /** Told once the entry is stored, so open incident pages show it. */
+  readonly timelineGrew: TimelineSignal;
 }
 
 /** The timeline entry a ticket job writes. */
@@ -73,6 +76,7 @@ export function createTicketWorker(deps: TicketWorkerDeps): Worker {
     TICKETS_QUEUE,
     async (job) => {
       await applyTicketJob(deps.pool, job.id ?? job.name, job.data);
+      await deps.timelineGrew(job.data.incident.id);
     },
     { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
   );

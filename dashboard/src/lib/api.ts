@@ -9,7 +9,7 @@ export class ApiError extends Error {
 }
 
 async function call<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   token: string,
   body?: unknown,
@@ -42,6 +42,11 @@ export function getJson<T>(path: string, token: string): Promise<T> {
 /** POSTs JSON to the api with the bearer token (the api's message is in a failure's ApiError). */
 export function postJson<T>(path: string, token: string, body: unknown): Promise<T> {
   return call<T>('POST', path, token, body);
+}
+
+/** DELETEs with a JSON body and the bearer token. */
+export function deleteJson(path: string, token: string, body: unknown): Promise<unknown> {
+  return call<unknown>('DELETE', path, token, body);
 }
 
 /** A random idempotency key. `crypto.randomUUID` needs a secure context; a NOC may use plain HTTP. */

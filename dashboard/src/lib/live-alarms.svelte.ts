@@ -49,6 +49,11 @@ export class LiveAlarms {
   incidents = $state.raw<IncidentMap>(new Map());
   /** Grows with every incident change, so pages showing one incident know to reload it. */
   incidentRevision = $state(0);
+  /**
+   * Per incident id, grows whenever its timeline grew after its change (a ticket entry, a page):
+   * its page reads the detail again.
+   */
+  timelineRevisions = $state<Record<string, number>>({});
   state = $state<ConnectionState>('connecting');
   /** When the last snapshot or change arrived (local epoch ms), or null before the first. */
   lastUpdateMs = $state<number | null>(null);
@@ -108,6 +113,9 @@ export class LiveAlarms {
       this.incidentRevision += 1;
       this.lastUpdateMs = Date.now();
       for (const page of paged) this.onPage?.(page);
+    });
+    socket.on('incidents:timeline', ({ incidentId }) => {
+      this.timelineRevisions[incidentId] = (this.timelineRevisions[incidentId] ?? 0) + 1;
     });
     socket.on('billing:live', (live) => {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, never mutated

@@ -59,8 +59,10 @@ export interface IncidentWorld {
 }
 
 /** Builds the world; call `harness.startCorrelator()` when the test needs one. */
-export async function createIncidentWorld(): Promise<IncidentWorld> {
-  const harness = await createIncidentHarness({ holdS: 0.2 });
+export async function createIncidentWorld(
+  options: { paging?: Partial<Config['paging']> } = {},
+): Promise<IncidentWorld> {
+  const harness = await createIncidentHarness({ holdS: 0.2, ...options });
   const config = withTokens(harness.config);
   const pool = new pg.Pool({ connectionString: harness.settings.databaseUrl, max: 4 });
   const redis = new Redis(harness.settings.redisUrl);

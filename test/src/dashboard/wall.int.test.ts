@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DASHBOARD_DIR, type ApiComponent } from '@faultline/api';
+import { createTimelineSignal } from '@faultline/correlator';
+import { ADD_TICKET_EVENT, createLogger } from '@faultline/shared';
 import { collectPageProblems, launchBrowser } from '../support/browser.js';
 import { linkDownEvent } from '../correlator/incident-harness.js';
 import { createIncidentWorld, TOKENS, type IncidentWorld } from '../api/incident-world.js';
@@ -122,19 +124,46 @@ describe('NOC wall', () => {
 
     await card.and(wall.page.locator('[data-state="acknowledged"]')).waitFor();
     expect(await card.innerText()).toContain('Acknowledged by alice');
-    // The timeline entry is written by the tickets worker after the change both pages follow, and
-    // nothing tells the page when it is: wait for the entry, then load the page again to see it.
-    await vi.waitFor(async () => {
-      const entries = await world.harness.query<{ body: string }>(
-        "SELECT body FROM ticket_events WHERE kind = 'acknowledged'",
-      );
-      expect(entries).toEqual([{ body: 'Acknowledged by alice' }]);
-    }, WAIT);
-    await oncall.page.reload();
+    // The timeline entry is written by the tickets worker after the change both pages follow; the
+    // worker's "timeline grew" signal makes the open page read it, with no reload.
     await oncall.page.getByTestId('timeline').getByText('Acknowledged by alice').waitFor();
     await screenshot(oncall.page, 'oncall.png');
     expect(wall.problems).toEqual([]);
     expect(oncall.problems).toEqual([]);
+  });
+
+  it('shows a timeline entry written after the incident changed, told by the timeline signal', async () => {
+    const correlator = await world.harness.startCorrelator();
+    await world.harness.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]);
+    const [incident] = await vi.waitFor(async () => {
+      const rows = await world.harness.query<{ id: string; ticket_id: string }>(
+        "SELECT i.id, i.ticket_id FROM incidents i JOIN ticket_events e ON e.ticket_id = i.ticket_id AND e.kind = 'opened'",
+      );
+      expect(rows).toHaveLength(1);
+      return rows;
+    }, WAIT);
+    if (incident === undefined) throw new Error('no incident');
+    // Nothing else writes or signals from here on.
+    await correlator.stop();
+    const { page, problems } = await open(`/incidents/${incident.id}`, TOKENS.engineer);
+    await page.getByTestId('timeline').getByText('Opened:').waitFor();
+
+    // An entry written later, as the tickets worker or paging does, then their signal.
+    await world.harness.query(ADD_TICKET_EVENT, [
+      incident.ticket_id,
+      'test-later-entry',
+      new Date().toISOString(),
+      'comment',
+      'carol',
+      'Field team on the way',
+    ]);
+    await createTimelineSignal({
+      redis: world.redis,
+      prefix: world.harness.settings.prefix,
+      logger: createLogger({ level: 'silent' }),
+    })(incident.id);
+    await page.getByTestId('timeline').getByText('Field team on the way').waitFor();
+    expect(problems).toEqual([]);
   });
 
   it('warns that the data may be stale when the connection is lost', async () => {
