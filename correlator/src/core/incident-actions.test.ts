@@ -8,29 +8,16 @@ import {
   isCommentRequestId,
   type IncidentCommand,
 } from './incident-actions.js';
+import { openIncident } from './testing/incident-fixture.js';
 
 const NOW = '2026-12-07T01:00:00.000Z';
-const incident: Incident = {
+const incident = openIncident({
   id: 'inc-1',
-  state: 'open',
-  title: 'core-1:xe-0/0/2 down',
-  severity: 'major',
-  primaryAlarmId: '0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10',
-  rootAlarmIds: ['0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10'],
-  alarmIds: ['0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10'],
-  cutOffDevices: [],
-  impactedServices: [],
   ticketId: 'tkt-1',
   openedAt: '2026-12-07T00:00:00.000Z',
   updatedAt: '2026-12-07T00:00:00.000Z',
-  resolvedAt: null,
-  resolution: null,
-  acknowledgedBy: null,
-  assignee: null,
-  inMaintenance: false,
-  announced: true,
   version: 3,
-};
+});
 const acked: Incident = { ...incident, state: 'acknowledged', acknowledgedBy: 'alice' };
 const resolved: Incident = { ...incident, state: 'resolved', resolvedAt: NOW, resolution: 'x' };
 

@@ -8,6 +8,7 @@ import {
   type CorrelationPlan,
 } from './incidents.js';
 import { alarmPolicy } from './incident-policy.js';
+import { openIncident } from './testing/incident-fixture.js';
 import { annotated, createCorrelationWorld } from './testing/correlation-world.js';
 import { symptomMatcher } from './topology.js';
 import { maintenanceAt } from './maintenance.js';
@@ -310,27 +311,20 @@ describe('planCorrelation', () => {
   });
 
   it('alarms of an incident resolved by hand open nothing new until they clear', () => {
-    const byHand: Incident = {
+    const byHand = openIncident({
       id: 'inc-r1',
       state: 'resolved',
-      title: 'core-1:xe-0/0/2 down',
-      severity: 'major',
       primaryAlarmId: 'r1',
       rootAlarmIds: ['r1'],
       alarmIds: ['r1'],
-      cutOffDevices: [],
-      impactedServices: [],
       ticketId: 'tkt-r1',
       openedAt: new Date(2000).toISOString(),
       updatedAt: new Date(30_000).toISOString(),
       resolvedAt: new Date(30_000).toISOString(),
       resolution: 'resolved by alice',
-      acknowledgedBy: null,
-      assignee: null,
-      inMaintenance: false,
-      announced: true,
       version: 3,
-    };
+    });
+
     const alarms = [uplink1(0, { incidentId: 'inc-r1' })];
     expect(plan({ alarms, resolved: [byHand], nowMs: 60_000 })).toEqual({
       annotations: [],

@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '@faultline/shared';
 import { jobsForChanges } from './jobs.js';
+import { openIncident } from './testing/incident-fixture.js';
 
-const incident: Incident = {
-  id: 'inc-0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10',
-  state: 'open',
-  title: 'core-1:xe-0/0/2 down',
-  severity: 'major',
-  primaryAlarmId: '0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10',
-  rootAlarmIds: ['0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10'],
-  alarmIds: ['0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10'],
-  cutOffDevices: [],
-  impactedServices: [],
-  ticketId: 'tkt-0b6f2f4e-1c1d-4a57-9d39-1f6a4f7c2a10',
-  openedAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  resolvedAt: null,
-  resolution: null,
-  acknowledgedBy: null,
-  assignee: null,
-  inMaintenance: false,
-  announced: true,
-  version: 1,
-};
+const incident = openIncident();
 
 describe('jobsForChanges', () => {
   it('one ticket job per change, one push per target on open and resolve only, one paging job per change that pages', () => {

@@ -1,9 +1,9 @@
 import type { EscalationPolicy, Incident, PagePayload, Rotation } from '@faultline/shared';
+import { openIncident } from '../testing/incident-fixture.js';
 
 /** An open incident, as the correlator announces it. */
-export const incident: Incident = {
+export const incident: Incident = openIncident({
   id: 'inc-1',
-  state: 'open',
   title: 'core-1:xe-0/0/2 down: agg-2 cut off',
   severity: 'critical',
   primaryAlarmId: 'a-1',
@@ -14,14 +14,7 @@ export const incident: Incident = {
   ticketId: 'tkt-1',
   openedAt: '2026-12-07T10:00:00.000Z',
   updatedAt: '2026-12-07T10:00:00.000Z',
-  resolvedAt: null,
-  resolution: null,
-  acknowledgedBy: null,
-  assignee: null,
-  inMaintenance: false,
-  announced: true,
-  version: 1,
-};
+});
 
 /** Alice and Bob take turns of a day, handing off at 09:00 in Paris. */
 export const rotation: Rotation = {
