@@ -8,13 +8,13 @@ cd "$ROOT"
 
 ensure_npm_deps
 # The peers measured beside Faultline and the browser for the dashboard benchmark.
-ensure_commands snmptrap:snmp snmptrapd:snmptrapd chromium:chromium
+ensure_commands snmptrap:snmp snmptrapd:snmptrapd prometheus-alertmanager:prometheus-alertmanager chromium:chromium
 bash scripts/services.sh
 say "building (tsc -b, vite build)"
 npm run --silent build
 
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(trap-ingest pipeline storm latency polling billing dashboard)
+[ ${#benches[@]} -gt 0 ] || benches=(trap-ingest pipeline storm latency polling billing dashboard discovery)
 for bench in "${benches[@]}"; do
   [ -f "test/dist/bench/$bench.js" ] || fail "no benchmark named $bench (see test/src/bench/)"
   say "benchmark: $bench"

@@ -22,7 +22,8 @@ wait_port() {
 }
 
 APT_UPDATED=0
-# Installs Debian packages when they are missing; as non-root, says what to run instead.
+# Installs Debian packages when they are missing; as non-root, says what to run instead. Another
+# apt (unattended upgrades, a second set-up) holding the lock is waited for, not failed on.
 ensure_packages() {
   local missing=() pkg
   for pkg in "$@"; do
@@ -34,11 +35,11 @@ ensure_packages() {
   fi
   if [ "$APT_UPDATED" -eq 0 ]; then
     say "updating the Debian package lists (apt-get update)"
-    apt-get update -qq || fail "apt-get update failed: check the machine's access to Debian's packages"
+    apt-get -o DPkg::Lock::Timeout=600 update -qq || fail "apt-get update failed: check the machine's access to Debian's packages"
     APT_UPDATED=1
   fi
   say "installing Debian packages: ${missing[*]} (this can take a minute)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || fail "apt-get install ${missing[*]} failed; run it by hand to see why"
 }
 

@@ -5,8 +5,11 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_npm_deps
-# The tests talk to real SNMP peers (snmptrap, snmpget, snmpd) and a real browser (chromium).
-ensure_commands snmptrap:snmp snmpd:snmpd chromium:chromium nginx:nginx
+# The tests talk to real SNMP peers (snmptrap, snmpget, snmpd), a real browser (chromium), a TLS
+# proxy (nginx) and Redis Sentinels (redis-sentinel) they start themselves; the unit files of
+# deploy/systemd are checked with systemd-analyze verify (systemd).
+ensure_commands snmptrap:snmp snmpd:snmpd chromium:chromium nginx:nginx redis-sentinel:redis-sentinel \
+  systemd-analyze:systemd
 bash scripts/services.sh
 
 say "building (tsc -b, vite build)"

@@ -5,6 +5,7 @@ import pg from 'pg';
 import {
   guardPoolClients,
   migrate,
+  redisOptions,
   waitForServer,
   type Component,
   type Runtime,
@@ -48,7 +49,7 @@ export function createApi(deps: ApiDeps): ApiComponent {
         logger.warn({ err: error }, 'idle postgres connection failed');
       });
       guardPoolClients(pool);
-      const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
+      const redis = new Redis({ ...redisOptions(settings), maxRetriesPerRequest: 3 });
       redis.on('error', (error: unknown) => {
         logger.warn({ err: error }, 'redis connection error');
       });

@@ -12,23 +12,28 @@ import {
   IncidentChangeSchema,
   TimelineGrewSchema,
   channels,
+  createClientAddressing,
+  createRedisAuthFailureGuard,
+  createTokenVerifier,
+  influxReadDatabase,
   type Config,
   type Logger,
   type Settings,
 } from '@faultline/shared';
-import { createRedisAuthFailureGuard } from './adapters/auth-failures-redis.js';
-import { createClientAddressing } from './adapters/client-address.js';
+
 import { createMqttSimulatorControl } from './adapters/simulator-control-mqtt.js';
 import { createBillingQueue } from './adapters/billing-queue.js';
+import { createDiscoveryDesk } from './adapters/discovery-desk.js';
 import { createCommandQueue } from './adapters/command-queue.js';
 import { createPostgresAlarmReader, createPostgresProbe } from './adapters/postgres-alarms.js';
 import { createPostgresBillingRunReader } from './adapters/postgres-billing.js';
 import { createPostgresBillingReview } from './adapters/postgres-billing-review.js';
+import { createPostgresOutageClaims } from './adapters/postgres-outage-claims.js';
 import { createPostgresIncidentReader } from './adapters/postgres-incidents.js';
 import { createRedisFeed, createRedisProbe } from './adapters/redis-feed.js';
 import { createLiveUpdates } from './adapters/live-updates.js';
 import { createApiMetrics } from './app/api-metrics.js';
-import { createTokenVerifier } from './app/token-verifier.js';
+
 import { createAccessCheck, registerAuth } from './plugins/auth.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { registerErrorHandler } from './plugins/errors.js';
@@ -39,17 +44,27 @@ import { adminRoutes } from './routes/admin.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { billingRoutes } from './routes/billing.js';
 import { billingReviewRoutes } from './routes/billing-review.js';
+import { outageClaimRoutes } from './routes/outage-claims.js';
 import { commandRoutes } from './routes/commands.js';
 import { onCallRoutes } from './routes/oncall.js';
 import { pagingRoutes } from './routes/paging.js';
 import { createPostgresPaging } from './adapters/postgres-paging.js';
 import { deviceRoutes } from './routes/devices.js';
+import { discoveryRoutes } from './routes/discovery.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { liveCostRoutes } from './routes/live-cost.js';
+import { careRoutes } from './routes/care.js';
+import { statusRoutes } from './routes/status.js';
+import { createPostgresCare } from './adapters/postgres-care.js';
+import { createCustomerViews } from './app/customer-views.js';
+import { createRedisLiveBilling } from './adapters/redis-live-billing.js';
 import { sessionRoutes } from './routes/session.js';
 import { systemRoutes } from './routes/system.js';
 import { topologyRoutes } from './routes/topology.js';
+import { networkRoutes } from './routes/network.js';
+import { createInfluxTraffic } from './adapters/influx-traffic.js';
 
 /** Everything the api app needs; the caller owns (and closes) the pool and the Redis client. */
 export interface AppDeps {
@@ -266,6 +281,30 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   });
   await typed.register(alarmRoutes, { alarms });
   await typed.register(incidentRoutes, { incidents, customers: () => config.customers });
+  const liveBilling = createRedisLiveBilling({
+    redis: deps.redis,
+    prefix: settings.prefix,
+    logger: logger.child({ part: 'live-billing' }),
+  });
+  await typed.register(liveCostRoutes, { live: liveBilling, customers: () => config.customers });
+  const care = createPostgresCare({ pool: deps.pool });
+  const customerViews = createCustomerViews({
+    store: care,
+    live: liveBilling,
+    customers: () => config.customers,
+    nowMs: Date.now,
+  });
+  await typed.register(careRoutes, {
+    views: customerViews,
+    store: care,
+    customers: () => config.customers,
+  });
+  await typed.register(statusRoutes, {
+    views: customerViews,
+    store: care,
+    guard,
+    clientAddress: clients.of,
+  });
   await typed.register(commandRoutes, { commands });
   const paging = createPostgresPaging({ pool: deps.pool });
   await typed.register(pagingRoutes, {
@@ -277,15 +316,43 @@ export async function faultlineApp(app: FastifyInstance, deps: AppDeps): Promise
   await typed.register(onCallRoutes, { paging, config: () => config, nowMs: Date.now });
   await typed.register(deviceRoutes, { devices: () => config.devices });
   await typed.register(topologyRoutes, { config: () => config, alarms, incidents });
+  await typed.register(networkRoutes, {
+    config: () => config,
+    alarms,
+    incidents,
+    traffic: createInfluxTraffic({
+      influxUrl: settings.influxUrl,
+      database: influxReadDatabase(config.influx),
+      token: settings.influxToken,
+      answerTimeoutMs: 10_000,
+    }),
+    nowMs: Date.now,
+  });
   await typed.register(sessionRoutes);
   await typed.register(billingRoutes, {
     runs: createPostgresBillingRunReader({ pool: deps.pool }),
     requester: billingQueue,
+    config: () => config,
   });
   await typed.register(billingReviewRoutes, {
     review: createPostgresBillingReview({ pool: deps.pool }),
   });
+  await typed.register(outageClaimRoutes, {
+    claims: createPostgresOutageClaims({ pool: deps.pool }),
+    config: () => config,
+    nowMs: Date.now,
+  });
   await typed.register(adminRoutes, { simulator });
+  const discoveryDesk = createDiscoveryDesk({
+    redis: deps.redis,
+    pool: deps.pool,
+    prefix: deps.settings.prefix,
+    logger: deps.logger.child({ part: 'discovery' }),
+  });
+  app.addHook('onClose', async () => {
+    await discoveryDesk.close();
+  });
+  await typed.register(discoveryRoutes, { desk: discoveryDesk, config: () => config });
   await typed.register(docsRoutes);
   await typed.register(systemRoutes, {
     renderMetrics: () => metrics.render() + (deps.metrics?.() ?? ''),

@@ -1,6 +1,8 @@
 import type {
   Alarm,
   BillingAction,
+  BillingLive,
+  CarePeriodCredits,
   AlarmState,
   BillingExportLine,
   BillingExportRun,
@@ -15,8 +17,11 @@ import type {
   Override,
   PagingKeys,
   PushSubscriptionJson,
+  StatusLink,
+  TimelineEntry,
 } from '@faultline/shared';
 import type { AdjustmentRequest } from './core/billing-review.js';
+import type { PolledInterfaceNow } from './core/network-health.js';
 
 /** Which alarms to list. */
 export interface AlarmQuery {
@@ -85,6 +90,8 @@ export interface BillingRunSummary extends BillingExportRun {
   readonly lineCount: number;
   readonly heldCount: number;
   readonly requestedBy: string;
+  /** The run's SLA credits (billed lines under SLA credit keys, this version's), major units. */
+  readonly totalCredits: string;
 }
 
 /** One line of a run with what it was computed from (jsonb, shapes in docs/billing.md). */
@@ -192,4 +199,111 @@ export interface PagingRecords {
   deleteOverride(id: string): Promise<boolean>;
   /** Records on the incident's paging timeline that `person` acknowledged from a page. */
   recordAcknowledgement(incidentId: string, person: string, via: 'webpush'): Promise<void>;
+}
+
+/** The billing bridge's latest live views (`BillingLive`), one per customer. */
+export interface LiveBillingReader {
+  /** The views of these customers that exist (a customer without one is left out). */
+  latest(customerIds: readonly string[]): Promise<BillingLive[]>;
+}
+
+/** An incident affecting a customer, with its ticket's timeline. */
+export interface CustomerIncident {
+  readonly incident: Incident;
+  readonly timeline: readonly TimelineEntry[];
+}
+
+/** One customer's records for the care desk and status pages, and the status links. */
+export interface CareStore {
+  /** The customer's open outages. */
+  openOutages(customerId: string): Promise<{ serviceId: string; inMaintenance: boolean }[]>;
+  /** Unresolved incidents impacting the customer, then those resolved since `resolvedSinceMs`. */
+  incidents(
+    customerId: string,
+    resolvedSinceMs: number,
+    limit: number,
+  ): Promise<CustomerIncident[]>;
+  /** The SLA credits of the customer's latest runs, newest period first, at most `limit`. */
+  closedPeriods(customerId: string, limit: number): Promise<CarePeriodCredits[]>;
+  /** Makes a status link; the token is returned here only. */
+  createLink(
+    customerId: string,
+    label: string,
+    createdBy: string,
+  ): Promise<{ link: StatusLink; token: string }>;
+  /** The customer's links, oldest first, revoked ones included. */
+  links(customerId: string): Promise<StatusLink[]>;
+  /** Revokes a link (once; again is a no-op); undefined for an unknown id. */
+  revokeLink(id: string, revokedBy: string): Promise<StatusLink | undefined>;
+  /** The customer of a valid, unrevoked link token, or undefined. */
+  customerOfToken(token: string): Promise<string | undefined>;
+}
+
+/** An outage a customer claims that the network never saw (migration billing_004). */
+export interface OutageClaim {
+  readonly id: string;
+  readonly customerId: string;
+  readonly serviceId: string;
+  /** [start, end), ISO. */
+  readonly start: string;
+  readonly end: string;
+  /** The outside record it rests on: a carrier's ticket, a site visit report. */
+  readonly reference: string;
+  readonly evidence: string;
+  readonly claimedBy: string;
+  readonly claimedAt: string;
+  /** Null until approved; once approved, billing rates it like any outage. */
+  readonly approvedBy: string | null;
+  readonly approvedAt: string | null;
+  readonly approvalReason: string | null;
+}
+
+/** What an analyst records. */
+export interface OutageClaimInput {
+  readonly customerId: string;
+  readonly serviceId: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly reference: string;
+  readonly evidence: string;
+  readonly actor: string;
+}
+
+/** Claimed outages: recorded, listed and approved (each approval once). */
+export interface OutageClaims {
+  list(filter: { readonly customerId?: string | undefined }): Promise<OutageClaim[]>;
+  record(claim: OutageClaimInput): Promise<OutageClaim>;
+  /** Approves a pending claim; `undefined` when there is no such claim, `approved` when it was. */
+  approve(
+    id: string,
+    approval: { readonly actor: string; readonly reason: string },
+  ): Promise<
+    | { readonly kind: 'done'; readonly claim: OutageClaim }
+    | { readonly kind: 'already-approved'; readonly claim: OutageClaim }
+    | undefined
+  >;
+}
+
+/** Interface traffic and status as the collector's polls wrote them (InfluxDB). */
+export interface PolledTraffic {
+  /**
+   * Mean rates of one interface per step over `[fromMs, toMs)`, one entry per step (rates null
+   * where no poll gave one), ascending.
+   */
+  series(query: {
+    readonly device: string;
+    readonly iface: string;
+    readonly fromMs: number;
+    readonly toMs: number;
+    readonly stepMs: number;
+  }): Promise<{ timeMs: number; inBps: number | null; outBps: number | null }[]>;
+  /**
+   * Per polled interface (of one device, or all): the mean rates since `ratesSinceMs` and the
+   * last oper status written since `statusSinceMs`, with its time.
+   */
+  latest(query: {
+    readonly device?: string | undefined;
+    readonly ratesSinceMs: number;
+    readonly statusSinceMs: number;
+  }): Promise<PolledInterfaceNow[]>;
 }

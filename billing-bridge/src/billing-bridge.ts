@@ -3,12 +3,15 @@
  * the api, and on each customer's schedule), writes runs and lines to PostgreSQL, pushes new runs
  * to the BSS webhook, and publishes each customer's open period live on the `billing` channel.
  */
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   channels,
+  liveBillingKey,
   waitForServer,
   type BillingJobOutcome,
   type BillingRunRequest,
+  redisOptions,
   type Component,
   type ComponentMetric,
   type Runtime,
@@ -17,14 +20,24 @@ import { createBillingStore } from './adapters/billing-store-pg.js';
 import {
   createBillingQueue,
   createBillingWorker,
+  enqueueFirstStartRuns,
   enqueuePush,
   syncSchedulers,
 } from './adapters/billing-worker.js';
 import { pushRun } from './adapters/bss-webhook.js';
-import { createInfluxReadings } from './adapters/influx-readings.js';
+import { createInfluxFeed, createInfluxReadings } from './adapters/influx-readings.js';
 import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
+import { createUsageLedgerStore } from './adapters/usage-ledger-pg.js';
 import { createBillingRuns, type RunOutcome } from './app/billing-runs.js';
 import { createLiveBilling } from './app/live-billing.js';
+import { createBudgetWarnings } from './app/budget-warnings.js';
+import { createBudgetWarningChannels } from './adapters/budget-warning-sender.js';
+import { createBudgetWarningLog } from './adapters/budget-warnings-pg.js';
+import type { BillingStore, UsageLedgerStore } from './ports.js';
+import { createUsageFollower } from './app/usage-follower.js';
+
+/** The longest time window of readings the ledger follows at once. */
+const LEDGER_WINDOW_MS = 3_600_000;
 
 /** What the bridge is built from. */
 export interface BillingBridgeDeps {
@@ -36,6 +49,12 @@ export interface BillingBridgeDeps {
 /** The billing bridge component, with its self-metrics. */
 export interface BillingBridge extends Component {
   metrics(): ComponentMetric[];
+  /**
+   * On a first start (no run stored yet), asks for every customer's last closed period so the
+   * billing desk is never empty; answers the job id, or null when runs exist. Call it once the
+   * usage of those periods is in place (the demo's history), after `start`.
+   */
+  requestFirstRuns(): Promise<string | null>;
 }
 
 /** Creates the billing bridge. */
@@ -51,8 +70,12 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
     linesHeld: 0,
     pushed: 0,
     liveViews: 0,
+    budgetWarnings: 0,
+    ledgerReadings: 0,
+    ledgerFailures: 0,
   };
   const teardown: { name: string; run: () => Promise<unknown> }[] = [];
+  let started: { store: BillingStore; queue: Queue } | undefined;
 
   async function stopAll(): Promise<void> {
     let firstError: unknown;
@@ -70,7 +93,11 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
   }
 
   function redisConnection(name: string, maxRetriesPerRequest: number | null): Redis {
-    const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest, connectionName: name });
+    const redis = new Redis({
+      ...redisOptions(settings),
+      maxRetriesPerRequest,
+      connectionName: name,
+    });
     redis.on('error', (error) => {
       logger.warn({ err: error, connection: name }, 'Redis connection error');
     });
@@ -93,6 +120,73 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
     }
   }
 
+  /**
+   * Runs `work` every `intervalS` (and once now) until teardown; a tick while the previous one
+   * runs is skipped, so slow work never piles up. Failures go to `onError`, never out of the timer.
+   * Teardown aborts `work`'s signal and waits for it.
+   */
+  function every(
+    name: string,
+    intervalS: number,
+    work: (stop: AbortSignal) => Promise<void>,
+    onError: (error: unknown) => void,
+  ): void {
+    let busy: Promise<void> | undefined;
+    // Aborted at teardown: long work (a backfill of the ledger) stops at its next step.
+    const stopping = new AbortController();
+    const tick = (): void => {
+      if (busy !== undefined) return;
+      busy = work(stopping.signal)
+        .catch(onError)
+        .finally(() => {
+          busy = undefined;
+        });
+    };
+    tick();
+    const timer = setInterval(tick, intervalS * 1000);
+    teardown.push({
+      name,
+      run: async () => {
+        clearInterval(timer);
+        stopping.abort();
+        await busy;
+      },
+    });
+  }
+
+  /** Starts following readings into the ledger; undefined when the ledger is off. */
+  function startLedger(
+    ledgerStore: UsageLedgerStore,
+    feed: ReturnType<typeof createInfluxFeed>,
+  ): UsageLedgerStore | undefined {
+    const { followIntervalS, settleS, backfillDays } = config.billing.usageLedger;
+    if (followIntervalS === 0) return undefined;
+    const follower = createUsageFollower({
+      feed,
+      store: ledgerStore,
+      series: config.customers.flatMap((customer) =>
+        customer.services.map((service) => ({ device: service.device, iface: service.interface })),
+      ),
+      settleMs: settleS * 1000,
+      backfillMs: backfillDays * 86_400_000,
+      windowMs: LEDGER_WINDOW_MS,
+      now,
+      logger,
+    });
+    every(
+      'usage ledger',
+      followIntervalS,
+      async (stop) => {
+        counts.ledgerReadings += (await follower.catchUp(stop)).readings;
+      },
+      (error) => {
+        counts.ledgerFailures++;
+        logger.warn({ err: error }, 'usage ledger could not follow readings');
+      },
+    );
+    return ledgerStore;
+  }
+
   return {
     name: 'billing-bridge',
     async start() {
@@ -106,18 +200,21 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
           logger,
         });
         if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-        const readings = createInfluxReadings({
+        const influx = {
           influxUrl: settings.influxUrl,
           database:
             config.influx.api === 'v2'
               ? (config.influx.bucket ?? config.influx.database)
               : config.influx.database,
           token: settings.influxToken,
-        });
+        };
+        const readings = createInfluxReadings(influx);
         const store = createBillingStore({ pool, now });
+        const ledger = startLedger(createUsageLedgerStore({ pool }), createInfluxFeed(influx));
         const runs = createBillingRuns({
           config,
           readings,
+          ...(ledger === undefined ? {} : { ledger }),
           store,
           now,
           minCoveragePercent: config.billing.minCoveragePercent,
@@ -130,6 +227,14 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
           logger,
         });
         teardown.push({ name: 'billing queue', run: () => queue.close() });
+        started = { store, queue };
+        teardown.push({
+          name: 'first runs',
+          run: () => {
+            started = undefined;
+            return Promise.resolve();
+          },
+        });
         const schedulers = await syncSchedulers(queue, config.customers);
         logger.info({ schedulers }, 'billing schedules set');
         const worker = createBillingWorker({
@@ -180,36 +285,46 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
             now,
             logger,
             publish: async (view) => {
-              await publisher.publish(channels(settings.prefix).billing, JSON.stringify(view));
+              const json = JSON.stringify(view);
+              // Kept for readers that start between publications; gone if the bridge stops.
+              await publisher.set(
+                liveBillingKey(settings.prefix, view.customerId),
+                json,
+                'EX',
+                Math.max(300, 3 * config.billing.liveIntervalS),
+              );
+              await publisher.publish(channels(settings.prefix).billing, json);
               counts.liveViews++;
             },
           });
-          let busy: Promise<void> | undefined;
-          const tick = (): void => {
-            // A tick while the previous views are still being computed is skipped, so slow
-            // reads never pile up; failures are logged and never escape the timer.
-            if (busy !== undefined) return;
-            busy = live
-              .publishAll()
-              .then(
-                () => undefined,
-                (error: unknown) => {
-                  logger.warn({ err: error }, 'live billing failed');
-                },
-              )
-              .finally(() => {
-                busy = undefined;
-              });
-          };
-          tick();
-          const timer = setInterval(tick, config.billing.liveIntervalS * 1000);
+          const warningChannels = createBudgetWarningChannels({
+            smtp: config.paging.smtp,
+            timeoutMs: config.paging.timeoutS * 1000,
+            nowMs: now,
+          });
           teardown.push({
-            name: 'live billing',
-            run: async () => {
-              clearInterval(timer);
-              await busy;
+            name: 'budget warning channels',
+            run: () => {
+              warningChannels.close();
+              return Promise.resolve();
             },
           });
+          const warn = createBudgetWarnings({
+            config,
+            log: createBudgetWarningLog(pool),
+            send: warningChannels.send,
+            logger,
+          });
+          every(
+            'live billing',
+            config.billing.liveIntervalS,
+            async () => {
+              counts.budgetWarnings += await warn(await live.publishAll());
+            },
+            (error) => {
+              logger.warn({ err: error }, 'live billing failed');
+            },
+          );
         }
       } catch (error) {
         await stopAll().catch(() => undefined);
@@ -217,6 +332,13 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
       }
     },
     stop: stopAll,
+    async requestFirstRuns() {
+      if (started === undefined) throw new Error('the billing bridge is not started');
+      if (await started.store.hasRuns()) return null;
+      const jobId = await enqueueFirstStartRuns(started.queue);
+      logger.info({ jobId }, 'first start: last closed periods requested');
+      return jobId;
+    },
     metrics() {
       const runsMetric = (outcome: string, value: number): ComponentMetric => ({
         name: 'faultline_billing_runs_total',
@@ -243,10 +365,28 @@ export function createBillingBridge(deps: BillingBridgeDeps): BillingBridge {
           value: counts.pushed,
         },
         {
+          name: 'faultline_billing_ledger_readings_total',
+          help: 'Readings followed from InfluxDB into the usage ledger (5-minute buckets).',
+          type: 'counter',
+          value: counts.ledgerReadings,
+        },
+        {
+          name: 'faultline_billing_ledger_failures_total',
+          help: 'Catch-ups of the usage ledger that failed (retried at the next interval).',
+          type: 'counter',
+          value: counts.ledgerFailures,
+        },
+        {
           name: 'faultline_billing_live_views_total',
           help: 'Live billing views published on the billing channel.',
           type: 'counter',
           value: counts.liveViews,
+        },
+        {
+          name: 'faultline_billing_budget_warnings_total',
+          help: 'Budget warnings sent to customer contacts (one per warning and channel).',
+          type: 'counter',
+          value: counts.budgetWarnings,
         },
       ];
     },

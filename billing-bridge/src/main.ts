@@ -1,4 +1,4 @@
-import { runMain } from '@faultline/shared';
+import { runPartMain } from '@faultline/shared';
 import { createBillingBridge } from './billing-bridge.js';
 
-await runMain((runtime) => [createBillingBridge({ runtime })]);
+await runPartMain('billing-bridge', (runtime) => createBillingBridge({ runtime }));

@@ -100,8 +100,16 @@ export function collectorMetrics(parts: MetricSources | undefined): ComponentMet
       'Datagrams read off the trap socket but dropped: the backlog waiting to be decoded was full.',
       traps?.overflowed,
     ),
-    metric('events_enqueued_total', 'Events written to the events queue.', queue?.enqueued),
-    metric('event_batches_total', 'Event batch jobs written to the events queue.', queue?.batches),
+    metric(
+      'events_enqueued_total',
+      "Events written to their partitions' events queues.",
+      queue?.enqueued,
+    ),
+    metric(
+      'event_batches_total',
+      "Event batch jobs written to the partitions' events queues (one partition each).",
+      queue?.batches,
+    ),
     metric(
       'event_batch_errors_total',
       'Failed attempts to add an event batch (retried).',

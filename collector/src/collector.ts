@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import type { Component, Runtime } from '@faultline/shared';
+import {
+  instanceTelemetryFilter,
+  redisOptions,
+  type Component,
+  type Runtime,
+} from '@faultline/shared';
 import { createDeadLetterStore, telemetryDeadLetterKey } from './adapters/dead-letter-store.js';
 import { createEventQueue, type EventQueue } from './adapters/event-queue.js';
 import { createOpenAlarmsRedis } from './adapters/open-alarms-redis.js';
@@ -17,6 +22,8 @@ import {
 } from './adapters/mqtt-subscriber.js';
 import type { ComponentMetric } from '@faultline/shared';
 import { collectorMetrics } from './collector-metrics.js';
+import type { DiscoveryWorker } from './adapters/discovery-worker.js';
+import { startDiscovery } from './discovery.js';
 import { createPollPipeline, type PollPipeline } from './app/poll-pipeline.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './app/telemetry-pipeline.js';
 import {
@@ -29,13 +36,15 @@ import {
 } from './app/reachability-pipeline.js';
 import { createThresholdPipeline, type ThresholdPipeline } from './app/threshold-pipeline.js';
 import { createTrapPipeline } from './app/trap-pipeline.js';
+import { createPollSharing, type PollSharing } from './app/poll-sharing.js';
+import { createPollOwnersRedis } from './adapters/poll-owners-redis.js';
 import { createInfluxLossReporter, type InfluxLossReporter } from './app/influx-loss-reporter.js';
 import { createLinkReconciliation, type LinkReconciliation } from './app/link-reconciliation.js';
 import { mergeEventDefinitions } from './core/event-definitions.js';
 import type { DevicePoll } from './core/interface-points.js';
 import { createInventory } from './core/inventory.js';
 import { utilizationSamples } from './core/thresholds.js';
-import type { DeadLetterStore } from './ports.js';
+import type { DeadLetterStore, PollOwners } from './ports.js';
 
 /**
  * The collector component: traps to the events queue, polled counters and MQTT telemetry to
@@ -62,14 +71,24 @@ export interface CollectorDeps {
    */
   readonly schedulePolls?: boolean;
   /**
-   * The MQTT client id, over `telemetry.clientId` in the config (default
-   * `faultline-collector-<prefix>-<hostname>`). Each collector needs its own, stable across its
+   * The MQTT client id, over `telemetry.clientId` in the config (default: the collector's
+   * instance id, `collectorInstanceId`). Each collector needs its own, stable across its
    * restarts: the broker keeps the session under it.
    */
   readonly telemetryClientId?: string;
 }
 
+/**
+ * The id of one collector: `faultline-collector-<prefix>-<hostname>-<trap port>`. Two collectors
+ * on one host cannot share a trap port, so it is unique among running collectors, and the same
+ * across a collector's restarts: its MQTT session and its share of the polling are kept under it.
+ */
+export function collectorInstanceId(prefix: string, host: string, trapPort: number): string {
+  return `faultline-collector-${prefix}-${host}-${String(trapPort)}`;
+}
+
 interface Running {
+  readonly discovery?: DiscoveryWorker | undefined;
   readonly queue: EventQueue;
   readonly writer: InfluxWriter;
   readonly receiver: TrapReceiver;
@@ -84,6 +103,8 @@ interface Running {
   readonly mibs: LoadedMibs;
   readonly influxLoss: InfluxLossReporter;
   readonly linkReconciliation: LinkReconciliation;
+  readonly pollOwners: PollOwners;
+  readonly pollSharing: PollSharing | undefined;
 }
 
 /**
@@ -109,9 +130,13 @@ export function createCollector(deps: CollectorDeps): Collector {
     await parts.subscriber?.stop();
     parts.linkReconciliation?.stop();
     await parts.poller?.stop();
+    // Given up once this collector polls no more, for the others to take at once.
+    await parts.pollSharing?.stop();
+    await parts.pollOwners?.close();
     await parts.receiver?.stop();
     // Losses known so far go out while the queue is still open.
     parts.influxLoss?.stop();
+    await parts.discovery?.close();
     await parts.queue?.close();
     await parts.writer?.close();
     await parts.deadLetters?.close();
@@ -130,7 +155,10 @@ export function createCollector(deps: CollectorDeps): Collector {
       // Before anything connects: an unreadable MIB folder is a start error.
       const mibs = await loadMibs(config.snmp.mibDirs, logger.child({ part: 'mibs' }));
       const queue = createEventQueue({
-        redisUrl: settings.redisUrl,
+        connection: redisOptions(settings),
+        // Each event straight to its partition's queue, as the correlators partition them.
+        partitions: config.correlation.partitions,
+        waitReplicas: settings.redisWaitReplicas,
         prefix: settings.prefix,
         logger: logger.child({ part: 'event-queue' }),
       });
@@ -201,9 +229,22 @@ export function createCollector(deps: CollectorDeps): Collector {
         onNotification: (notification) => traps.handle(notification),
         logger: logger.child({ part: 'trap-receiver' }),
       });
+      const instanceId = collectorInstanceId(settings.prefix, hostname(), settings.trapPort);
+      const pollOwners = createPollOwnersRedis({
+        connection: redisOptions(settings),
+        prefix: settings.prefix,
+        leaseMs: config.snmp.pollShareLeaseS * 1000,
+        devices: config.devices.map((device) => device.name),
+        onError: () => undefined,
+      });
       const poller = createSnmpPoller({
         devices: config.devices,
         users: config.snmp.users,
+        onPollStart: (device, timeMs) => {
+          pollOwners.polled(device, timeMs).catch((error: unknown) => {
+            logger.debug({ err: error, device }, 'last poll not recorded');
+          });
+        },
         onPoll: (poll) => {
           try {
             reachability.handle(poll.device, { kind: 'answered', poll });
@@ -224,11 +265,11 @@ export function createCollector(deps: CollectorDeps): Collector {
       try {
         await receiver.start();
       } catch (error) {
-        await stopAll({ queue, writer, influxLoss });
+        await stopAll({ queue, writer, influxLoss, pollOwners });
         throw error;
       }
       const deadLetters = createDeadLetterStore({
-        redisUrl: settings.redisUrl,
+        connection: redisOptions(settings),
         key: telemetryDeadLetterKey(settings.prefix),
         maxEntries: config.telemetry.deadLetterMax,
         logger: logger.child({ part: 'dead-letters' }),
@@ -246,13 +287,11 @@ export function createCollector(deps: CollectorDeps): Collector {
       });
       const subscriber = createMqttSubscriber({
         url: settings.mqttUrl,
-        clientId:
-          deps.telemetryClientId ??
-          config.telemetry.clientId ??
-          `faultline-collector-${settings.prefix}-${hostname()}`,
-        topics: config.telemetry.topics.map((topic) =>
-          subscriptionFilter(topic, config.telemetry.group),
-        ),
+        clientId: deps.telemetryClientId ?? config.telemetry.clientId ?? instanceId,
+        // The configured filters, and this instance's own topics (its simulator publishes there).
+        topics: [
+          ...new Set([...config.telemetry.topics, instanceTelemetryFilter(settings.prefix)]),
+        ].map((topic) => subscriptionFilter(topic, config.telemetry.group)),
         qos: config.telemetry.qos,
         sessionExpiryS: config.telemetry.sessionExpiryS,
         onMessage: (topic, payload) => telemetry.handle(topic, payload),
@@ -262,7 +301,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       const linkReconciliation = createLinkReconciliation({
         devices: config.devices,
         reader: createOpenAlarmsRedis({
-          redisUrl: settings.redisUrl,
+          connection: redisOptions(settings),
           prefix: settings.prefix,
           logger: logger.child({ part: 'open-alarms' }),
         }),
@@ -271,8 +310,25 @@ export function createCollector(deps: CollectorDeps): Collector {
       });
       // Before the first poll, which verifies what it finds.
       await linkReconciliation.start();
-      if (deps.schedulePolls ?? true) poller.start();
+      let pollSharing: PollSharing | undefined;
+      if (deps.schedulePolls ?? true) {
+        pollSharing = createPollSharing({
+          owners: pollOwners,
+          member: instanceId,
+          poller,
+          tickMs: Math.floor((config.snmp.pollShareLeaseS * 1000) / 3),
+          logger: logger.child({ part: 'poll-sharing' }),
+        });
+        await pollSharing.start();
+      }
+      const discovery = startDiscovery({
+        settings,
+        config,
+        sink: queue,
+        logger: logger.child({ part: 'discovery' }),
+      });
       running = {
+        discovery,
         queue,
         writer,
         receiver,
@@ -287,6 +343,8 @@ export function createCollector(deps: CollectorDeps): Collector {
         mibs,
         influxLoss,
         linkReconciliation,
+        pollOwners,
+        pollSharing,
       };
     },
     async stop() {

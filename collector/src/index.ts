@@ -18,12 +18,7 @@ export {
   toV1WritePath,
   type InfluxWriter,
 } from './adapters/influx-writer.js';
-export {
-  EVENT_BATCH_DEFAULTS,
-  batchJobId,
-  createEventQueue,
-  type EventQueue,
-} from './adapters/event-queue.js';
+export { EVENT_BATCH_DEFAULTS, createEventQueue, type EventQueue } from './adapters/event-queue.js';
 export { createSnmpPoller, type SnmpPoller } from './adapters/snmp-poller.js';
 export { BULK_MIN_INTERFACES, POLL_OIDS } from './adapters/snmp-interface-reads.js';
 export {
@@ -35,3 +30,12 @@ export { READER_NICE, ThreadedUdpSocket } from './adapters/threaded-udp-socket.j
 export { telemetryDeadLetterKey } from './adapters/dead-letter-store.js';
 export { subscriptionFilter } from './adapters/mqtt-subscriber.js';
 export type { DeadLetter } from './ports.js';
+export * from './core/discovery-addresses.js';
+export * from './core/lldp-links.js';
+export { probeAddress, type ProbeOptions, type ProbeResult } from './adapters/snmp-discovery.js';
+export {
+  runDiscovery,
+  type DiscoveryOutcome,
+  type DiscoveryProgress,
+} from './app/discovery-run.js';
+export { startDiscovery } from './discovery.js';

@@ -1,4 +1,4 @@
-import { runMain } from '@faultline/shared';
+import { runPartMain } from '@faultline/shared';
 import { createCollector } from './collector.js';
 
-await runMain((runtime) => [createCollector({ runtime })]);
+await runPartMain('collector', (runtime) => createCollector({ runtime }));

@@ -64,3 +64,21 @@ export type Counters<Name extends string> = Record<Name, number>;
 export function createCounters<Name extends string>(names: readonly Name[]): Counters<Name> {
   return Object.fromEntries(names.map((name) => [name, 0])) as Counters<Name>;
 }
+
+/**
+ * Who polls which device when several collectors run (Redis): each collector is a member under a
+ * lease; each device is owned by one member under a lease, at most its share of the devices.
+ */
+export interface PollOwners {
+  /**
+   * Renews this member and its devices, gives up those over its share, takes unowned or expired
+   * ones up to it; resolves with the devices it owns now, each with the time its last poll by
+   * anyone began (epoch ms; undefined when never polled). Rejects when Redis cannot answer.
+   */
+  claim(member: string): Promise<Map<string, number | undefined>>;
+  /** Records that a poll of the device began now (what a next owner continues from). */
+  polled(device: string, timeMs: number): Promise<void>;
+  /** Gives up the member and every device it owns, for the others to take at once. */
+  release(member: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,27 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, type JobsOptions, type Worker } from 'bullmq';
+import { hostname } from 'node:os';
+import { Queue, QueueEvents, type JobsOptions, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   EVENTS_QUEUE,
   PAGE_DELIVERIES_QUEUE,
+  eventsPartitionQueue,
   PAGING_QUEUE,
   loadPagingKeys,
   waitForServer,
+  redisOptions,
   type Component,
+  type ComponentMetric,
   type Config,
   type Runtime,
 } from '@faultline/shared';
 import type { StalePolicy } from './core/auto-clean.js';
-import { PARTS_AT_ONCE, createAlarmStorePg } from './adapters/alarm-store-pg.js';
+import { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 import { createCommandWorker } from './adapters/command-worker.js';
-import { createEventWorker } from './adapters/event-worker.js';
+import { createEventWorker, eventWorkerCounters } from './adapters/event-worker.js';
 import { createHotStateRedis } from './adapters/hot-state-redis.js';
 import { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
 import { createProcessBatch } from './app/process-batch.js';
+import { countDecisions, type DecisionCounts } from './core/decision-counts.js';
+import { correlatorMetrics } from './correlator-metrics.js';
 import { createCorrelationLoop } from './app/correlation-loop.js';
 import { createCorrelationStorePg } from './adapters/correlation-pg.js';
 import { createCorrelationStep } from './app/correlation-step.js';
-import { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
+import { pruneAppliedBatches } from './adapters/housekeeping-pg.js';
+import { createEventRouter } from './adapters/event-router.js';
+import { createPartitionLeases } from './adapters/partition-leases.js';
 import { createIncidentPublisher, publishIncidentChanges } from './adapters/incident-publisher.js';
 import { createNotifyWorker } from './adapters/notify-worker.js';
 import { createEmailNotifier } from './adapters/channels/email.js';
@@ -40,7 +48,8 @@ import { createTicketWorker } from './adapters/ticket-worker.js';
 import { createTimelineSignal, type TimelineSignal } from './adapters/timeline-signal.js';
 import { NOTIFICATIONS_QUEUE, TICKETS_QUEUE } from './core/jobs.js';
 import { alarmPolicy } from './core/incident-policy.js';
-import { symptomMatcher, topologyFromConfig } from './core/topology.js';
+import { symptomMatcher } from './core/topology.js';
+import { createApprovedTopologySource } from './adapters/approved-topology-pg.js';
 
 /** What the correlator needs. */
 export interface CorrelatorDeps {
@@ -53,10 +62,16 @@ export interface CorrelatorDeps {
 
 const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_CORRELATION_INTERVAL_MS = 250;
+/** How soon an approved discovery topology reaches root cause (one small read per interval). */
+const APPROVED_TOPOLOGY_REFRESH_MS = 5_000;
 const HOUR_MS = 3_600_000;
 const PRUNE_INTERVAL_MS = HOUR_MS;
-/** How long an applied event id is remembered: 8 days, past the 7 days job ids are kept. */
-export const PROCESSED_EVENT_RETENTION_MS = 8 * 24 * HOUR_MS;
+/** How long an applied batch id is remembered: 8 days, past the 7 days job ids are kept. */
+export const APPLIED_BATCH_RETENTION_MS = 8 * 24 * HOUR_MS;
+/** Batches of the shared `events` queue routed at once (each waits for its parts). */
+const ROUTER_CONCURRENCY = 64;
+/** How long the router waits for the Redis replicas to take the parts it added. */
+const REPLICA_WAIT_MS = 1000;
 
 /** The auto-clean periods of the config, in ms. */
 export function stalePolicyOf(correlation: Config['correlation']): StalePolicy {
@@ -74,17 +89,29 @@ function queue(queues: ReadonlyMap<string, Queue>, name: string): Queue {
   return found;
 }
 
+/** The correlator component, with its self-metrics. */
+export interface Correlator extends Component {
+  /** Event batches by outcome, events by alarm decision, partitions owned and taken over. */
+  metrics(): ComponentMetric[];
+}
+
 /**
  * The correlator: consumes event batches from the `events` queue and turns them into alarms in
  * PostgreSQL, mirrored in Redis and published live. Any number may run side by side.
  */
-export function createCorrelator(deps: CorrelatorDeps): Component {
+export function createCorrelator(deps: CorrelatorDeps): Correlator {
   const { settings, config } = deps.runtime;
+  // The partitions' batches (every event applied is in one), and the shared queue's batches routed.
+  const batchCounters = eventWorkerCounters();
+  const routedCounters = eventWorkerCounters();
+  const decisionCounters = countDecisions([]);
   const logger = deps.runtime.logger.child({ component: 'correlator' });
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   // Teardown stack: each resource registers its release as soon as it exists; stop (or a failed
   // start) runs them newest first, so the worker drains before the connections it uses close.
   const teardown: { name: string; run: () => Promise<unknown> }[] = [];
+  // The partition counters once started.
+  let metricsOf = (): ComponentMetric[] => [];
 
   async function stopAll(): Promise<void> {
     let firstError: unknown;
@@ -101,7 +128,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
   }
 
   function redisConnection(name: string, options: { maxRetriesPerRequest: number | null }): Redis {
-    const redis = new Redis(settings.redisUrl, { ...options, connectionName: name });
+    const redis = new Redis({ ...redisOptions(settings), ...options, connectionName: name });
     redis.on('error', (error) => {
       logger.warn({ err: error, connection: name }, 'Redis connection error');
     });
@@ -193,10 +220,10 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
       try {
         const pool = createPostgresPool({
           databaseUrl: settings.databaseUrl,
-          // The event parts applied at once, and the rest: the correlation step, housekeeping,
-          // the commands (4 at once), tickets and notifications workers. A part waits for a
-          // connection rather than fail; none holds one while asking for another.
-          maxConnections: PARTS_AT_ONCE + 8,
+          // The partitions' commits (up to 8 at once), and the rest: the correlation step,
+          // housekeeping, the commands (4 at once), tickets and notifications workers. A commit
+          // waits for a connection rather than fail; none holds one while asking for another.
+          maxConnections: Math.min(config.correlation.partitions, 8) + 8,
           logger,
         });
         teardown.push({ name: 'postgres pool', run: () => pool.end() });
@@ -273,7 +300,13 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
               : { ackTimeoutMs: notify.ackTimeoutS * 1000 }),
             stalePolicy: stalePolicyOf(config.correlation),
           }),
-          topology: topologyFromConfig(config),
+          topology: createApprovedTopologySource({
+            pool,
+            config,
+            refreshMs: APPROVED_TOPOLOGY_REFRESH_MS,
+            clock: Date.now,
+            logger: logger.child({ part: 'topology' }),
+          }),
           holdMs: config.correlation.holdS * 1000,
           webhookTargets,
           maintenance: config.maintenance,
@@ -318,6 +351,7 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           connection: redisConnection('correlator-commands', { maxRetriesPerRequest: null }),
           prefix: settings.prefix,
           pool,
+          partitions: config.correlation.partitions,
           webhookTargets: (notify?.webhooks ?? []).map((w) => w.name),
           hotState: createHotStateRedis({ redis: stateRedis, prefix: settings.prefix }),
           publishIncident: (change) =>
@@ -328,38 +362,198 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
           logger,
         });
         teardown.push({ name: 'commands worker', run: () => commandWorker.close() });
-        const processBatch = createProcessBatch({
-          store: createAlarmStorePg({ pool, newAlarmId: randomUUID }),
-          hotState: createHotStateRedis({ redis: stateRedis, prefix: settings.prefix }),
+        const partitionCount = config.correlation.partitions;
+        const leaseTtlMs = config.correlation.leaseTtlS * 1000;
+        // A batch held by a dead process goes back to its queue once its lock expired (with the
+        // lease) and the next stalled check saw it twice: within about a lease and a half.
+        const takeover = { lockDuration: leaseTtlMs, stalledInterval: leaseTtlMs / 5 };
+        const partitionQueues = Array.from({ length: partitionCount }, (_, partition) => {
+          const name = eventsPartitionQueue(partition);
+          const partitionQueue = new Queue(name, {
+            connection: queueRedis,
+            prefix: settings.prefix,
+          });
+          // Each routed batch waiting for its part listens for the queue closing.
+          partitionQueue.setMaxListeners(ROUTER_CONCURRENCY + 10);
+          partitionQueue.on('error', (error) => {
+            logger.warn({ err: error, queue: name }, 'queue error');
+          });
+          teardown.push({ name: `queue ${name}`, run: () => partitionQueue.close() });
+          return partitionQueue;
+        });
+        const partitionEvents = Array.from({ length: partitionCount }, (_, partition) => {
+          // A blocking connection of its own, to the primary the sentinels name when there are.
+          const queueEvents = new QueueEvents(eventsPartitionQueue(partition), {
+            connection: redisConnection(`correlator-queue-events-p${String(partition)}`, {
+              maxRetriesPerRequest: null,
+            }),
+            prefix: settings.prefix,
+          });
+          queueEvents.on('error', (error) => {
+            logger.warn({ err: error, partition }, 'queue events error');
+          });
+          teardown.push({
+            name: `queue events ${String(partition)}`,
+            run: () => queueEvents.close(),
+          });
+          return queueEvents;
+        });
+        await Promise.all(partitionEvents.map((queueEvents) => queueEvents.waitUntilReady()));
+        const alarmStore = createAlarmStorePg({
+          pool,
+          newAlarmId: randomUUID,
+          partitions: partitionCount,
+        });
+        const hotState = createHotStateRedis({ redis: stateRedis, prefix: settings.prefix });
+        const partitionWorkers = new Map<number, Worker>();
+        const leases = createPartitionLeases({
+          redis: redisConnection('correlator-leases', { maxRetriesPerRequest: 3 }),
+          prefix: settings.prefix,
+          partitions: partitionCount,
+          ttlMs: leaseTtlMs,
+          owner: `${hostname()}-${String(process.pid)}-${randomUUID().slice(0, 8)}`,
           logger,
-          afterBatch: () => {
-            loop.kick();
+          start: async (partition) => {
+            const processBatch = createProcessBatch({
+              partition,
+              store: alarmStore,
+              hotState,
+              logger,
+              afterBatch: () => {
+                loop.kick();
+              },
+            });
+            const partitionWorker = createEventWorker({
+              queue: eventsPartitionQueue(partition),
+              connection: workerRedis,
+              prefix: settings.prefix,
+              concurrency,
+              takeover,
+              logger,
+              // Batches and their events are counted where they are applied, whoever sent them.
+              process: async (batch) => {
+                const counts = await processBatch(batch);
+                for (const [kind, n] of Object.entries(counts) as [
+                  keyof DecisionCounts,
+                  number,
+                ][]) {
+                  decisionCounters[kind] += n;
+                }
+                return counts;
+              },
+              counters: batchCounters,
+            });
+            partitionWorkers.set(partition, partitionWorker);
+            await partitionWorker.waitUntilReady();
+          },
+          stop: async (partition, drain) => {
+            const partitionWorker = partitionWorkers.get(partition);
+            partitionWorkers.delete(partition);
+            // Draining waits for the batches in hand; a lost lease abandons them (the new owner
+            // gets them back once their locks expire, and skips any this one still commits).
+            await partitionWorker?.close(!drain);
+            alarmStore.dropPartition(partition);
           },
         });
+        // Renewal and balance on timers of their own: a drained handover must not delay renewals.
+        const every = (name: string, work: () => Promise<void>): void => {
+          let timer: NodeJS.Timeout | undefined;
+          let running = true;
+          const run = (): void => {
+            timer = setTimeout(() => {
+              void work().finally(() => {
+                if (running) run();
+              });
+            }, leaseTtlMs / 5);
+          };
+          run();
+          teardown.push({
+            name,
+            run: () => {
+              running = false;
+              clearTimeout(timer);
+              return Promise.resolve();
+            },
+          });
+        };
+        teardown.push({ name: 'partition leases', run: () => leases.release() });
+        await leases.balance();
+        every('partition lease renewal', () => leases.renew());
+        every('partition balance', () => leases.balance());
+        // Batches of the shared queue (auto-clean, tests, a collector of an older version), split
+        // to the partitions (any correlator routes any batch). The collector routes its own.
+        const waitReplicas = settings.redisWaitReplicas;
+        const readded = { count: 0 };
+        const routeBatch = createEventRouter({
+          queues: partitionQueues,
+          queueEvents: partitionEvents,
+          jobOptions: options.get(EVENTS_QUEUE) ?? {},
+          partWaitMs: leaseTtlMs,
+          readded,
+          logger,
+          ...(waitReplicas > 0
+            ? {
+                // The partition queues add on queueRedis: a WAIT on it covers what they added.
+                waitForReplicas: async () => {
+                  const reached = Number(
+                    await queueRedis.call('WAIT', waitReplicas, REPLICA_WAIT_MS),
+                  );
+                  if (reached < waitReplicas) {
+                    throw new Error(
+                      `routed batch reached ${String(reached)} of ${String(waitReplicas)} Redis replicas`,
+                    );
+                  }
+                },
+              }
+            : {}),
+        });
         const worker = createEventWorker({
+          queue: EVENTS_QUEUE,
           connection: workerRedis,
           prefix: settings.prefix,
-          concurrency,
+          concurrency: ROUTER_CONCURRENCY,
+          takeover,
           logger,
-          process: processBatch,
+          process: routeBatch,
+          counters: routedCounters,
         });
         // close() waits for the batches in flight to finish.
         teardown.push({ name: 'events worker', run: () => worker.close() });
-        // Applied event ids are remembered past the week a completed job id is kept (a re-added
+        metricsOf = () => [
+          {
+            name: 'faultline_correlator_partitions_taken_over_total',
+            help: 'Event partitions this correlator took over from one that stopped renewing its lease (died or froze).',
+            type: 'counter',
+            value: leases.takenOver.count,
+          },
+          {
+            name: 'faultline_correlator_partitions_owned',
+            help: 'Event partitions this correlator owns (holds the lease of) now.',
+            type: 'gauge',
+            value: leases.owned().length,
+          },
+          {
+            name: 'faultline_correlator_routed_parts_readded_total',
+            help: 'Parts of routed event batches added to their partition queue again because the queue no longer held them (lost in a Redis failover).',
+            type: 'counter',
+            value: readded.count,
+          },
+        ];
+        // Applied batch ids are remembered past the week a completed job id is kept (a re-added
         // job is ignored within it), then forgotten, hourly.
         const prune = (): void => {
-          pruneProcessedEvents(pool, Date.now() - PROCESSED_EVENT_RETENTION_MS)
+          pruneAppliedBatches(pool, Date.now() - APPLIED_BATCH_RETENTION_MS)
             .then((forgotten) => {
-              if (forgotten > 0) logger.info({ forgotten }, 'old processed event ids forgotten');
+              if (forgotten > 0) logger.info({ forgotten }, 'old applied batch ids forgotten');
             })
             .catch((error: unknown) => {
-              logger.warn({ err: error }, 'forgetting old processed event ids failed');
+              logger.warn({ err: error }, 'forgetting old applied batch ids failed');
             });
         };
         prune();
         const pruning = setInterval(prune, PRUNE_INTERVAL_MS);
         teardown.push({
-          name: 'processed events pruning',
+          name: 'applied batches pruning',
           run: () => {
             clearInterval(pruning);
             return Promise.resolve();
@@ -382,5 +576,9 @@ export function createCorrelator(deps: CorrelatorDeps): Component {
       }
     },
     stop: stopAll,
+    metrics: () => [
+      ...correlatorMetrics(batchCounters, decisionCounters, routedCounters),
+      ...metricsOf(),
+    ],
   };
 }

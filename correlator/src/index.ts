@@ -8,7 +8,7 @@ export type * from './ports.js';
 // never depend on each other) and should query the same tables themselves.
 export { createAlarmStorePg } from './adapters/alarm-store-pg.js';
 export { createPostgresPool, migrateWithPool } from './adapters/postgres.js';
-export { pruneProcessedEvents } from './adapters/housekeeping-pg.js';
+export { pruneAppliedBatches } from './adapters/housekeeping-pg.js';
 export { createTimelineSignal, type TimelineSignal } from './adapters/timeline-signal.js';
 export * from './core/topology.js';
 export * from './core/incidents.js';
@@ -20,3 +20,5 @@ export * from './core/auto-clean.js';
 export * from './incident-actions.js';
 export * from './core/incident-naming.js';
 export { publishIncidentChanges } from './adapters/incident-publisher.js';
+export { createApprovedTopologySource } from './adapters/approved-topology-pg.js';
+export { createEventRouter } from './adapters/event-router.js';

@@ -1,4 +1,4 @@
-import { runMain } from '@faultline/shared';
+import { runPartMain } from '@faultline/shared';
 import { createCorrelator } from './correlator.js';
 
-await runMain((runtime) => [createCorrelator({ runtime })]);
+await runPartMain('correlator', (runtime) => createCorrelator({ runtime }));

@@ -24,23 +24,39 @@ export interface AppliedBatch {
   readonly open: OpenAlarms;
 }
 
+/** One batch (an event job) of a partition, under its identity. */
+export interface BatchToApply {
+  /** `batchJobId(events)`: a redelivery of the same events has the same id. */
+  readonly id: string;
+  readonly events: readonly FaultEvent[];
+}
+
 /** Which alarms a listing returns. */
 export type AlarmStateFilter = AlarmState | 'all';
 
 /** The records of alarms (PostgreSQL). */
 export interface AlarmStore {
   /**
-   * Applies one batch idempotently, atomically per reduction key: all events of one key commit
-   * together (a wide batch may commit its keys in several parts). `afterCommit` runs after each
-   * commit while that part's keys are still locked, so effects on other systems (the Redis
-   * mirror, the live feed) happen in commit order per key even with several workers. If it fails,
-   * the part stays committed and the error is rethrown; a redelivery then finds duplicates, and
-   * `afterCommit` runs again with the current state of the keys.
+   * Applies the batches of one partition together, in one transaction under the partition's lock,
+   * reducing against the partition's open alarms kept in memory (loaded by its first commit, and
+   * again whenever another process wrote the partition since),
+   * skipping each batch whose id (`batchJobId`, the digest of its event ids) was applied before:
+   * the ids are recorded in the same transaction. `afterCommit` runs after the commit while the
+   * partition is still locked, so effects on other systems (the Redis mirror, the live feed)
+   * happen in commit order per key even if two correlators briefly both believe they own it. If
+   * it fails, the commit stands and the error is rethrown; a redelivery then finds its batches
+   * applied, and `afterCommit` runs again with the current state of their keys.
    */
   applyBatch(
-    events: readonly FaultEvent[],
+    partition: number,
+    batches: readonly BatchToApply[],
     afterCommit: (applied: AppliedBatch) => Promise<void>,
   ): Promise<AppliedBatch>;
+  /**
+   * Forgets the partition's alarms kept in memory (its lease is lost or handed back). Kept, they
+   * would still be checked against the partition's version before use; dropped, they free memory.
+   */
+  dropPartition(partition: number): void;
   /** Alarms in a state (or all), most recently seen first. */
   listAlarms(filter: {
     readonly state: AlarmStateFilter;
@@ -127,8 +143,9 @@ export type StoredCorrelationInput = Pick<
   | 'nowMs'
   | 'flaps'
   | 'resolved'
-  | 'resolvedRootAlarms'
+  | 'clearedRootAlarms'
   | 'incidentRootKeys'
+  | 'earlierFlaps'
 >;
 
 /** One correlation step's access to the store, inside its transaction. */

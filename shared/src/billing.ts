@@ -16,12 +16,52 @@ export const BillingRunRequestSchema = Type.Object(
     customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     /** Who asked (a user name, or `schedule`), for the run's record. */
     requestedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /**
+     * Re-rate from InfluxDB's raw readings instead of the usage ledger's 5-minute buckets (the
+     * bridge reads them raw anyway where its ledger does not cover the period).
+     */
+    fromRawReadings: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 
 /** A request for billing runs. */
 export type BillingRunRequest = Static<typeof BillingRunRequestSchema>;
+
+/**
+ * What an SLA costs so far this period, computed by the billing core with the month's rules (see
+ * docs/billing.md, "Live cost"): at the period's end it equals the run's credit line.
+ */
+export const LiveSlaCostSchema = Type.Object(
+  {
+    slaId: Type.String(),
+    /** Availability so far over the whole period, percent, at most 4 decimals ("99.9312"). */
+    availabilityPercent: Type.String(),
+    /** The tier applied now (null: none breached yet), percents as exact decimals. */
+    tier: Type.Union([
+      Type.Object(
+        { belowPercent: Type.String(), creditPercent: Type.String() },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+    /** The tier more downtime would reach next (null: the deepest is applied). */
+    nextTierBelowPercent: Type.Union([Type.String(), Type.Null()]),
+    /** The credit accrued so far, minor units of `currency`, ≥ 0, a decimal string (exact). */
+    creditMinor: Type.String(),
+    /** The credit if the next tier were reached (null without a next tier), minor units. */
+    nextTierCreditMinor: Type.Union([Type.String(), Type.Null()]),
+    /**
+     * Share of the downtime allowed before the next tier that is used, percent (null without a
+     * next tier): what budget warnings compare with `billing.budgetWarnings.sharePercent`.
+     */
+    budgetUsedPercent: Type.Union([Type.Number(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+/** What an SLA costs so far this period. */
+export type LiveSlaCost = Static<typeof LiveSlaCostSchema>;
 
 /** The live billing view of one customer service, for the current (open) period. */
 export const BillingLiveServiceSchema = Type.Object(
@@ -42,8 +82,14 @@ export const BillingLiveServiceSchema = Type.Object(
     coveragePercent: Type.Number(),
     /** Downtime so far this period that counts against the SLA, minutes. */
     downtimeMinutes: Type.Number(),
+    /** Availability so far over the whole period, percent, at most 4 decimals. */
+    availabilityPercent: Type.String(),
     /** Downtime that can still be added before the next SLA tier, minutes (null: none left or no SLA). */
     slaBudgetMinutes: Type.Union([Type.Number(), Type.Null()]),
+    /** The customer's currency (ISO 4217). */
+    currency: Type.String(),
+    /** The SLA's cost so far (null: the service has no SLA). */
+    sla: Type.Union([LiveSlaCostSchema, Type.Null()]),
   },
   { additionalProperties: false },
 );
@@ -55,6 +101,9 @@ export type BillingLiveService = Static<typeof BillingLiveServiceSchema>;
 export const BillingLiveSchema = Type.Object(
   {
     customerId: Type.String(),
+    /** The customer's name and IANA time zone (periods and times are shown in it). */
+    customerName: Type.Optional(Type.String()),
+    timeZone: Type.Optional(Type.String()),
     period: Type.String(),
     periodStart: Type.String({ format: 'date-time' }),
     periodEnd: Type.String({ format: 'date-time' }),
@@ -100,3 +149,27 @@ export const BillingJobOutcomeSchema = Type.Union([
 
 /** What a billing job returns for one customer. */
 export type BillingJobOutcome = Static<typeof BillingJobOutcomeSchema>;
+
+/**
+ * The live cost of one customer service as the api serves it (`GET /api/live-cost`): the billing
+ * bridge's latest live view of the service, named from the config.
+ */
+export const ServiceLiveCostSchema = Type.Object(
+  {
+    customerId: Type.String(),
+    customerName: Type.String(),
+    serviceId: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    /** The open period's label and when the view was computed. */
+    period: Type.String(),
+    at: Type.String({ format: 'date-time' }),
+    currency: Type.String(),
+    downtimeMinutes: Type.Number(),
+    slaBudgetMinutes: Type.Union([Type.Number(), Type.Null()]),
+    sla: Type.Union([LiveSlaCostSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+/** The live cost of one customer service. */
+export type ServiceLiveCost = Static<typeof ServiceLiveCostSchema>;

@@ -1,5 +1,7 @@
 import type { Component, Runtime } from './component.js';
 import { loadRuntime, runUntilSignal } from './component.js';
+import { createMetricsServer, type MetricsServerDeps } from './metrics-server.js';
+import { renderPrometheus, type ComponentMetric } from './metrics.js';
 
 /**
  * The body of every standalone `main.ts`: load and validate the runtime, build the components
@@ -14,4 +16,20 @@ export async function runMain(build: (runtime: Runtime) => Component[]): Promise
     return;
   }
   await runUntilSignal(build(loaded.runtime), loaded.runtime.logger);
+}
+
+/**
+ * The body of a standalone part's `main.ts` (collector, correlator, billing bridge): the part and
+ * its own /metrics server (`createMetricsServer`), started first so that a part still waiting for
+ * its servers is already seen, its counters at zero.
+ */
+export async function runPartMain(
+  part: MetricsServerDeps['part'],
+  build: (runtime: Runtime) => Component & { metrics(): ComponentMetric[] },
+): Promise<void> {
+  await runMain((runtime) => {
+    const component = build(runtime);
+    const render = () => renderPrometheus(component.metrics());
+    return [createMetricsServer({ runtime, part, render }), component];
+  });
 }

@@ -19,3 +19,12 @@ export function channels(prefix: string) {
     billing: `${prefix}:billing`,
   } as const;
 }
+
+/**
+ * The Redis key holding a customer's latest live billing view (`BillingLive` JSON), so a reader
+ * (the api's live cost, care desk and status pages) need not wait for the next publication. It
+ * expires if the billing bridge stops publishing.
+ */
+export function liveBillingKey(prefix: string, customerId: string): string {
+  return `${prefix}:billing-live:${customerId}`;
+}

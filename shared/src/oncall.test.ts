@@ -21,8 +21,18 @@ describe('zonedTimeToEpochMs', () => {
     // 02:30 happens twice on 25 October: the first.
     ['fall repeat', '2026-10-25T02:30:00Z', 'Europe/Paris', '2026-10-25T00:30:00.000Z'],
     ['New York', '2026-11-01T09:00:00Z', 'America/New_York', '2026-11-01T14:00:00.000Z'],
+    // Each zone keeps its own formatter: Paris again after New York.
+    ['Paris after New York', '2026-11-01T09:00:00Z', 'Europe/Paris', '2026-11-01T08:00:00.000Z'],
   ])('%s', (_, local, zone, want) => {
     expect(new Date(zonedTimeToEpochMs(at(local), zone)).toISOString()).toBe(want);
+  });
+
+  it('rejects an unknown zone on every call', () => {
+    for (let i = 0; i < 2; i += 1) {
+      expect(() => zonedTimeToEpochMs(at('2026-01-10T09:00:00Z'), 'Mars/Olympus')).toThrow(
+        RangeError,
+      );
+    }
   });
 });
 

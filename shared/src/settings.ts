@@ -11,7 +11,26 @@ export interface Settings {
   readonly httpPort: number;
   readonly trapHost: string;
   readonly trapPort: number;
+  /**
+   * Redis (`REDIS_URL`): the server itself, or, with `redisSentinels`, only the credentials, the
+   * database number and TLS of the primary the sentinels name.
+   */
   readonly redisUrl: string;
+  /** Sentinels to ask for the primary (`REDIS_SENTINELS`, `host:port,…`); none: `redisUrl` direct. */
+  readonly redisSentinels: readonly RedisNode[];
+  /** The primary's name among the sentinels (`REDIS_SENTINEL_MASTER`, default `faultline`). */
+  readonly redisSentinelMaster: string;
+  /** Password of the sentinels themselves (`REDIS_SENTINEL_PASSWORD`); a secret, never logged. */
+  readonly redisSentinelPassword: string | undefined;
+  /**
+   * Replicas a queued event batch must reach before the collector counts it as queued
+   * (`REDIS_WAIT_REPLICAS`, default 0): with 1 or more, a batch survives a failover to a replica.
+   */
+  readonly redisWaitReplicas: number;
+  /** Where a standalone part serves its /metrics (`FAULTLINE_METRICS_HOST`). */
+  readonly metricsHost: string;
+  /** Its port (`FAULTLINE_METRICS_PORT`); unset, each part has its own default. */
+  readonly metricsPort: number | undefined;
   readonly mqttUrl: string;
   readonly influxUrl: string;
   /** Token for InfluxDB 2.x/3.x (`INFLUX_TOKEN`); a secret, never logged. */
@@ -29,6 +48,12 @@ export interface Settings {
   readonly logLevel: string;
   /** `LOG_FORMAT`: `pretty` lines for people, `json` lines for machines, `auto` picks by the terminal. */
   readonly logFormat: LogFormatSetting;
+}
+
+/** A Redis sentinel's address. */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** How log lines are written; `auto` is `pretty` on a terminal and `json` otherwise. */
@@ -96,6 +121,30 @@ export function readSettings(env: Env): Checked<Settings> {
   if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
     problems.push({ path: 'LOG_FORMAT', message: `must be one of ${LOG_FORMATS.join(', ')}` });
   }
+  const sentinels = (name: string): RedisNode[] => {
+    const value = env[name];
+    if (value === undefined || value === '') return [];
+    return value.split(',').flatMap((entry) => {
+      // `host:port`, or `[v6 address]:port`.
+      const match = /^\[?([^\]]+?)\]?:([0-9]{1,5})$/.exec(entry.trim());
+      const portNumber = Number(match?.[2]);
+      if (match?.[1] === undefined || portNumber < 1 || portNumber > 65535) {
+        problems.push({ path: name, message: `"${entry}" is not host:port` });
+        return [];
+      }
+      return [{ host: match[1], port: portNumber }];
+    });
+  };
+  const count = (name: string, max: number): number => {
+    const value = env[name];
+    if (value === undefined || value === '') return 0;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) {
+      problems.push({ path: name, message: `must be a whole number from 0 to ${String(max)}` });
+      return 0;
+    }
+    return parsed;
+  };
   const token = (name: string): string | undefined => {
     const value = env[name];
     if (value === undefined || value === '') return undefined;
@@ -109,6 +158,14 @@ export function readSettings(env: Env): Checked<Settings> {
     trapHost: text('FAULTLINE_TRAP_HOST', '127.0.0.1'),
     trapPort: port('FAULTLINE_TRAP_PORT', 1162),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisSentinels: sentinels('REDIS_SENTINELS'),
+    redisSentinelMaster: text('REDIS_SENTINEL_MASTER', 'faultline'),
+    redisSentinelPassword:
+      env.REDIS_SENTINEL_PASSWORD === '' ? undefined : env.REDIS_SENTINEL_PASSWORD,
+    redisWaitReplicas: count('REDIS_WAIT_REPLICAS', 16),
+    metricsHost: text('FAULTLINE_METRICS_HOST', '127.0.0.1'),
+    metricsPort:
+      (env.FAULTLINE_METRICS_PORT ?? '') === '' ? undefined : port('FAULTLINE_METRICS_PORT', 0),
     mqttUrl: url('MQTT_URL', 'mqtt://127.0.0.1:1883', ['mqtt:', 'mqtts:', 'ws:', 'wss:']),
     influxUrl: url('INFLUX_URL', 'http://127.0.0.1:8086', ['http:', 'https:']),
     influxToken: env.INFLUX_TOKEN === '' ? undefined : env.INFLUX_TOKEN,

@@ -23,15 +23,21 @@ const Topic = Type.String({ minLength: 1, maxLength: 500, pattern: '^[^#+]+$' })
 /** The bounds of a scenario speed-up: every offset and duration is divided by it. */
 export const SpeedupSchema = Type.Number({ minimum: 0.001, maximum: 10_000 });
 
+/** The largest scenario file a command may carry, in characters. */
+export const MAX_SCENARIO_DEFINITION_CHARS = 256 * 1024;
+
 /**
  * A command published on the control topic. `{ "scenario": "fibre-cut" }` alone starts the
- * scenario without an answer; with `id` and `replyTo` the simulator answers on `replyTo`.
+ * scenario without an answer; with `id` and `replyTo` the simulator answers on `replyTo`. With
+ * `definition` (a scenario file's YAML, as `npm run sim -- scenario <file>` sends it) the
+ * simulator runs that under the name instead of looking the name up in its folders.
  * `{ "list": true }` asks for the scenarios it knows, with their descriptions.
  */
 export const ControlRequestSchema = Type.Union([
   Type.Object(
     {
       scenario: Type.String({ minLength: 1, maxLength: 100 }),
+      definition: Type.Optional(Type.String({ maxLength: MAX_SCENARIO_DEFINITION_CHARS })),
       speedup: Type.Optional(SpeedupSchema),
       id: Type.Optional(Id),
       replyTo: Type.Optional(Topic),

@@ -31,7 +31,16 @@ export const TelemetryMessageSchema = Type.Object(
 /** One telemetry reading. */
 export type TelemetryMessage = Static<typeof TelemetryMessageSchema>;
 
-/** The topic a device publishes one metric on. */
-export function telemetryTopic(device: string, metric: string): string {
-  return `telemetry/${device}/${metric}`;
+/**
+ * The telemetry topics of one Faultline instance, `<prefix>/telemetry/#`: its collector always
+ * subscribes to them besides `telemetry.topics`, and its simulator publishes there, so instances
+ * sharing a broker under different prefixes never hear each other's simulated networks.
+ */
+export function instanceTelemetryFilter(prefix: string): string {
+  return `${prefix}/telemetry/#`;
+}
+
+/** The topic an instance's simulated device publishes one metric on. */
+export function telemetryTopic(prefix: string, device: string, metric: string): string {
+  return `${prefix}/telemetry/${device}/${metric}`;
 }

@@ -1,5 +1,6 @@
 import type { Config } from '@faultline/shared';
 import type { DeviceAgentDeps } from './adapters/agent.js';
+import { chassisMac } from './core/lldp.js';
 
 /** Enterprise OID net-snmp uses for Linux agents; good enough for a simulated box. */
 const SIMULATED_OBJECT_ID = '1.3.6.1.4.1.8072.3.2.10';
@@ -11,7 +12,10 @@ const SIMULATED_OBJECT_ID = '1.3.6.1.4.1.8072.3.2.10';
 export function agentIdentity(
   config: Pick<Config, 'snmp'>,
   device: Config['devices'][number],
-): Pick<DeviceAgentDeps, 'address' | 'port' | 'credentials' | 'system' | 'interfaces'> {
+): Pick<
+  DeviceAgentDeps,
+  'address' | 'port' | 'credentials' | 'system' | 'chassisId' | 'interfaces'
+> {
   const target = device.snmp;
   return {
     address: device.address,
@@ -27,6 +31,7 @@ export function agentIdentity(
       location: device.site ?? '',
       contact: '',
     },
+    chassisId: chassisMac(device.name),
     interfaces: device.interfaces.map((i) => ({
       ifIndex: i.ifIndex,
       name: i.name,

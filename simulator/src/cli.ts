@@ -12,14 +12,17 @@ import { sendControlCommand } from './adapters/control-client.js';
 import { backfillUsage } from './adapters/influx-backfill.js';
 import { backfillIncidents } from './adapters/pg-incidents.js';
 import {
-  DEFAULT_SCENARIOS_DIR,
+  isScenarioPath,
   listScenarioFiles,
   loadScenarioFile,
+  readScenarioByName,
+  readScenarioPath,
+  scenarioFolders,
 } from './adapters/scenario-files.js';
 import { createTrapSender } from './adapters/trap-sender.js';
 import { sendTrapStorm } from './adapters/trap-storm.js';
 import { formatDurationMs } from './core/duration.js';
-import { STORM_MAX_COUNT, STORM_MAX_RATE, STORM_TRAPS } from './core/scenario.js';
+import { parseScenario, STORM_MAX_COUNT, STORM_MAX_RATE, STORM_TRAPS } from './core/scenario.js';
 import { stormPacket } from './core/storm-traps.js';
 import { trapCommunity } from './core/trap-community.js';
 import { createSimulator } from './simulator.js';
@@ -29,9 +32,12 @@ const USAGE = `usage: node simulator/dist/cli.js <command> [options]
 commands:
   run                          run the simulated network until Ctrl-C (SNMP agents, traps,
                                MQTT telemetry, and scenarios on the control topic)
-  scenario <name>              run a scenario in the simulator already running (npm start or
-                               "run"), over MQTT; fails if none answers within --timeout
-  scenarios                    list the scenarios in scenarios/ with their descriptions
+  scenario <name>|<file>       run a scenario in the simulator already running (npm start or
+                               "run"), over MQTT; fails if none answers within --timeout. A
+                               name is looked up in the config's simulator.scenariosDir, then
+                               in scenarios/; a path (with a / or ending in .yaml) is read
+                               from anywhere. Checked against --config's network first
+  scenarios                    list the scenarios (config's folder and scenarios/)
   link <device> <ifName> up|down
                                send linkUp/linkDown from the device's address
   reboot <device>              send coldStart from the device's address
@@ -55,7 +61,8 @@ options:
   --days <n>           backfill: days of history (default: 31)
   --log-level <level>  pino level (default: $LOG_LEVEL or info)
 
-environment: MQTT_URL, INFLUX_URL, FAULTLINE_PREFIX (control topic <prefix>/simulator/control)
+environment: MQTT_URL, INFLUX_URL, FAULTLINE_PREFIX (control topic <prefix>/simulator/control,
+             telemetry on <prefix>/telemetry/<device>/<metric>)
 `;
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
@@ -204,12 +211,31 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const { settings } = options;
+  const config = await loadConfig(options.configPath);
   if (options.command === 'scenario') {
-    const [name, ...rest] = options.args;
-    if (name === undefined || rest.length > 0) throw new UsageError('scenario needs one <name>');
+    const [target, ...rest] = options.args;
+    if (target === undefined || rest.length > 0) {
+      throw new UsageError('scenario needs one <name> or <file>');
+    }
+    // Read and checked here, against --config's network, so a mistake is reported before the
+    // running simulator is asked; it checks again against its own network.
+    const source = isScenarioPath(target)
+      ? await readScenarioPath(target)
+      : await readScenarioByName(scenarioFolders(config), target);
+    if (!source.ok) throw new Error(source.problems.map((p) => p.message).join('\n'));
+    const checked = parseScenario(source.value.name, source.value.text, config);
+    if (!checked.ok) {
+      throw new Error(
+        `scenario "${source.value.name}" is invalid for ${options.configPath}:\n${formatProblems(checked.problems)}`,
+      );
+    }
     const reply = await sendControlCommand(
       { mqttUrl: settings.mqttUrl, prefix: settings.prefix, timeoutMs: options.timeoutS * 1000 },
-      { scenario: name, ...(options.speedup === 1 ? {} : { speedup: options.speedup }) },
+      {
+        scenario: checked.value.name,
+        definition: source.value.text,
+        ...(options.speedup === 1 ? {} : { speedup: options.speedup }),
+      },
     );
     if (!reply.ok) throw new Error(reply.error);
     if ('scenario' in reply) {
@@ -219,7 +245,6 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     return;
   }
-  const config = await loadConfig(options.configPath);
   const logger = createLogger({ level: options.logLevel, name: 'faultline-simulator' });
   const trapTarget = { host: options.trapHost, port: options.trapPort };
 
@@ -240,7 +265,7 @@ async function main(argv: readonly string[]): Promise<void> {
               mqtt: {
                 url: settings.mqttUrl,
                 intervalMs: options.telemetryS * 1000,
-                controlPrefix: settings.prefix,
+                prefix: settings.prefix,
               },
             }),
       });
@@ -248,8 +273,9 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'scenarios': {
-      for (const name of await listScenarioFiles(DEFAULT_SCENARIOS_DIR)) {
-        const loaded = await loadScenarioFile(DEFAULT_SCENARIOS_DIR, name, config);
+      const folders = scenarioFolders(config);
+      for (const name of await listScenarioFiles(folders)) {
+        const loaded = await loadScenarioFile(folders, name, config);
         console.log(
           loaded.ok
             ? `${name.padEnd(20)} ${loaded.value.description}`

@@ -13,7 +13,10 @@ export class UnknownScenarioError extends Error {
 
 /** What a control message can make the simulator do, and how it answers. */
 export interface ControlHandlerDeps {
-  readonly runScenario: (name: string, options: { speedup: number }) => Promise<ScenarioRun>;
+  readonly runScenario: (
+    name: string,
+    options: { speedup: number; definition?: string },
+  ) => Promise<ScenarioRun>;
   readonly listScenarios: () => Promise<ScenarioSummary[]>;
   readonly reply: (topic: string, answer: ControlReply) => void;
   readonly logger: Logger;
@@ -36,7 +39,12 @@ export function handleControlMessage(payload: string, deps: ControlHandlerDeps):
     'list' in request.value
       ? deps.listScenarios().then((scenarios) => ({ id, ok: true as const, scenarios }))
       : deps
-          .runScenario(request.value.scenario, { speedup: request.value.speedup ?? 1 })
+          .runScenario(request.value.scenario, {
+            speedup: request.value.speedup ?? 1,
+            ...(request.value.definition === undefined
+              ? {}
+              : { definition: request.value.definition }),
+          })
           .then((run) => ({
             id,
             ok: true as const,

@@ -8,6 +8,7 @@ export * from './core/past-incidents.js';
 export * from './core/reachability.js';
 export * from './core/scenario.js';
 export * from './core/schedule.js';
+export * from './core/sold-traffic.js';
 export * from './core/storm.js';
 export * from './core/storm-traps.js';
 export * from './core/telemetry.js';
@@ -32,8 +33,13 @@ export {
 } from './adapters/pg-incidents.js';
 export {
   DEFAULT_SCENARIOS_DIR,
+  isScenarioPath,
   listScenarioFiles,
   loadScenarioFile,
+  readScenarioByName,
+  readScenarioPath,
+  scenarioFolders,
+  type ScenarioSource,
 } from './adapters/scenario-files.js';
 export {
   sendTrapStorm,

@@ -11,11 +11,7 @@ import {
 import { createDeviceAgent, type DeviceAgent } from './adapters/agent.js';
 import { agentIdentity } from './agent-identity.js';
 import { createMqttLink, type MqttLink } from './adapters/mqtt-link.js';
-import {
-  DEFAULT_SCENARIOS_DIR,
-  listScenarioFiles,
-  loadScenarioFile,
-} from './adapters/scenario-files.js';
+import { listScenarioFiles, loadScenarioFile, scenarioFolders } from './adapters/scenario-files.js';
 import { createTrapSender, type OutgoingTrap } from './adapters/trap-sender.js';
 import { handleControlMessage, UnknownScenarioError } from './control-handler.js';
 import { readInterface, sysUpTimeTicks } from './core/counters.js';
@@ -26,8 +22,11 @@ import {
   type DeviceState,
 } from './core/device-state.js';
 import { flappablePorts } from './core/flaps.js';
+import { inErrorsPerSecond } from './core/line-errors.js';
+import { soldPeakMbps } from './core/sold-traffic.js';
+import { lldpNeighbour, repatch, type Cable } from './core/lldp.js';
 import { linkPeer, reachableDevices } from './core/reachability.js';
-import type { ScenarioAction } from './core/scenario.js';
+import { parseScenario, type ScenarioAction } from './core/scenario.js';
 import { trapCommunity } from './core/trap-community.js';
 import { createScenarioRunner, type ScenarioRun } from './scenario-runner.js';
 import { startDemoFlaps } from './demo-flaps.js';
@@ -49,25 +48,24 @@ export interface SimulatorDeps {
   readonly faults?: { readonly meanIntervalMs: number };
   /**
    * When given, every device publishes telemetry every `intervalMs` (QoS 1, the envelope of
-   * `TelemetryMessageSchema`, on `telemetry/<device>/<metric>`), and the simulator obeys
-   * commands on the control topic `<controlPrefix>/simulator/control`.
+   * `TelemetryMessageSchema`, on `<prefix>/telemetry/<device>/<metric>`, where the instance's
+   * collector subscribes), and the simulator obeys commands on the control topic
+   * `<prefix>/simulator/control`.
    */
   readonly mqtt?: {
     readonly url: string;
     readonly intervalMs: number;
-    /** Default `faultline`: pass the instance's prefix (settings.prefix). */
-    readonly controlPrefix?: string;
-    /** Prepended to telemetry topics (`<prefix>/telemetry/...`); default none. Tests isolate with it. */
-    readonly telemetryTopicPrefix?: string;
+    /** The instance's prefix (settings.prefix). */
+    readonly prefix: string;
   };
-  /** Folder of scenario files; default the repository's `scenarios/`. */
-  readonly scenariosDir?: string;
 }
 
 /** How to run a scenario. */
 export interface RunScenarioOptions {
   /** Divides every offset and duration of the scenario (a demo or test runs it faster). */
   readonly speedup?: number;
+  /** The scenario's YAML, run under the name instead of a file of the scenarios folders. */
+  readonly definition?: string;
 }
 
 /** The simulated network: one SNMP agent per configured device, and the traps they send. */
@@ -77,11 +75,12 @@ export interface Simulator extends Component {
   /** Reboots a device: sysUpTime and counters restart from zero, and it sends coldStart. */
   reboot(device: string): Promise<void>;
   /**
-   * Starts a scenario from the scenarios folder by name; resolves once it is validated and
-   * started (its `done` settles when it ends), rejects when it is unknown or invalid.
+   * Starts a scenario from the scenarios folders by name (or the definition given); resolves
+   * once it is validated and started (its `done` settles when it ends), rejects when it is
+   * unknown or invalid.
    */
   runScenario(name: string, options?: RunScenarioOptions): Promise<ScenarioRun>;
-  /** The names of the scenarios in the scenarios folder. */
+  /** The names of the scenarios in the scenarios folders. */
   listScenarios(): Promise<string[]>;
   /** Whether the NOC can reach a device now (not cut off, not powered off). */
   isReachable(device: string): boolean;
@@ -101,7 +100,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const clock = deps.clock ?? Date.now;
   const random = deps.random ?? Math.random;
   const logger = deps.logger.child({ component: 'simulator' });
-  const scenariosDir = deps.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
+  const scenariosDirs = scenarioFolders(config);
   const devices = new Map(config.devices.map((d) => [d.name, d]));
   const states = new Map<string, DeviceState>();
   const agents: DeviceAgent[] = [];
@@ -113,6 +112,10 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   const forcedDbm = new Map<string, number>();
   const storms = createStormRunner({ target: trapTarget, logger });
   let reachable = new Set<string>();
+  /** The cabling now: the config's links until a scenario re-patches one. */
+  let cables: readonly Cable[] = config.links;
+  /** The network as it is cabled now, for reachability and cable ends. */
+  const cabled = (): Config => ({ ...config, links: [...cables] });
   let mqttLink: MqttLink | undefined;
   let running = false;
 
@@ -141,7 +144,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
   /** Recomputes who the NOC can reach; called after every change of links or power. */
   const updateReachability = (): void => {
-    const next = reachableDevices(config, isUp, poweredOff);
+    const next = reachableDevices(cabled(), isUp, poweredOff);
     for (const name of devices.keys()) {
       if (reachable.has(name) !== next.has(name)) {
         logger.info({ device: name, reachable: next.has(name) }, 'device reachability changed');
@@ -220,7 +223,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
   /** A cable: setting one end of a configured link sets both ends. */
   const setCable = (device: string, ifName: string, up: boolean): Promise<void> => {
-    const peer = linkPeer(config, device, ifName);
+    const peer = linkPeer(cabled(), device, ifName);
     const input: DeviceInput = { kind: 'setLink', ifName, up };
     return apply(
       peer === undefined
@@ -286,6 +289,17 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         const key = `${action.device}\u0000${action.interface}`;
         if (action.dbm === undefined) forcedDbm.delete(key);
         else forcedDbm.set(key, action.dbm);
+        // Weak light corrupts frames: the port's ifInErrors follows the received power.
+        await apply([
+          [
+            action.device,
+            {
+              kind: 'setErrorRate',
+              ifName: action.interface,
+              inErrorsPerS: inErrorsPerSecond(action.dbm),
+            },
+          ],
+        ]);
         return;
       }
       case 'utilization':
@@ -299,6 +313,14 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       case 'maintenance':
         logger.info({ label: action.label }, 'maintenance');
         return;
+      case 'repatch': {
+        const from = { device: deviceOf(action.device).name, interface: action.interface };
+        const to = { device: deviceOf(action.to.device).name, interface: action.to.interface };
+        cables = repatch(cables, from, to);
+        logger.info({ from, to }, 'cable re-patched');
+        updateReachability();
+        return;
+      }
     }
   };
 
@@ -316,6 +338,19 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
           const iface = state.interfaces.find((i) => i.ifIndex === ifIndex);
           return iface === undefined ? undefined : readInterface(state, iface, clock());
         },
+        lldpNeighbour: (ifIndex) => {
+          const ifName = device.interfaces.find((i) => i.ifIndex === ifIndex)?.name;
+          return ifName === undefined
+            ? undefined
+            : lldpNeighbour(
+                config,
+                cables,
+                isUp,
+                (name) => !poweredOff.has(name),
+                device.name,
+                ifName,
+              );
+        },
       },
       isAnswering: () => reachable.has(device.name),
       logger: logger.child({ device: device.name }),
@@ -329,14 +364,13 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
 
   const publishTelemetry = (): void => {
     const link = mqttLink;
-    const prefix = deps.mqtt?.telemetryTopicPrefix;
-    if (link === undefined || !running) return;
+    const prefix = deps.mqtt?.prefix;
+    if (link === undefined || prefix === undefined || !running) return;
     let published = 0;
     // A device cut off from the NOC cannot reach the broker either.
     for (const message of telemetry.readings(clock(), (device) => reachable.has(device))) {
-      const topic = telemetryTopic(message.device, message.metric);
-      const full = prefix === undefined ? topic : `${prefix}/${topic}`;
-      if (link.publish(full, JSON.stringify(message))) published++;
+      const topic = telemetryTopic(prefix, message.device, message.metric);
+      if (link.publish(topic, JSON.stringify(message))) published++;
     }
     logger.debug({ published }, 'telemetry published');
   };
@@ -355,11 +389,16 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     options: RunScenarioOptions = {},
   ): Promise<ScenarioRun> => {
     assertRunning();
-    const known = await listScenarioFiles(scenariosDir);
-    if (!known.includes(name)) {
-      throw new UnknownScenarioError(`no scenario named "${name}"; known: ${known.join(', ')}`);
+    if (options.definition === undefined) {
+      const known = await listScenarioFiles(scenariosDirs);
+      if (!known.includes(name)) {
+        throw new UnknownScenarioError(`no scenario named "${name}"; known: ${known.join(', ')}`);
+      }
     }
-    const loaded = await loadScenarioFile(scenariosDir, name, config);
+    const loaded =
+      options.definition === undefined
+        ? await loadScenarioFile(scenariosDirs, name, config)
+        : parseScenario(name, options.definition, config);
     if (!loaded.ok) {
       throw new Error(`scenario "${name}" cannot run:\n${formatProblems(loaded.problems)}`);
     }
@@ -367,10 +406,10 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
   };
 
   const describeScenarios = async (): Promise<ScenarioSummary[]> => {
-    const names = await listScenarioFiles(scenariosDir);
+    const names = await listScenarioFiles(scenariosDirs);
     return Promise.all(
       names.map(async (name): Promise<ScenarioSummary> => {
-        const loaded = await loadScenarioFile(scenariosDir, name, config);
+        const loaded = await loadScenarioFile(scenariosDirs, name, config);
         return loaded.ok
           ? { name, description: loaded.value.description, valid: true }
           : { name, description: `invalid: ${formatProblems(loaded.problems)}`, valid: false };
@@ -397,8 +436,13 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     async start() {
       const now = clock();
       for (const device of config.devices) {
-        states.set(device.name, createDeviceState(device.name, device.interfaces, now));
+        const interfaces = device.interfaces.map((spec) => ({
+          ...spec,
+          peakMbps: soldPeakMbps(config, device.name, spec.name),
+        }));
+        states.set(device.name, createDeviceState(device.name, interfaces, now));
       }
+      cables = config.links;
       reachable = reachableDevices(config, isUp, poweredOff);
       try {
         for (const device of config.devices) {
@@ -416,7 +460,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
         mqttLink = createMqttLink({
           url: deps.mqtt.url,
           logger,
-          controlTopic: controlTopic(deps.mqtt.controlPrefix ?? 'faultline'),
+          controlTopic: controlTopic(deps.mqtt.prefix),
           onControl,
         });
         // Commands sent right after start must find the subscription; a broker that is down
@@ -483,7 +527,7 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
       return apply([[device, { kind: 'reboot' }]]);
     },
     runScenario,
-    listScenarios: () => listScenarioFiles(scenariosDir),
+    listScenarios: () => listScenarioFiles(scenariosDirs),
     isReachable: (device) => reachable.has(device),
   };
 }

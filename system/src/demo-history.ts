@@ -5,7 +5,8 @@ import { backfillIncidents, backfillUsage, hasUsageHistory } from '@faultline/si
 const DAY_MS = 86_400_000;
 
 /**
- * Gives a fresh demo a past: when InfluxDB holds no usage older than a day, a month of 5-minute
+ * Gives a fresh demo a past (then calls `afterHistory`: the system asks the billing bridge for the
+ * last closed periods' runs on a first start, so the billing desk is never empty): when InfluxDB holds no usage older than a day, a month of 5-minute
  * interface samples from the simulator's traffic model is written, back to the start of each
  * customer's last closed billing period; when PostgreSQL holds no
  * incident older than a day, a few past incidents (a fibre cut, a power loss, maintenance, a
@@ -13,7 +14,11 @@ const DAY_MS = 86_400_000;
  * billing period, so the first billing run has SLA credits. Both are idempotent and skipped once
  * history exists. `clock` (epoch ms) says when now is, which decides the last closed period.
  */
-export function createDemoHistory(runtime: Runtime, clock: () => number = Date.now): Component {
+export function createDemoHistory(
+  runtime: Runtime,
+  afterHistory: () => Promise<unknown>,
+  clock: () => number = Date.now,
+): Component {
   const { settings, config, logger } = runtime;
   const token = settings.influxToken;
   const database = config.influx.database;
@@ -41,6 +46,7 @@ export function createDemoHistory(runtime: Runtime, clock: () => number = Date.n
         (await hasUsageHistory({ ...influx, olderThanMs: now - DAY_MS }))
       ) {
         logger.info({ component: 'demo-history' }, 'usage history present; no backfill');
+        await afterHistory();
         return;
       }
       // Every customer's last closed period is covered in full, so its first run bills usage
@@ -57,6 +63,7 @@ export function createDemoHistory(runtime: Runtime, clock: () => number = Date.n
         createDatabase: true,
       });
       logger.info({ component: 'demo-history', ...result }, 'backfilled usage history');
+      await afterHistory();
     },
     async stop() {
       // Nothing runs after start.

@@ -20,24 +20,28 @@ export interface SystemOptions {
  * Builds every Faultline component for one process, in start order: the correlator first (so the
  * events queue has a consumer), then the collector, the billing bridge, the api (which renders
  * the others' self-metrics at /metrics), and finally the simulated network, whose first traps
- * then find everything listening. Stop order is the reverse.
+ * then find everything listening. Stop order is the reverse. With the simulator, the demo's
+ * history comes before it, and on a first start the billing bridge then bills the last closed
+ * periods.
  */
 export function createSystem(runtime: Runtime, options: SystemOptions): Component[] {
   const collector = createCollector({ runtime });
   const billing = createBillingBridge({ runtime });
+  const correlator = createCorrelator({ runtime });
   const components: Component[] = [
-    createCorrelator({ runtime }),
+    correlator,
     collector,
     billing,
     createApi({
       runtime,
-      metrics: () => renderPrometheus([...collector.metrics(), ...billing.metrics()]),
+      metrics: () =>
+        renderPrometheus([...correlator.metrics(), ...collector.metrics(), ...billing.metrics()]),
     }),
   ];
   if (options.simulate) {
     const { trapHost, trapPort, mqttUrl, prefix } = runtime.settings;
     components.push(
-      createDemoHistory(runtime),
+      createDemoHistory(runtime, () => billing.requestFirstRuns()),
       createSimulator({
         config: runtime.config,
         // A collector listening on every address is reached on loopback by the local simulator.
@@ -46,11 +50,12 @@ export function createSystem(runtime: Runtime, options: SystemOptions): Componen
         ...(options.faultIntervalMs === undefined
           ? {}
           : { faults: { meanIntervalMs: options.faultIntervalMs } }),
-        // Telemetry every 10 s, and `npm run sim -- scenario …` reaches it on the control topic.
+        // Telemetry every 10 s under the instance's prefix (where its collector subscribes), and
+        // `npm run sim -- scenario …` reaches it on the control topic.
         mqtt: {
           url: mqttUrl,
           intervalMs: options.telemetryIntervalMs ?? 10_000,
-          controlPrefix: prefix,
+          prefix,
         },
       }),
     );

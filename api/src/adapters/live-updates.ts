@@ -16,8 +16,8 @@ import {
 import { authorize } from '../core/authorize.js';
 import type { ApiMetrics } from '../app/api-metrics.js';
 import { createChangeRelay } from '../app/change-relay.js';
-import type { AuthFailureGuard } from '../app/auth-failure-guard.js';
-import type { Principal, TokenVerifier } from '../app/token-verifier.js';
+import type { AuthFailureGuard, Principal, TokenVerifier } from '@faultline/shared';
+
 import type { AlarmReader, ChangeFeed, IncidentReader } from '../ports.js';
 
 /** Per-connection data kept by socket.io. */

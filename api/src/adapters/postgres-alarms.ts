@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { ALARM_SELECT_COLUMNS, alarmFromRow, type AlarmRow } from '@faultline/shared';
+import {
+  ALARM_SELECT_COLUMNS,
+  ALARM_SELECT_COLUMNS_ISO_TIMES,
+  alarmFromRow,
+  type AlarmRow,
+  type AlarmTextRow,
+} from '@faultline/shared';
 import type { AlarmQuery, AlarmReader, HealthProbe } from '../ports.js';
 
 /** Reads alarms from PostgreSQL through a pool. */
@@ -13,8 +19,10 @@ export function createPostgresAlarmReader(deps: { pool: pg.Pool }): AlarmReader 
         params.push(query.device);
         where += ` AND device = $${String(params.length)}`;
       }
-      const result = await pool.query<AlarmRow>(
-        `SELECT ${ALARM_SELECT_COLUMNS} FROM alarms WHERE ${where} ORDER BY last_seen DESC, id LIMIT $2`,
+      // Up to 20,000 rows for a live snapshot: PostgreSQL writes their times as text.
+      const result = await pool.query<AlarmTextRow>(
+        `SELECT ${ALARM_SELECT_COLUMNS_ISO_TIMES} FROM alarms WHERE ${where}
+         ORDER BY alarms.last_seen DESC, id LIMIT $2`,
         params,
       );
       return result.rows.map(alarmFromRow);

@@ -12,14 +12,19 @@ import type { BillingRunDetailLine, BillingRunReader, BillingRunSummary } from '
 /** The columns of `SELECT_BILLING_RUN` plus what a list shows. */
 const RUN_COLUMNS = `id, customer_id, period, period_start, period_end, version, currency,
   content_hash, total_billed::text AS total_billed, total_held::text AS total_held, created_at,
-  line_count, held_count, requested_by`;
+  line_count, held_count, requested_by,
+  (SELECT coalesce(sum(l.amount_minor), 0)::text FROM billing_lines_reviewed l
+   WHERE l.run_id = billing_runs_reviewed.id AND l.status = 'billed'
+     AND l.line_key LIKE '%/credit/%') AS total_credits_minor`;
 
 function summaryFromRow(row: Readonly<Record<string, unknown>>): BillingRunSummary {
+  const run = billingRunFromRow(row);
   return {
-    ...billingRunFromRow(row),
+    ...run,
     lineCount: Number(row.line_count),
     heldCount: Number(row.held_count),
     requestedBy: String(row.requested_by),
+    totalCredits: formatMinor(BigInt(String(row.total_credits_minor)), run.currency),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Role } from '@faultline/shared';
+import { METRICS_ROLES, ROLES, type Role } from '@faultline/shared';
 import { authorize, PERMISSIONS, type Permission } from './authorize.js';
 
 const table: [Role, Permission, boolean][] = [
@@ -46,6 +46,19 @@ const table: [Role, Permission, boolean][] = [
   ['billing', 'metrics:read', false],
   ['metrics', 'alarms:read', false],
   ['metrics', 'live:subscribe', false],
+  // Customer-facing staff: the care desk and status links, nothing network-wide.
+  ['care', 'care:read', true],
+  ['care', 'status-links:manage', true],
+  ['care', 'alarms:read', false],
+  ['care', 'incidents:read', false],
+  ['care', 'inventory:read', false],
+  ['care', 'live:subscribe', false],
+  ['care', 'billing:read', false],
+  ['viewer', 'care:read', false],
+  ['engineer', 'status-links:manage', false],
+  ['billing', 'care:read', false],
+  ['admin', 'care:read', true],
+  ['admin', 'status-links:manage', true],
 ];
 
 describe('authorize', () => {
@@ -68,5 +81,10 @@ describe('authorize', () => {
         expect(authorize(role, permission).allowed).toBe(true);
       }
     }
+  });
+
+  // The standalone parts' /metrics servers (shared's METRICS_ROLES) follow the api's rule.
+  it.each(ROLES)('%s reads every /metrics alike', (role) => {
+    expect(METRICS_ROLES.includes(role)).toBe(authorize(role, 'metrics:read').allowed);
   });
 });

@@ -17,6 +17,8 @@ export type Permission =
   | 'billing:read'
   | 'billing:run'
   | 'billing:approve'
+  | 'care:read'
+  | 'status-links:manage'
   | 'metrics:read'
   | 'admin';
 
@@ -34,6 +36,8 @@ export const PERMISSIONS: readonly Permission[] = [
   'billing:read',
   'billing:run',
   'billing:approve',
+  'care:read',
+  'status-links:manage',
   'metrics:read',
   'admin',
 ];
@@ -52,6 +56,8 @@ const VIEWER: readonly Permission[] = [
  * Engineers act on alarms and incidents, billing reads money; neither gets the other's rights.
  * `billing:approve` (release held lines, manual adjustments) is its own permission so that a
  * deployment can split it from running bills when a second role is added.
+ * Care (customer-facing staff) reads one customer at a time through the care desk and makes and
+ * revokes status links; it holds none of the viewer's network-wide reads.
  */
 const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   metrics: ['metrics:read'],
@@ -64,6 +70,7 @@ const GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
     'paging:subscribe',
   ],
   billing: [...VIEWER, 'billing:read', 'billing:run', 'billing:approve'],
+  care: ['care:read', 'status-links:manage'],
   admin: PERMISSIONS,
 };
 

@@ -1,8 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, type Permission } from '../core/authorize.js';
-import type { AuthFailureGuard } from '../app/auth-failure-guard.js';
-import { bearerToken, type Principal, type TokenVerifier } from '../app/token-verifier.js';
+import {
+  bearerToken,
+  type AuthFailureGuard,
+  type Principal,
+  type TokenVerifier,
+} from '@faultline/shared';
 
 /** Who may call a route: anyone, or a holder of one permission. */
 export type Access = 'public' | Permission;

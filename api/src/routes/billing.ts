@@ -6,7 +6,8 @@ import {
   renderBillingCsv,
   renderBillingJson,
 } from '@faultline/shared';
-import type { BillingRunReader, BillingRunRequester } from '../ports.js';
+import type { Config } from '@faultline/shared';
+import type { BillingRunReader, BillingRunRequester, BillingRunSummary } from '../ports.js';
 import { AUTHENTICATED_ERRORS, errorResponses } from './schemas.js';
 
 /**
@@ -34,6 +35,17 @@ const RunSchema = Type.Object({
   lineCount: Type.Integer(),
   heldCount: Type.Integer({ description: 'Lines held for review (coverage too low).' }),
   requestedBy: Type.String(),
+  totalCredits: Type.String({
+    description:
+      'SLA credits of this version (its billed lines under SLA credit keys), decimal in major units, negative or 0.',
+  }),
+  customerName: Type.String({
+    description: "The customer's name in the configuration (its id when no longer configured).",
+  }),
+  timeZone: Type.String({
+    description:
+      "The customer's IANA time zone (UTC when no longer configured): periods and times are shown in it.",
+  }),
 });
 
 const JsonValue = Type.Unknown({ description: 'JSON, shape in docs/billing.md.' });
@@ -100,6 +112,33 @@ function downloadName(runId: string, extension: string): string {
 export interface BillingRouteOptions {
   readonly runs: BillingRunReader;
   readonly requester: BillingRunRequester;
+  /** The configuration in force (customers' names and time zones, SLA thresholds). */
+  readonly config: () => Config;
+}
+
+/** A run with its customer's name and time zone from the configuration in force. */
+function withCustomer(config: Config, run: BillingRunSummary) {
+  const customer = config.customers.find((candidate) => candidate.id === run.customerId);
+  return {
+    ...run,
+    customerName: customer?.name ?? run.customerId,
+    timeZone: customer?.timeZone ?? 'UTC',
+  };
+}
+
+/** The decimals of a number as written (99.95 → 2). */
+function decimalsOf(value: number): number {
+  return /\.(\d+)$/.exec(String(value))?.[1]?.length ?? 0;
+}
+
+/** Per SLA: the most decimals among its thresholds (gold at 99.95/99.9/99.5 → 2). */
+function availabilityDecimals(config: Config): Record<string, number> {
+  return Object.fromEntries(
+    config.slas.map((sla) => [
+      sla.id,
+      Math.max(...sla.tiers.map((tier) => decimalsOf(tier.belowPercent))),
+    ]),
+  );
 }
 
 /**
@@ -144,7 +183,11 @@ export const billingRoutes: FastifyPluginCallbackTypebox<BillingRouteOptions> = 
     async (request) => {
       const { period, customer, limit } = request.query;
       const runs = await options.runs.list({ period, customerId: customer, limit });
-      return { available: runs !== undefined, runs: runs ?? [] };
+      const config = options.config();
+      return {
+        available: runs !== undefined,
+        runs: (runs ?? []).map((run) => withCustomer(config, run)),
+      };
     },
   );
 
@@ -161,6 +204,10 @@ export const billingRoutes: FastifyPluginCallbackTypebox<BillingRouteOptions> = 
             run: RunSchema,
             lines: Type.Array(LineSchema),
             reconciliation: JsonValue,
+            availabilityDecimals: Type.Record(Type.String(), Type.Integer(), {
+              description:
+                'Per SLA id of the credits: the decimals its thresholds are written with, to show availability to.',
+            }),
           }),
           ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
         },
@@ -169,7 +216,12 @@ export const billingRoutes: FastifyPluginCallbackTypebox<BillingRouteOptions> = 
     async (request, reply) => {
       const detail = await options.runs.get(request.params.id);
       if (detail === undefined) return reply.code(404).send(notFound(request.params.id));
-      return detail;
+      const config = options.config();
+      return {
+        ...detail,
+        run: withCustomer(config, detail.run),
+        availabilityDecimals: availabilityDecimals(config),
+      };
     },
   );
 

@@ -22,11 +22,22 @@ import {
 } from '../core/index.js';
 import type { BillingStore } from '../ports.js';
 
+/**
+ * The outages the network saw, then the approved claims (migration billing_004), rated alike; a
+ * claim's ticket is its reference.
+ */
 const OUTAGES = `
-  SELECT id::text AS id, service_id, ticket_id, started_at, ended_at, in_maintenance
-  FROM outages
-  WHERE customer_id = $1 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $2)
-  ORDER BY id`;
+  SELECT * FROM (
+    SELECT id::text AS id, service_id, ticket_id, incident_id, NULL::text AS claim_id,
+      started_at, ended_at, in_maintenance
+    FROM outages
+    WHERE customer_id = $1 AND started_at < $3 AND (ended_at IS NULL OR ended_at > $2)
+    UNION ALL
+    SELECT 'claim-' || id, service_id, reference, NULL, id::text, started_at, ended_at, false
+    FROM outage_claims
+    WHERE customer_id = $1 AND approved_at IS NOT NULL AND started_at < $3 AND ended_at > $2
+  ) found
+  ORDER BY claim_id IS NOT NULL, id`;
 
 const LATEST_RUN = `
   SELECT id, version, target_hash, reconciliation FROM billing_runs
@@ -94,6 +105,8 @@ export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): 
         id: String(row.id),
         serviceId: String(row.service_id),
         ticketId: String(row.ticket_id),
+        incidentId: typeof row.incident_id === 'string' ? row.incident_id : null,
+        claimId: typeof row.claim_id === 'string' ? row.claim_id : null,
         startMs: (row.started_at as Date).getTime(),
         endMs: row.ended_at === null ? null : (row.ended_at as Date).getTime(),
         inMaintenance: row.in_maintenance === true,
@@ -215,6 +228,11 @@ export function createBillingStore(deps: { pool: pg.Pool; now: () => number }): 
     },
 
     readRun: (runId) => readRun(runId),
+
+    async hasRuns() {
+      const { rows } = await pool.query('SELECT 1 FROM billing_runs LIMIT 1');
+      return rows.length > 0;
+    },
 
     async wasPushed(runId) {
       const { rows } = await pool.query('SELECT 1 FROM billing_pushes WHERE run_id = $1', [runId]);

@@ -35,6 +35,23 @@ export async function enqueuePush(queue: Queue, runId: string, attempts: number)
   );
 }
 
+/** The job id of the first start's runs: one such job ever waits or runs at a time. */
+export const FIRST_START_JOB_ID = 'billing-run_last-closed_all_first-start';
+
+/**
+ * Asks for every customer's last closed period, requested by `first start`: what a fresh demo
+ * shows on the billing desk. Kept a day once done, like the api's requests.
+ */
+export async function enqueueFirstStartRuns(queue: Queue): Promise<string> {
+  const request: BillingRunRequest = { requestedBy: 'first start' };
+  const job = await queue.add(BILLING_RUN_JOB, request, {
+    jobId: FIRST_START_JOB_ID,
+    removeOnComplete: { age: 86_400 },
+    removeOnFail: { age: 7 * 86_400 },
+  });
+  return String(job.id);
+}
+
 /** Ids of the job schedulers this bridge owns start with this. */
 export const SCHEDULER_PREFIX = 'billing-close-';
 

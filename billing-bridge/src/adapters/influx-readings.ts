@@ -9,7 +9,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { InterfaceReading } from '../core/index.js';
-import type { InterfaceReadings } from '../ports.js';
+import type { InterfaceReadings, ReadingsFeed, SeriesReadings } from '../ports.js';
 import { quoteLongIntegers, toBigInt } from './influx-json.js';
 import { decodeMsgpack } from './msgpack.js';
 
@@ -28,10 +28,17 @@ export interface InfluxReaderDeps {
 
 const DEFAULT_ANSWER_TIMEOUT_MS = 60_000;
 
+/** One series of an answer (`tags` with GROUP BY). */
+interface AnswerSeries {
+  tags?: Record<string, string>;
+  columns?: string[];
+  values?: unknown[][];
+}
+
 export interface QueryAnswer {
   results?: {
     error?: string;
-    series?: { columns?: string[]; values?: unknown[][] }[];
+    series?: AnswerSeries[];
   }[];
   error?: string;
 }
@@ -41,6 +48,8 @@ export function influxString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+const SELECT_READINGS = 'SELECT in_octets, out_octets, in_bps, out_bps, quarantined FROM interface';
+
 /** The InfluxQL query for one interface and time range (epoch ms, half-open). */
 export function interfaceQuery(
   device: string,
@@ -49,9 +58,17 @@ export function interfaceQuery(
   toMs: number,
 ): string {
   return (
-    'SELECT in_octets, out_octets, in_bps, out_bps, quarantined FROM interface ' +
+    `${SELECT_READINGS} ` +
     `WHERE device = ${influxString(device)} AND interface = ${influxString(iface)} ` +
     `AND time >= ${String(fromMs)}ms AND time < ${String(toMs)}ms`
+  );
+}
+
+/** The InfluxQL query for every interface's readings in a time range, one series per interface. */
+export function newReadingsQuery(fromMs: number, toMs: number): string {
+  return (
+    `${SELECT_READINGS} WHERE time >= ${String(fromMs)}ms AND time < ${String(toMs)}ms ` +
+    'GROUP BY device, interface'
   );
 }
 
@@ -66,36 +83,55 @@ function isNumeric(value: unknown): boolean {
   return typeof value === 'number' || typeof value === 'bigint';
 }
 
-/** Turns one `/query` answer into readings. */
-export function readingsFromAnswer(answer: QueryAnswer): InterfaceReading[] {
+/** The readings of one answer series. */
+function seriesReadings(series: AnswerSeries): InterfaceReading[] {
+  const columns = series.columns ?? [];
+  const at = (name: string): number => columns.indexOf(name);
+  const [time, inOctets, outOctets, inBps, outBps, quarantined] = [
+    at('time'),
+    at('in_octets'),
+    at('out_octets'),
+    at('in_bps'),
+    at('out_bps'),
+    at('quarantined'),
+  ];
   const readings: InterfaceReading[] = [];
-  for (const result of answer.results ?? []) {
-    if (result.error !== undefined) throw new Error(`InfluxDB query failed: ${result.error}`);
-    for (const series of result.series ?? []) {
-      const columns = series.columns ?? [];
-      const at = (name: string): number => columns.indexOf(name);
-      const [time, inOctets, outOctets, inBps, outBps, quarantined] = [
-        at('time'),
-        at('in_octets'),
-        at('out_octets'),
-        at('in_bps'),
-        at('out_bps'),
-        at('quarantined'),
-      ];
-      for (const row of series.values ?? []) {
-        const timeMs = Number(row[time]);
-        if (!Number.isFinite(timeMs)) continue;
-        readings.push({
-          timeMs,
-          inOctets: toBigInt(row[inOctets]),
-          outOctets: toBigInt(row[outOctets]),
-          hasRate: isNumeric(row[inBps]) || isNumeric(row[outBps]),
-          quarantined: row[quarantined] === true,
-        });
-      }
-    }
+  for (const row of series.values ?? []) {
+    const timeMs = Number(row[time]);
+    if (!Number.isFinite(timeMs)) continue;
+    readings.push({
+      timeMs,
+      inOctets: toBigInt(row[inOctets]),
+      outOctets: toBigInt(row[outOctets]),
+      hasRate: isNumeric(row[inBps]) || isNumeric(row[outBps]),
+      quarantined: row[quarantined] === true,
+    });
   }
   return readings;
+}
+
+/** The series of one `/query` answer. */
+function answerSeries(answer: QueryAnswer): AnswerSeries[] {
+  return (answer.results ?? []).flatMap((result) => {
+    if (result.error !== undefined) throw new Error(`InfluxDB query failed: ${result.error}`);
+    return result.series ?? [];
+  });
+}
+
+/** Turns one `/query` answer into readings. */
+export function readingsFromAnswer(answer: QueryAnswer): InterfaceReading[] {
+  return answerSeries(answer).flatMap(seriesReadings);
+}
+
+/** Turns one `/query` answer grouped by device and interface into readings per series. */
+export function seriesFromAnswer(answer: QueryAnswer): SeriesReadings[] {
+  return answerSeries(answer).flatMap((series) => {
+    const device = series.tags?.device;
+    const iface = series.tags?.interface;
+    // Points without both tags are not a billed interface's.
+    if (device === undefined || device === '' || iface === undefined || iface === '') return [];
+    return [{ device, iface, readings: seriesReadings(series) }];
+  });
 }
 
 /** An HTTP answer, its body whole. */
@@ -132,31 +168,45 @@ function get(url: URL, headers: Record<string, string>, timeoutMs: number): Prom
   });
 }
 
+/** Runs one InfluxQL query and returns its answer. */
+async function query(deps: InfluxReaderDeps, influxql: string): Promise<QueryAnswer> {
+  const url = new URL('/query', deps.influxUrl);
+  url.searchParams.set('db', deps.database);
+  url.searchParams.set('epoch', 'ms');
+  url.searchParams.set('q', influxql);
+  const headers: Record<string, string> = { accept: MSGPACK, 'accept-encoding': 'identity' };
+  if (deps.token !== undefined) headers.authorization = `Token ${deps.token}`;
+  let answer: HttpAnswer;
+  try {
+    answer = await get(url, headers, deps.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS);
+  } catch (error) {
+    throw new Error('InfluxDB is unreachable', { cause: error });
+  }
+  const { status, contentType, body } = answer;
+  if (status < 200 || status > 299) {
+    const error =
+      contentType?.startsWith(MSGPACK) === true
+        ? String(parseAnswer(body, contentType).error)
+        : new TextDecoder().decode(body.subarray(0, 200));
+    throw new Error(`InfluxDB answered ${String(status)}: ${error}`);
+  }
+  return parseAnswer(body, contentType);
+}
+
 /** Creates the reader. */
 export function createInfluxReadings(deps: InfluxReaderDeps): InterfaceReadings {
   return {
     async read(device, iface, fromMs, toMs) {
-      const url = new URL('/query', deps.influxUrl);
-      url.searchParams.set('db', deps.database);
-      url.searchParams.set('epoch', 'ms');
-      url.searchParams.set('q', interfaceQuery(device, iface, fromMs, toMs));
-      const headers: Record<string, string> = { accept: MSGPACK, 'accept-encoding': 'identity' };
-      if (deps.token !== undefined) headers.authorization = `Token ${deps.token}`;
-      let answer: HttpAnswer;
-      try {
-        answer = await get(url, headers, deps.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS);
-      } catch (error) {
-        throw new Error('InfluxDB is unreachable', { cause: error });
-      }
-      const { status, contentType, body } = answer;
-      if (status < 200 || status > 299) {
-        const error =
-          contentType?.startsWith(MSGPACK) === true
-            ? String(parseAnswer(body, contentType).error)
-            : new TextDecoder().decode(body.subarray(0, 200));
-        throw new Error(`InfluxDB answered ${String(status)}: ${error}`);
-      }
-      return readingsFromAnswer(parseAnswer(body, contentType));
+      return readingsFromAnswer(await query(deps, interfaceQuery(device, iface, fromMs, toMs)));
+    },
+  };
+}
+
+/** Creates the feed of new readings the usage ledger follows. */
+export function createInfluxFeed(deps: InfluxReaderDeps): ReadingsFeed {
+  return {
+    async readBetween(fromMs, toMs) {
+      return seriesFromAnswer(await query(deps, newReadingsQuery(fromMs, toMs)));
     },
   };
 }

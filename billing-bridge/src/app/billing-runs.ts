@@ -1,6 +1,7 @@
 /**
- * The billing-run use-case: for each customer asked for, bill one closed period from InfluxDB
- * usage and PostgreSQL outages, and commit it as a run (or find the bill unchanged).
+ * The billing-run use-case: for each customer asked for, bill one closed period from its usage
+ * (the usage ledger's buckets, or InfluxDB's raw readings) and PostgreSQL outages, and commit it
+ * as a run (or find the bill unchanged).
  */
 import type {
   BillingRunProgress,
@@ -22,12 +23,12 @@ import {
   type PeriodUsage,
   type ServiceBillInput,
 } from '../core/index.js';
-import type { BillingStore, InterfaceReadings, StoredRun } from '../ports.js';
-import { readAhead, readServiceUsage } from './service-usage.js';
+import type { BillingStore, InterfaceReadings, StoredRun, UsageLedgerStore } from '../ports.js';
+import { createUsageSource, readAhead, type UsageOrigin } from './service-usage.js';
 
 /**
- * Services' usages read at once, in billing order across customers: InfluxDB answers the next
- * circuits while the bridge rates and commits this one, on another core.
+ * Services' usages read at once, in billing order across customers: PostgreSQL or InfluxDB
+ * answers the next circuits while the bridge rates and commits this one, on another core.
  */
 const READS_IN_FLIGHT = 2;
 
@@ -35,6 +36,8 @@ const READS_IN_FLIGHT = 2;
 export interface BillingRunsDeps {
   readonly config: Config;
   readonly readings: InterfaceReadings;
+  /** The usage ledger; without it every period is rated from the raw readings. */
+  readonly ledger?: UsageLedgerStore;
   readonly store: BillingStore;
   readonly now: () => number;
   /** Usage lines of services below this coverage (percent of buckets observed) are held. */
@@ -72,6 +75,7 @@ export interface BillingRuns {
 /** Creates the use-case. */
 export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
   const { config, store } = deps;
+  const usageSource = createUsageSource({ readings: deps.readings, ledger: deps.ledger });
 
   function periodOf(customer: Customer, label: string | undefined): BillingPeriod | null {
     if (label === undefined) {
@@ -87,20 +91,29 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
     customer: Customer,
     period: BillingPeriod,
     requestedBy: string,
-    nextUsage: () => Promise<PeriodUsage>,
+    nextUsage: () => Promise<{ usage: PeriodUsage; origin: UsageOrigin }>,
   ): Promise<StoredRun> {
     const label = periodLabel(period);
     const outages = await store.readOutages(customer.id, period.startMs, period.endMs);
     const services: ServiceBillInput[] = [];
+    const origins: Record<UsageOrigin, number> = { buckets: 0, raw: 0 };
     for (const service of customer.services) {
       const sla = config.slas.find((candidate) => candidate.id === service.sla) ?? null;
+      const { usage, origin } = await nextUsage();
+      origins[origin]++;
       services.push({
         serviceId: service.id,
         plans: planAssignments(service, config.pricePlans, customer.timeZone),
         sla,
-        usage: await nextUsage(),
+        usage,
         outages: outages.filter((outage) => outage.serviceId === service.id),
       });
+    }
+    if (deps.ledger !== undefined && origins.raw > 0) {
+      deps.logger.info(
+        { customerId: customer.id, period: label, fromBuckets: origins.buckets, raw: origins.raw },
+        'usage read from raw readings',
+      );
     }
     const bill = billCustomer({
       currency: customer.currency,
@@ -129,6 +142,7 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
           reconciliation: reconcile({
             currency: customer.currency,
             lines,
+            targetLines: bill.lines,
             services: bill.services,
             outages,
             previousUsage,
@@ -166,9 +180,12 @@ export function createBillingRuns(deps: BillingRunsDeps): BillingRuns {
           period === undefined
             ? []
             : customer.services.map(
-                (service) => async () =>
-                  (await readServiceUsage(deps.readings, service.device, service.interface, period))
-                    .usage,
+                (service) => () =>
+                  usageSource.read(
+                    { device: service.device, iface: service.interface },
+                    period,
+                    request.fromRawReadings === true,
+                  ),
               ),
         ),
         READS_IN_FLIGHT,

@@ -14,7 +14,7 @@ import {
   planAt,
 } from '../core/index.js';
 import type { BillingStore, InterfaceReadings } from '../ports.js';
-import { readServiceUsage } from './service-usage.js';
+import { readRawUsage } from './service-usage.js';
 
 /** What the live view needs. */
 export interface LiveBillingDeps {
@@ -46,22 +46,22 @@ export function createLiveBilling(deps: LiveBillingDeps): LiveBilling {
           const outages = await deps.store.readOutages(customer.id, period.startMs, nowMs);
           const services = [];
           for (const service of customer.services) {
-            const plan = planAt(
-              planAssignments(service, config.pricePlans, customer.timeZone),
-              nowMs,
-            );
+            const plans = planAssignments(service, config.pricePlans, customer.timeZone);
+            const plan = planAt(plans, nowMs);
             // A service cancelled by a plan change has no live usage to show.
             if (plan === null) continue;
-            const { usage } = await readServiceUsage(
+            const { usage } = await readRawUsage(
               deps.readings,
-              service.device,
-              service.interface,
+              { device: service.device, iface: service.interface },
               elapsed,
             );
             services.push(
               liveService({
                 serviceId: service.id,
+                currency: customer.currency,
+                period,
                 plan,
+                plans,
                 sla: config.slas.find((candidate) => candidate.id === service.sla) ?? null,
                 usage,
                 periodBuckets: bucketCount(period),
@@ -75,6 +75,8 @@ export function createLiveBilling(deps: LiveBillingDeps): LiveBilling {
           }
           const view: BillingLive = {
             customerId: customer.id,
+            customerName: customer.name,
+            timeZone: customer.timeZone,
             period: periodLabel(period),
             periodStart: new Date(period.startMs).toISOString(),
             periodEnd: new Date(period.endMs).toISOString(),

@@ -1,53 +1,71 @@
 /**
- * One service's usage over an interval, from the stored readings: the readings inside, plus the
- * last one before (the baseline of the first interval) and the first one at or after the end
- * (which closes the last interval), within `LOOKAROUND_MS` either side.
+ * One service's usage over a period: from the usage ledger's buckets when it holds every reading
+ * the period needs, else (or when asked to re-rate) from InfluxDB's raw readings: those inside,
+ * plus the nearest one either side within `LOOKAROUND_MS`.
  */
 import {
-  bucketUsage,
-  countersFromReadings,
+  ledgerCovers,
+  ledgerUsage,
+  LOOKAROUND_MS,
+  onBucketGrid,
+  usageFromReadings,
   type Interval,
-  type InterfaceReading,
   type PeriodUsage,
 } from '../core/index.js';
-import type { InterfaceReadings } from '../ports.js';
+import type { InterfaceReadings, SeriesId, UsageLedgerStore } from '../ports.js';
 
-/** How far outside the interval the baseline and closing readings are looked for. */
-export const LOOKAROUND_MS = 3_600_000;
-
-/** The readings that bill `interval`: inside, plus the nearest one either side. */
-export function readingsFor(
-  interval: Interval,
-  readings: readonly InterfaceReading[],
-): InterfaceReading[] {
-  // InfluxDB answers in time order: then the readings are used as they are, one slice of them.
-  const ascending = readings.every(
-    (reading, index) => index === 0 || reading.timeMs >= (readings[index - 1]?.timeMs ?? 0),
-  );
-  const sorted = ascending ? readings : [...readings].sort((a, b) => a.timeMs - b.timeMs);
-  let first = 0;
-  while (first < sorted.length && (sorted[first]?.timeMs ?? 0) < interval.startMs) first++;
-  let end = first;
-  while (end < sorted.length && (sorted[end]?.timeMs ?? 0) < interval.endMs) end++;
-  // The last reading before the interval, those inside, and the first at or after its end.
-  return sorted.slice(Math.max(0, first - 1), end + 1);
-}
-
-/** Reads and buckets one device interface over `interval`, with the wraps found. */
-export async function readServiceUsage(
+/** Reads and buckets one device interface's raw readings over `interval`, with the wraps found. */
+export async function readRawUsage(
   source: InterfaceReadings,
-  device: string,
-  iface: string,
+  series: SeriesId,
   interval: Interval,
 ): Promise<{ usage: PeriodUsage; wraps: number }> {
   const readings = await source.read(
-    device,
-    iface,
+    series.device,
+    series.iface,
     interval.startMs - LOOKAROUND_MS,
     interval.endMs + LOOKAROUND_MS,
   );
-  const counters = countersFromReadings(readingsFor(interval, readings));
-  return { usage: bucketUsage(interval, counters.samples), wraps: counters.wraps };
+  return usageFromReadings(interval, readings);
+}
+
+/** Where a period's usage came from. */
+export type UsageOrigin = 'buckets' | 'raw';
+
+/** Periods' usages, from the ledger or the raw readings. */
+export interface UsageSource {
+  /**
+   * The usage of `series` over `period`: from the ledger's buckets when it covers the period,
+   * from the raw readings otherwise or when `raw` is asked (a re-rate).
+   */
+  read(
+    series: SeriesId,
+    period: Interval,
+    raw: boolean,
+  ): Promise<{ usage: PeriodUsage; origin: UsageOrigin }>;
+}
+
+/** Creates the source; without a ledger every usage is read raw. */
+export function createUsageSource(deps: {
+  readonly readings: InterfaceReadings;
+  readonly ledger: UsageLedgerStore | undefined;
+}): UsageSource {
+  const { readings, ledger } = deps;
+  return {
+    async read(series, period, raw) {
+      if (ledger !== undefined && !raw && onBucketGrid(period)) {
+        const { extent, stored, intervals } = await ledger.readPeriod(
+          series,
+          period.startMs,
+          period.endMs,
+        );
+        if (extent !== null && ledgerCovers(period, extent)) {
+          return { usage: ledgerUsage(period, stored, intervals), origin: 'buckets' };
+        }
+      }
+      return { usage: (await readRawUsage(readings, series, period)).usage, origin: 'raw' };
+    },
+  };
 }
 
 /**

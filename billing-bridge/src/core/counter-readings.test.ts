@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countersFromReadings, type InterfaceReading } from './counter-readings.js';
+import { countersFromReadings, readingsFor, type InterfaceReading } from './counter-readings.js';
 import { bucketUsage } from './usage.js';
 
 const MIN = 60_000;
@@ -97,5 +97,48 @@ describe('countersFromReadings', () => {
         },
       ),
     );
+  });
+});
+
+function readingAt(timeMs: number): InterfaceReading {
+  return { timeMs, inOctets: 0n, outOctets: 0n, hasRate: true, quarantined: false };
+}
+
+describe('readingsFor', () => {
+  it.each([
+    {
+      name: 'keeps the nearest reading either side',
+      times: [50, 80, 100, 150, 200, 230],
+      want: [80, 100, 150, 200],
+    },
+    { name: 'works without readings outside', times: [120, 150], want: [120, 150] },
+    {
+      name: 'keeps only outside readings when nothing is inside',
+      times: [10, 300],
+      want: [10, 300],
+    },
+    {
+      name: 'keeps one reading either side when instants repeat',
+      times: [90, 90, 100, 200, 200],
+      want: [90, 100, 200],
+    },
+  ])('$name', ({ times, want }) => {
+    const period = { startMs: 100, endMs: 200 };
+    // In time order, as InfluxDB answers, and not.
+    expect(readingsFor(period, times.map(readingAt)).map((r) => r.timeMs)).toEqual(want);
+    expect(readingsFor(period, [...times].reverse().map(readingAt)).map((r) => r.timeMs)).toEqual(
+      want,
+    );
+  });
+
+  it('skips readings without both counters: the nearest complete one is the baseline', () => {
+    const incomplete = { ...readingAt(90), outOctets: null };
+    const times = readingsFor({ startMs: 100, endMs: 200 }, [
+      readingAt(80),
+      incomplete,
+      readingAt(150),
+      readingAt(210),
+    ]).map((r) => r.timeMs);
+    expect(times).toEqual([80, 150, 210]);
   });
 });

@@ -14,7 +14,11 @@
  * - InfluxDB 1.x has no unsigned integers: a negative stored counter is a Counter64 above 2^63−1,
  *   read back by adding 2^64.
  */
-import type { CounterSample } from './usage.js';
+import type { Interval } from './periods.js';
+import { bucketUsage, type CounterSample, type PeriodUsage } from './usage.js';
+
+/** How far outside a period its baseline and closing readings are looked for. */
+export const LOOKAROUND_MS = 3_600_000;
 
 /** One stored `interface` reading, as read back from InfluxDB. */
 export interface InterfaceReading {
@@ -99,4 +103,43 @@ export function countersFromReadings(readings: readonly InterfaceReading[]): Cou
     previousOut = rawOut;
   }
   return { samples, wraps, incomplete };
+}
+
+/** A reading with both counters: the only kind that bills. */
+function isComplete(reading: InterfaceReading): boolean {
+  return reading.inOctets !== null && reading.outOctets !== null;
+}
+
+/**
+ * The readings that bill `interval`: the complete ones inside, plus the nearest complete one
+ * either side (the baseline of the first interval, and the one closing the last).
+ */
+export function readingsFor(
+  interval: Interval,
+  readings: readonly InterfaceReading[],
+): InterfaceReading[] {
+  // InfluxDB answers in time order: then the readings are used as they are, one slice of them.
+  const complete = readings.filter(isComplete);
+  const ascending = complete.every(
+    (reading, index) => index === 0 || reading.timeMs >= (complete[index - 1]?.timeMs ?? 0),
+  );
+  const sorted = ascending ? complete : complete.sort((a, b) => a.timeMs - b.timeMs);
+  let first = 0;
+  while (first < sorted.length && (sorted[first]?.timeMs ?? 0) < interval.startMs) first++;
+  let end = first;
+  while (end < sorted.length && (sorted[end]?.timeMs ?? 0) < interval.endMs) end++;
+  // The last reading before the interval, those inside, and the first at or after its end.
+  return sorted.slice(Math.max(0, first - 1), end + 1);
+}
+
+/**
+ * The raw path: `interval`'s usage from the readings of [start − LOOKAROUND_MS,
+ * end + LOOKAROUND_MS), with the wraps found.
+ */
+export function usageFromReadings(
+  interval: Interval,
+  readings: readonly InterfaceReading[],
+): { usage: PeriodUsage; wraps: number } {
+  const counters = countersFromReadings(readingsFor(interval, readings));
+  return { usage: bucketUsage(interval, counters.samples), wraps: counters.wraps };
 }

@@ -1,7 +1,9 @@
 export * from './availability.js';
+export * from './budget-warnings.js';
 export * from './counter-readings.js';
 export * from './credits.js';
 export * from './customer-bill.js';
+export * from './live-cost.js';
 export * from './live-usage.js';
 export * from './percentile.js';
 export * from './period-label.js';
@@ -13,3 +15,4 @@ export * from './reconciliation.js';
 export * from './run-plan.js';
 export * from './time-zone.js';
 export * from './usage.js';
+export * from './usage-ledger.js';

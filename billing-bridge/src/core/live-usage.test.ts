@@ -45,7 +45,10 @@ describe('liveService', () => {
     const usage = bucketUsage({ startMs: 0, endMs: 20 * 5 * MIN }, samples(20, 2));
     const view = liveService({
       serviceId: 's',
+      currency: 'EUR',
+      period: PERIOD,
       plan: PLAN,
+      plans: [{ fromMs: 0, plan: PLAN }],
       sla: SLA,
       usage,
       periodBuckets: 100,
@@ -63,5 +66,16 @@ describe('liveService', () => {
     // 1 % of 500 min = 5 min allowed, 2 used: 3 left.
     expect(view.downtimeMinutes).toBe(2);
     expect(view.slaBudgetMinutes).toBe(3);
+    expect(view.availabilityPercent).toBe('99.6');
+    // Not breached yet: no credit; reaching 99 % would credit 10 % of 1.00 EUR.
+    expect(view.sla).toEqual({
+      slaId: 'gold',
+      availabilityPercent: '99.6',
+      tier: null,
+      nextTierBelowPercent: '99',
+      creditMinor: '0',
+      nextTierCreditMinor: '10',
+      budgetUsedPercent: 40,
+    });
   });
 });

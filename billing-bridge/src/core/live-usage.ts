@@ -9,14 +9,22 @@
  */
 import type { BillingLiveService, PricePlan, Sla } from '@faultline/shared';
 import type { Availability } from './availability.js';
-import { slaCredit } from './credits.js';
+import { availabilityPercent, liveSlaCost } from './live-cost.js';
 import { billablePercentile95, type Direction, type Percentile95 } from './percentile.js';
+import type { Interval } from './periods.js';
+import { rateService, type PlanAssignment } from './rating.js';
 import { observedRates, rateStats, type PeriodUsage } from './usage.js';
 
 /** What a live view is computed from. */
 export interface LiveServiceInput {
   readonly serviceId: string;
+  readonly currency: string;
+  /** The whole open period. */
+  readonly period: Interval;
+  /** The plan in force now. */
   readonly plan: PricePlan;
+  /** The plans over time (`planAssignments`): the base of the SLA credit, as the run rates it. */
+  readonly plans: readonly PlanAssignment[];
   readonly sla: Sla | null;
   /** The usage of the elapsed part of the period, [period start, now). */
   readonly usage: PeriodUsage;
@@ -55,16 +63,22 @@ export function liveService(input: LiveServiceInput): BillingLiveService {
             direction,
           ).billed,
         );
-  const budget =
+  const sla =
     input.sla === null
       ? null
-      : slaCredit({
+      : liveSlaCost({
           serviceId: input.serviceId,
-          currency: 'XXX',
+          currency: input.currency,
           sla: input.sla,
           availability: input.availability,
-          baseChargeMinor: 0n,
-        }).budget;
+          baseChargeMinor: rateService({
+            serviceId: input.serviceId,
+            currency: input.currency,
+            period: input.period,
+            plans: input.plans,
+            usage,
+          }).recurringChargeMinor,
+        });
   return {
     serviceId: input.serviceId,
     planId: input.plan.id,
@@ -75,6 +89,9 @@ export function liveService(input: LiveServiceInput): BillingLiveService {
     coveragePercent:
       elapsedBuckets === 0 ? 100 : (100 * usage.coverage.observedBuckets) / elapsedBuckets,
     downtimeMinutes: input.availability.downtimeMinutes,
-    slaBudgetMinutes: budget?.remainingMinutes ?? null,
+    availabilityPercent: availabilityPercent(input.availability),
+    slaBudgetMinutes: sla?.budgetMinutes ?? null,
+    currency: input.currency,
+    sla: sla?.cost ?? null,
   };
 }

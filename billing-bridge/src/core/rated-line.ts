@@ -93,7 +93,16 @@ export type LineEvidence =
       readonly outageIds: readonly string[];
       readonly baseChargeMinor: string;
     }
-  | { readonly kind: 'manual'; readonly reason: string };
+  | {
+      readonly kind: 'manual';
+      readonly reason: string;
+      /**
+       * A re-run's adjustment: the evidence of the line as recomputed (a 95th's rank, count and
+       * sorted rates; a credit's outages), so the new amount is as explainable as the first.
+       * Absent when the key is no longer billed.
+       */
+      readonly recomputed?: Exclude<LineEvidence, { kind: 'manual' }>;
+    };
 
 /** One line of a bill. */
 export interface RatedLine {
@@ -170,13 +179,17 @@ export function lineIsConsistent(line: RatedLine): boolean {
   return roundHalfAwayFromZero(mul(mul(quantity, unit), fraction)) === line.amountMinor;
 }
 
-/** A manual adjustment by the billing team: quantity 1 × the amount, full period. */
+/**
+ * An adjustment: quantity 1 × the amount, full period; `recomputed` is the evidence of the line
+ * it adjusts to (see `LineEvidence`).
+ */
 export function adjustmentLine(
   serviceId: string,
   description: string,
   amountMinor: bigint,
   currency: string,
   reason: string,
+  recomputed?: LineEvidence,
 ): RatedLine {
   return makeLine({
     kind: 'adjustment',
@@ -186,6 +199,9 @@ export function adjustmentLine(
     unitPriceMinor: ratio(amountMinor),
     periodFraction: ratio(1n),
     currency,
-    evidence: { kind: 'manual', reason },
+    evidence:
+      recomputed === undefined || recomputed.kind === 'manual'
+        ? { kind: 'manual', reason }
+        : { kind: 'manual', reason, recomputed },
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PricePlan } from '@faultline/shared';
-import { billCustomer } from './customer-bill.js';
+import { billCustomer, type ServiceBillInput } from './customer-bill.js';
 import { reconcile } from './reconciliation.js';
 import { bucketUsage, type CounterSample } from './usage.js';
 
@@ -25,36 +25,52 @@ function polls(minutes: readonly number[]): CounterSample[] {
   }));
 }
 
+/** Service s1 on the volume plan with a 10 % SLA below 99 %, polled at `minutes`. */
+function billOfS1(
+  minCoveragePercent: number,
+  minutes: readonly number[],
+  outages: ServiceBillInput['outages'],
+) {
+  return billCustomer({
+    currency: 'EUR',
+    period: PERIOD,
+    minCoveragePercent,
+    nowMs: PERIOD.endMs,
+    services: [
+      {
+        serviceId: 's1',
+        plans: [{ fromMs: PERIOD.startMs, plan: VOLUME }],
+        sla: { id: 'g', tiers: [{ belowPercent: 99, creditPercent: 10 }], creditCapPercent: 10 },
+        usage: bucketUsage(PERIOD, polls(minutes)),
+        outages,
+      },
+    ],
+  });
+}
+
 describe('reconcile', () => {
   it('totals, compares usage with the previous period, ties credits to tickets, lists holds', () => {
-    const bill = billCustomer({
-      currency: 'EUR',
-      period: PERIOD,
-      minCoveragePercent: 95,
-      nowMs: PERIOD.endMs,
-      services: [
-        {
-          serviceId: 's1',
-          plans: [{ fromMs: PERIOD.startMs, plan: VOLUME }],
-          sla: { id: 'g', tiers: [{ belowPercent: 99, creditPercent: 10 }], creditCapPercent: 10 },
-          // 11 of 12 buckets: 91.67 % coverage, held.
-          usage: bucketUsage(PERIOD, polls([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55])),
-          outages: [
-            { id: '1', startMs: 0, endMs: 6 * MIN, inMaintenance: false },
-            { id: '2', startMs: 10 * MIN, endMs: 20 * MIN, inMaintenance: true },
-          ],
-        },
+    // 11 of 12 buckets: 91.67 % coverage, held.
+    const bill = billOfS1(
+      95,
+      [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55],
+      [
+        { id: '1', startMs: 0, endMs: 6 * MIN, inMaintenance: false },
+        { id: '2', startMs: 10 * MIN, endMs: 20 * MIN, inMaintenance: true },
       ],
-    });
+    );
     const report = reconcile({
       currency: 'EUR',
       lines: bill.lines,
+      targetLines: bill.lines,
       services: bill.services,
       outages: [
         {
           id: '1',
           serviceId: 's1',
           ticketId: 'T-1',
+          incidentId: 'inc-1',
+          claimId: null,
           startMs: 0,
           endMs: 6 * MIN,
           inMaintenance: false,
@@ -63,6 +79,8 @@ describe('reconcile', () => {
           id: '2',
           serviceId: 's1',
           ticketId: 'M-1',
+          incidentId: null,
+          claimId: '4',
           startMs: 10 * MIN,
           endMs: 20 * MIN,
           inMaintenance: true,
@@ -91,13 +109,42 @@ describe('reconcile', () => {
       availabilityPercent: '90',
       downtimeMinutes: 6,
       creditAmount: '-1.00',
+      cumulativeCreditAmount: '-1.00',
       outages: [
-        { id: '1', ticketId: 'T-1', counted: true },
-        { id: '2', ticketId: 'M-1', counted: false },
+        { id: '1', ticketId: 'T-1', incidentId: 'inc-1', claimId: null, counted: true },
+        { id: '2', ticketId: 'M-1', incidentId: null, claimId: '4', counted: false },
       ],
     });
     expect(report.held).toEqual([
       { lineKey: 's1/overage/vol/0', amount: '11.00', coveragePercent: '91.67' },
     ]);
+  });
+
+  it("shows a later version's change of a credit and the credit that applies across versions", () => {
+    const v1 = billOfS1(
+      0,
+      [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60],
+      [{ id: '1', startMs: 0, endMs: 6 * MIN, inMaintenance: false }],
+    );
+    const credit = v1.lines.find((line) => line.kind === 'credit');
+    if (credit === undefined) throw new Error('expected a credit');
+    // v2 holds only an adjustment under the credit's key (here: the credit doubled by a re-run).
+    const adjustment = { ...credit, kind: 'adjustment' as const, amountMinor: -100n };
+    const target = v1.lines.map((line) =>
+      line.key === credit.key ? { ...line, amountMinor: -200n } : line,
+    );
+    const report = reconcile({
+      currency: 'EUR',
+      lines: [adjustment],
+      targetLines: target,
+      services: v1.services,
+      outages: [],
+      previousUsage: new Map(),
+      previousRunUsage: new Map(),
+    });
+    expect(report.credits[0]).toMatchObject({
+      creditAmount: '-1.00',
+      cumulativeCreditAmount: '-2.00',
+    });
   });
 });

@@ -14,7 +14,12 @@ import { displayDecimal, formatMinor, ratio, sub, mul, type Ratio } from '@fault
 export interface OutageRecord {
   readonly id: string;
   readonly serviceId: string;
+  /** The incident's ticket, or a claimed outage's reference (a carrier's ticket, a visit). */
   readonly ticketId: string;
+  /** The incident the network saw (null for a claimed outage). */
+  readonly incidentId: string | null;
+  /** The approved claim it comes from (null for an outage the network saw). */
+  readonly claimId: string | null;
   readonly startMs: number;
   readonly endMs: number | null;
   readonly inMaintenance: boolean;
@@ -33,6 +38,8 @@ export interface ReconciliationInput {
   readonly currency: string;
   /** The lines this run wrote. */
   readonly lines: readonly BillLine[];
+  /** The full recomputed bill (all versions together), for cumulative figures. */
+  readonly targetLines: readonly BillLine[];
   /** The services as the full (target) bill saw them. */
   readonly services: readonly ServiceBillSummary[];
   readonly outages: readonly OutageRecord[];
@@ -72,10 +79,15 @@ export interface Reconciliation {
     readonly slaId: string | null;
     readonly availabilityPercent: string;
     readonly downtimeMinutes: number;
+    /** This version's change of the service's SLA credit (its credit lines and adjustments). */
     readonly creditAmount: string;
+    /** The service's SLA credit across all versions of the period: what now applies. */
+    readonly cumulativeCreditAmount: string;
     readonly outages: readonly {
       readonly id: string;
       readonly ticketId: string;
+      readonly incidentId: string | null;
+      readonly claimId: string | null;
       readonly start: string;
       readonly end: string | null;
       readonly counted: boolean;
@@ -147,20 +159,26 @@ export function reconcile(input: ReconciliationInput): Reconciliation {
     credits: input.services.map((service) => {
       const counted = new Set(service.availability.countedOutageIds);
       const related = new Set([...counted, ...service.availability.maintenanceOutageIds]);
-      const credit = input.lines
-        .filter((line) => line.serviceId === service.serviceId && line.kind === 'credit')
-        .reduce((total, line) => total + line.amountMinor, 0n);
+      // An SLA credit is keyed `<service>/credit/<sla>`; a re-run's adjustment keeps that key.
+      const creditKey = `${service.serviceId}/credit/`;
+      const credits = (lines: readonly BillLine[]): bigint =>
+        lines
+          .filter((line) => line.status === 'billed' && line.key.startsWith(creditKey))
+          .reduce((total, line) => total + line.amountMinor, 0n);
       return {
         serviceId: service.serviceId,
         slaId: service.slaId,
         availabilityPercent: displayDecimal(mul(service.availability.availability, ratio(100n)), 4),
         downtimeMinutes: service.availability.downtimeMinutes,
-        creditAmount: format(credit),
+        creditAmount: format(credits(input.lines)),
+        cumulativeCreditAmount: format(credits(input.targetLines)),
         outages: input.outages
           .filter((outage) => outage.serviceId === service.serviceId && related.has(outage.id))
           .map((outage) => ({
             id: outage.id,
             ticketId: outage.ticketId,
+            incidentId: outage.incidentId,
+            claimId: outage.claimId,
             start: new Date(outage.startMs).toISOString(),
             end: outage.endMs === null ? null : new Date(outage.endMs).toISOString(),
             counted: counted.has(outage.id),

@@ -84,6 +84,31 @@ describe('billCustomer', () => {
   });
 });
 
+describe('the credit base of a pro-rated service', () => {
+  it('is the sum of the rounded charge lines, not the exact charge', () => {
+    // Six flat plans of 100.00 over sixths of the period: 16.67 each, a base of 100.02.
+    const flat = (n: number): PricePlan => ({
+      id: `p${String(n)}`,
+      type: 'flat',
+      monthlyCharge: '100.00',
+    });
+    const outage = { id: '7', startMs: 0, endMs: 7 * MIN, inMaintenance: false };
+    const result = bill([
+      {
+        ...service(polls(3n, FULL_HOUR), [outage]),
+        plans: [0, 1, 2, 3, 4, 5].map((n) => ({ fromMs: n * 10 * MIN, plan: flat(n) })),
+      },
+    ]);
+    const charges = result.lines.filter((l) => l.kind === 'charge').map((l) => l.amountMinor);
+    expect(charges).toEqual([1667n, 1667n, 1667n, 1667n, 1667n, 1667n]);
+    const credit = result.lines.find((l) => l.kind === 'credit');
+    // 88.3 % breaches gold's 90 % tier (25 %): 25 % of 100.02 = 25.005 → 25.01; of the exact
+    // 100.00 it would be 25.00.
+    expect(credit?.evidence).toMatchObject({ baseChargeMinor: '10002' });
+    expect(credit?.amountMinor).toBe(-2501n);
+  });
+});
+
 describe('planRun', () => {
   const first = bill([service(polls(3n, FULL_HOUR))]).lines;
 
@@ -117,10 +142,16 @@ describe('planRun', () => {
     expect(plan.lines.map((l) => [l.key, l.kind, l.amountMinor])).toEqual([
       ['s1/overage/burst/0', 'adjustment', 2000n], // 20.00 → 40.00
     ]);
+    // The adjustment keeps the recomputed 95th's evidence: rank, count and sorted rates.
+    const recomputed = changed.find((l) => l.key === 's1/overage/burst/0')?.evidence;
+    expect(recomputed?.kind).toBe('percentile95');
     expect(plan.lines[0]?.evidence).toEqual({
       kind: 'manual',
       reason: 'late data: s1/overage/burst/0 billed 20.00, recomputed 40.00',
+      recomputed,
     });
+    expect(plan.lines[0]?.evidence).toMatchObject({ recomputed: { rank: 12, sampleCount: 12 } });
+    expect(recomputed).toHaveProperty('sortedRates.ranks');
 
     const thin = bill([service(polls(5n, FULL_HOUR.slice(0, 8)))]).lines;
     const held = planRun(

@@ -104,6 +104,7 @@ export function planRun(
         after - before,
         currency,
         `${reason}: ${key} billed ${formatMinor(before, currency)}, recomputed ${formatMinor(after, currency)}`,
+        line?.evidence,
       );
       lines.push({ ...adjustment, key, status: 'billed', coverage: line?.coverage ?? null });
     }

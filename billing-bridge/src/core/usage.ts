@@ -75,6 +75,49 @@ export interface PeriodUsage {
 }
 
 /**
+ * What one interval between two consecutive samples gives: nothing (closed by a `reset` or
+ * `quarantined` sample, or a counter that went down without a flag), volume only (longer than
+ * `maxIntervalMs`), or volume and a rate. Both the raw path (`bucketUsage`) and the bucket ledger
+ * (usage-ledger.ts) decide with this, so they cannot disagree on an interval.
+ */
+export type IntervalUsage =
+  | { readonly kind: 'reset' | 'quarantined' | 'decrease' }
+  | { readonly kind: 'long'; readonly inOctets: bigint; readonly outOctets: bigint }
+  | {
+      readonly kind: 'rated';
+      readonly inOctets: bigint;
+      readonly outOctets: bigint;
+      /** delta × 8 / seconds, bits per second. */
+      readonly inRateBps: number;
+      readonly outRateBps: number;
+    };
+
+/** Classifies the interval [previous, current) (times must increase). */
+export function classifyInterval(
+  previous: CounterSample,
+  current: CounterSample,
+  maxIntervalMs: number,
+): IntervalUsage {
+  if (current.reset) return { kind: 'reset' };
+  if (current.quarantined) return { kind: 'quarantined' };
+  const inOctets = current.inOctets - previous.inOctets;
+  const outOctets = current.outOctets - previous.outOctets;
+  if (inOctets < 0n || outOctets < 0n) return { kind: 'decrease' };
+  const durationMs = current.timeMs - previous.timeMs;
+  if (durationMs > maxIntervalMs) return { kind: 'long', inOctets, outOctets };
+  return {
+    kind: 'rated',
+    inOctets,
+    outOctets,
+    inRateBps: (Number(inOctets) * 8000) / durationMs,
+    outRateBps: (Number(outOctets) * 8000) / durationMs,
+  };
+}
+
+/** The longest interval that still gives a rate, by default: 15 minutes. */
+export const MAX_INTERVAL_MS = 3 * BUCKET_MS;
+
+/**
  * Buckets a period's counter samples.
  * @throws RangeError when sample times do not strictly increase (the reader must sort and dedupe).
  */
@@ -84,7 +127,7 @@ export function bucketUsage(
   options: UsageOptions = {},
 ): PeriodUsage {
   const bucketMs = options.bucketMs ?? BUCKET_MS;
-  const maxIntervalMs = options.maxIntervalMs ?? 3 * BUCKET_MS;
+  const maxIntervalMs = options.maxIntervalMs ?? MAX_INTERVAL_MS;
   const count = bucketCount(period, bucketMs);
   const inWeighted = new Float64Array(count);
   const outWeighted = new Float64Array(count);
@@ -105,32 +148,32 @@ export function bucketUsage(
     if (endMs <= startMs) throw new RangeError(`usage: sample times must increase (at ${endMs})`);
     if (endMs <= period.startMs || startMs >= period.endMs) continue;
 
-    if (current.reset || current.quarantined) {
-      if (current.reset) resets++;
-      if (current.quarantined) quarantined++;
-      continue;
+    const interval = classifyInterval(previous, current, maxIntervalMs);
+    switch (interval.kind) {
+      case 'reset':
+        resets++;
+        continue;
+      case 'quarantined':
+        quarantined++;
+        continue;
+      case 'decrease':
+        unflaggedDecreases++;
+        continue;
+      case 'long':
+      case 'rated':
+        break;
     }
-    const deltaIn = current.inOctets - previous.inOctets;
-    const deltaOut = current.outOctets - previous.outOctets;
-    if (deltaIn < 0n || deltaOut < 0n) {
-      unflaggedDecreases++;
-      continue;
-    }
-
     const lastInstant = endMs - 1;
     if (lastInstant >= period.startMs && lastInstant < period.endMs) {
       const index = Math.floor((lastInstant - period.startMs) / bucketMs);
-      inOctets[index] = (inOctets[index] ?? 0n) + deltaIn;
-      outOctets[index] = (outOctets[index] ?? 0n) + deltaOut;
+      inOctets[index] = (inOctets[index] ?? 0n) + interval.inOctets;
+      outOctets[index] = (outOctets[index] ?? 0n) + interval.outOctets;
     }
-
-    const durationMs = endMs - startMs;
-    if (durationMs > maxIntervalMs) {
+    if (interval.kind === 'long') {
       longIntervals++;
       continue;
     }
-    const inRate = (Number(deltaIn) * 8000) / durationMs;
-    const outRate = (Number(deltaOut) * 8000) / durationMs;
+    const { inRateBps, outRateBps } = interval;
     const from = Math.max(startMs, period.startMs);
     const to = Math.min(endMs, period.endMs);
     const last = Math.floor((to - 1 - period.startMs) / bucketMs);
@@ -138,8 +181,8 @@ export function bucketUsage(
       const bucketStart = period.startMs + index * bucketMs;
       const bucketEnd = Math.min(bucketStart + bucketMs, period.endMs);
       const overlap = Math.min(to, bucketEnd) - Math.max(from, bucketStart);
-      inWeighted[index] = (inWeighted[index] ?? 0) + inRate * overlap;
-      outWeighted[index] = (outWeighted[index] ?? 0) + outRate * overlap;
+      inWeighted[index] = (inWeighted[index] ?? 0) + inRateBps * overlap;
+      outWeighted[index] = (outWeighted[index] ?? 0) + outRateBps * overlap;
       coveredMs[index] = (coveredMs[index] ?? 0) + overlap;
     }
   }
@@ -160,25 +203,44 @@ export function bucketUsage(
       outBps[index] = Number.NaN;
     }
   }
-  const gapMs = period.endMs - period.startMs - coveredTotal;
+  return periodUsage(period, bucketMs, { inBps, outBps, inOctets, outOctets }, coveredTotal, {
+    observedBuckets,
+    resets,
+    quarantined,
+    unflaggedDecreases,
+    longIntervals,
+  });
+}
+
+/**
+ * A period's usage from its bucket arrays, the time they cover and the counts of what was left
+ * out: where the raw path (`bucketUsage`) and the bucket ledger (`ledgerUsage`) both end.
+ */
+export function periodUsage(
+  period: Interval,
+  bucketMs: number,
+  buckets: Pick<PeriodUsage, 'inBps' | 'outBps' | 'inOctets' | 'outOctets'>,
+  coveredMs: number,
+  counts: Omit<UsageCoverage, 'expectedBuckets' | 'gapMs' | 'gapMinutes'>,
+): PeriodUsage {
+  const count = buckets.inBps.length;
+  const gapMs = period.endMs - period.startMs - coveredMs;
   return {
     period,
     bucketMs,
-    inBps,
-    outBps,
-    inOctets,
-    outOctets,
-    inOctetsTotal: sumOctets(inOctets, 0, count),
-    outOctetsTotal: sumOctets(outOctets, 0, count),
+    ...buckets,
+    inOctetsTotal: sumOctets(buckets.inOctets, 0, count),
+    outOctetsTotal: sumOctets(buckets.outOctets, 0, count),
+    // In this key order, as evidence has always been written.
     coverage: {
       expectedBuckets: count,
-      observedBuckets,
+      observedBuckets: counts.observedBuckets,
       gapMs,
       gapMinutes: gapMs / 60_000,
-      resets,
-      quarantined,
-      unflaggedDecreases,
-      longIntervals,
+      resets: counts.resets,
+      quarantined: counts.quarantined,
+      unflaggedDecreases: counts.unflaggedDecreases,
+      longIntervals: counts.longIntervals,
     },
   };
 }

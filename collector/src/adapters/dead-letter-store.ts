@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '@faultline/shared';
 import type { DeadLetterStore } from '../ports.js';
 
@@ -13,12 +13,14 @@ export function telemetryDeadLetterKey(prefix: string): string {
  * memory: the subscriber must not stall behind a store that is only there for inspection.
  */
 export function createDeadLetterStore(deps: {
-  readonly redisUrl: string;
+  /** How to reach Redis (`redisOptions` of the settings). */
+  readonly connection: RedisOptions;
   readonly key: string;
   readonly maxEntries: number;
   readonly logger: Logger;
 }): DeadLetterStore {
-  const redis = new Redis(deps.redisUrl, {
+  const redis = new Redis({
+    ...deps.connection,
     connectionName: 'faultline-collector-dead-letters',
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,

@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import {
-  EVENTS_QUEUE,
   EVENT_BATCH_JOB,
+  batchJobId,
+  eventsPartitionQueue,
+  partitionOf,
   type EventBatch,
   type FaultEvent,
   type Logger,
@@ -11,9 +13,9 @@ import { createCounters, type Counters, type EventSink } from '../ports.js';
 
 /** What the event queue counts. */
 export const EVENT_QUEUE_COUNTER_NAMES = [
-  /** Events written to the queue. */
+  /** Events written to their partitions' queues. */
   'enqueued',
-  /** Jobs (batches) written. */
+  /** Jobs (batches, each of one partition) written. */
   'batches',
   /** Failed attempts to add a batch (each is retried). */
   'addErrors',
@@ -24,16 +26,33 @@ export const EVENT_QUEUE_COUNTER_NAMES = [
 export type EventQueueCounterName = (typeof EVENT_QUEUE_COUNTER_NAMES)[number];
 
 export interface EventQueueOptions {
-  readonly redisUrl: string;
+  /** How to reach Redis (`redisOptions` of the settings). */
+  readonly connection: RedisOptions;
   /** BullMQ key prefix: the deployment's `settings.prefix`. */
   readonly prefix: string;
   readonly logger: Logger;
-  /** Most events in one job. */
+  /**
+   * Event partitions (`correlation.partitions`, the count the correlators use): each event goes
+   * to the queue of its reduction key's partition (`partitionOf`), `events-p<n>`.
+   */
+  readonly partitions: number;
+  /**
+   * Most events in the jobs of one flush over all partitions: a partition's job holds at most
+   * its share, `ceil(maxBatchEvents / partitions)`.
+   */
   readonly maxBatchEvents?: number;
-  /** Longest an event waits for its batch to fill. */
+  /** Longest an event waits for its batch (its partition's) to fill. */
   readonly maxBatchDelayMs?: number;
   /** Events held at most (buffered and in flight) before new ones are dropped. */
   readonly maxPendingEvents?: number;
+  /**
+   * Replicas each batch must reach before it counts as queued (Redis `WAIT`; default 0). A batch
+   * that reaches fewer in `replicaWaitMs` is added again under its id, which finds the job if it
+   * is there: acknowledged by a primary that then failed before replicating it, it is not.
+   */
+  readonly waitReplicas?: number;
+  /** How long one `WAIT` for the replicas lasts at most (default 1 s). */
+  readonly replicaWaitMs?: number;
   /** How long `close` waits for batches being written. */
   readonly closeTimeoutMs?: number;
 }
@@ -54,50 +73,69 @@ export const EVENT_BATCH_DEFAULTS = {
   maxPendingEvents: 200_000,
 } as const;
 
+/** Completed jobs kept over all partitions' queues (each keeps its share, at least 100). */
+const KEPT_COMPLETED_JOBS = 1000;
+
 /** Attempts to add one batch when stopping, before its events are counted as dropped. */
 const ATTEMPTS_WHEN_STOPPING = 3;
 
 /**
- * The job id of a batch: a digest of its event ids. Adding the same batch again (a retry after a
- * lost reply) finds the existing job instead of duplicating it. BullMQ rejects ids with `:` or
- * made of digits only; a hex digest behind a letter prefix is neither.
- */
-export function batchJobId(events: readonly Pick<FaultEvent, 'id'>[]): string {
-  const hash = createHash('sha256');
-  for (const event of events) hash.update(event.id).update('\n');
-  return `eb-${hash.digest('hex').slice(0, 40)}`;
-}
-
-/**
- * The producer side of the `events` queue. Events are micro-batched: a job carries up to
- * `maxBatchEvents` events and no event waits longer than `maxBatchDelayMs` for its batch. A batch
- * that cannot be added is retried with backoff under the same job id; past `maxPendingEvents` new
- * events are dropped and counted rather than growing memory without bound.
+ * The producer side of the events partitions' queues. Each event goes to the queue of its
+ * partition (`partitionOf`: the one the correlators apply it in), so no correlator has to route it
+ * again. Events are micro-batched per partition: a job carries up to its share of
+ * `maxBatchEvents` events of one partition, in the order they were taken, and no event waits longer than `maxBatchDelayMs` for
+ * its batch. A batch that cannot be added is retried with backoff under the same job id; past
+ * `maxPendingEvents` (all partitions together) new events are dropped and counted rather than
+ * growing memory without bound.
  */
 export function createEventQueue(options: EventQueueOptions): EventQueue {
   const maxBatchEvents = options.maxBatchEvents ?? EVENT_BATCH_DEFAULTS.maxBatchEvents;
   const maxBatchDelayMs = options.maxBatchDelayMs ?? EVENT_BATCH_DEFAULTS.maxBatchDelayMs;
   const maxPendingEvents = options.maxPendingEvents ?? EVENT_BATCH_DEFAULTS.maxPendingEvents;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
-  const logger = options.logger;
+  const waitReplicas = options.waitReplicas ?? 0;
+  const replicaWaitMs = options.replicaWaitMs ?? 1000;
+  const { logger, partitions } = options;
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new Error(`event partitions must be a positive integer, not ${String(partitions)}`);
+  const keptPerPartition = Math.max(100, Math.ceil(KEPT_COMPLETED_JOBS / partitions));
+  // A partition's jobs are the size the correlator's router made its parts of a whole batch, so
+  // its commits (up to 16 jobs) stay the size they were measured at. Jobs of 2,000 events per
+  // partition make commits of up to 20,000 events, which hold the event loop long enough on a
+  // busy machine for partition leases to go unrenewed (docs/benchmarks.md, 2026-12-07).
+  const partitionBatchEvents = Math.max(1, Math.ceil(maxBatchEvents / partitions));
   const counters = createCounters(EVENT_QUEUE_COUNTER_NAMES);
-  const queue = new Queue<EventBatch, unknown, typeof EVENT_BATCH_JOB>(EVENTS_QUEUE, {
-    connection: { url: options.redisUrl },
-    prefix: options.prefix,
-  });
-  queue.on('error', (error) => {
+  // The queues' one connection, so that WAIT on it covers the batches it just added.
+  const redis = new Redis({ ...options.connection, connectionName: 'faultline-collector-events' });
+  redis.on('error', (error) => {
     logger.error({ err: error }, 'event queue connection error');
   });
+  const queues = Array.from({ length: partitions }, (_, partition) => {
+    const queue = new Queue<EventBatch, unknown, typeof EVENT_BATCH_JOB>(
+      eventsPartitionQueue(partition),
+      { connection: redis, prefix: options.prefix },
+    );
+    queue.on('error', (error) => {
+      logger.error({ err: error, partition }, 'event queue error');
+    });
+    return queue;
+  });
 
-  let buffer: FaultEvent[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  /** Each partition's events waiting for their batch, and the timer that flushes them. */
+  const buffers = queues.map(() => ({
+    events: [] as FaultEvent[],
+    timer: undefined as NodeJS.Timeout | undefined,
+  }));
+  let bufferedEvents = 0;
   let inFlightEvents = 0;
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let closed = false;
 
-  const add = async (events: FaultEvent[]): Promise<void> => {
+  const add = async (partition: number, events: FaultEvent[]): Promise<void> => {
     const jobId = batchJobId(events);
+    const queue = queues[partition];
+    if (queue === undefined) throw new Error(`no queue for partition ${String(partition)}`);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await queue.add(
@@ -107,16 +145,24 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
             jobId,
             // A batch failing on a transient error (a PostgreSQL deadlock or restart) is retried:
             // without attempts BullMQ fails it for good and its events are lost. Retries are safe,
-            // the correlator counts each event id once.
+            // the correlator applies each batch (by the digest of its event ids) once.
             attempts: 10,
             backoff: { type: 'exponential', delay: 1000 },
             // A completed job is kept for the same id to find it again, not for correctness (the
-            // correlator counts each event id once): at most 1,000, as a storm's jobs hold
-            // hundreds of KiB each in Redis.
-            removeOnComplete: { age: 3600, count: 1000 },
+            // correlator applies each batch once): about 1,000 over all partitions, as a storm's
+            // jobs hold hundreds of KiB each in Redis.
+            removeOnComplete: { age: 3600, count: keptPerPartition },
             removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
           },
         );
+        if (waitReplicas > 0) {
+          const reached = Number(await redis.call('WAIT', waitReplicas, replicaWaitMs));
+          if (reached < waitReplicas) {
+            throw new Error(
+              `batch reached ${String(reached)} of ${String(waitReplicas)} Redis replicas`,
+            );
+          }
+        }
         counters.enqueued += events.length;
         counters.batches += 1;
         return;
@@ -124,10 +170,13 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
         counters.addErrors += 1;
         if (stopping && attempt >= ATTEMPTS_WHEN_STOPPING) {
           counters.dropped += events.length;
-          logger.error({ err: error, jobId, events: events.length }, 'event batch dropped at stop');
+          logger.error(
+            { err: error, jobId, partition, events: events.length },
+            'event batch dropped at stop',
+          );
           return;
         }
-        logger.warn({ err: error, jobId, attempt }, 'event batch not added; retrying');
+        logger.warn({ err: error, jobId, partition, attempt }, 'event batch not added; retrying');
         await new Promise((resolve) =>
           setTimeout(resolve, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))),
         );
@@ -135,43 +184,55 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     }
   };
 
-  const send = (events: FaultEvent[]): void => {
+  const send = (partition: number, events: FaultEvent[]): void => {
     inFlightEvents += events.length;
-    const sending = add(events).finally(() => {
+    const sending = add(partition, events).finally(() => {
       inFlightEvents -= events.length;
       inFlight.delete(sending);
     });
     inFlight.add(sending);
   };
 
-  const flushBuffer = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    while (buffer.length > 0) {
-      const batch = buffer.length <= maxBatchEvents ? buffer : buffer.slice(0, maxBatchEvents);
-      buffer = buffer.length <= maxBatchEvents ? [] : buffer.slice(maxBatchEvents);
-      send(batch);
-    }
+  /** Sends a partition's buffered events as one job (a buffer never exceeds a batch). */
+  const flush = (partition: number): void => {
+    const buffer = buffers[partition];
+    if (buffer === undefined) return;
+    if (buffer.timer !== undefined) clearTimeout(buffer.timer);
+    buffer.timer = undefined;
+    if (buffer.events.length === 0) return;
+    const batch = buffer.events;
+    buffer.events = [];
+    bufferedEvents -= batch.length;
+    send(partition, batch);
   };
 
   return {
     counters,
-    pending: () => buffer.length + inFlightEvents,
+    pending: () => bufferedEvents + inFlightEvents,
     enqueue(event) {
-      if (stopping || buffer.length + inFlightEvents >= maxPendingEvents) {
+      if (stopping || bufferedEvents + inFlightEvents >= maxPendingEvents) {
         counters.dropped += 1;
         return false;
       }
-      buffer.push(event);
-      if (buffer.length >= maxBatchEvents) flushBuffer();
-      else timer ??= setTimeout(flushBuffer, maxBatchDelayMs);
+      const partition = partitionOf(event, partitions);
+      const buffer = buffers[partition];
+      if (buffer === undefined) throw new Error(`no buffer for partition ${String(partition)}`);
+      buffer.events.push(event);
+      bufferedEvents += 1;
+      if (buffer.events.length >= partitionBatchEvents) flush(partition);
+      else
+        buffer.timer ??= setTimeout(() => {
+          flush(partition);
+        }, maxBatchDelayMs);
       return true;
     },
     async close() {
       if (closed) return;
       closed = true;
       stopping = true;
-      flushBuffer();
+      buffers.forEach((_, partition) => {
+        flush(partition);
+      });
       // A batch stuck on an unreachable Redis must not hold the process forever.
       let timeout: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
@@ -189,7 +250,8 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
         counters.dropped += inFlightEvents;
         logger.error({ events: inFlightEvents }, 'event batches still unsent at stop');
       }
-      await queue.close();
+      await Promise.all(queues.map((queue) => queue.close()));
+      await redis.quit();
     },
   };
 }

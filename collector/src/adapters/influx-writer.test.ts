@@ -93,6 +93,23 @@ describe('toPoint', () => {
     );
   });
 
+  it('writes error and discard rates as floats', () => {
+    const line = toPoint({
+      device: 'core-1',
+      interface: 'xe-0/0/2',
+      ifIndex: 3,
+      timeMs: 5,
+      inErrorsPs: 12.5,
+      outErrorsPs: 0,
+      inDiscardsPs: 0.25,
+      outDiscardsPs: 3,
+    }).toLineProtocol({ convertTime: (t) => String(t) });
+    expect(line).toBe(
+      'interface,device=core-1,ifIndex=3,interface=xe-0/0/2 ' +
+        'in_discards_ps=0.25,in_errors_ps=12.5,out_discards_ps=3,out_errors_ps=0 5',
+    );
+  });
+
   it('marks a quarantined sample and escapes tag values', () => {
     const line = toPoint({
       device: 'core 1',

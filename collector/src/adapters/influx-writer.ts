@@ -131,6 +131,10 @@ export function toPoint(sample: InterfacePoint): Point {
   if (sample.outOctets !== undefined) point.fields.out_octets = int64Field(sample.outOctets);
   if (sample.inBps !== undefined) point.floatField('in_bps', sample.inBps);
   if (sample.outBps !== undefined) point.floatField('out_bps', sample.outBps);
+  if (sample.inErrorsPs !== undefined) point.floatField('in_errors_ps', sample.inErrorsPs);
+  if (sample.outErrorsPs !== undefined) point.floatField('out_errors_ps', sample.outErrorsPs);
+  if (sample.inDiscardsPs !== undefined) point.floatField('in_discards_ps', sample.inDiscardsPs);
+  if (sample.outDiscardsPs !== undefined) point.floatField('out_discards_ps', sample.outDiscardsPs);
   if (sample.operStatus !== undefined) point.intField('oper_status', sample.operStatus);
   if (sample.quarantined === true) point.booleanField('quarantined', true);
   return point;

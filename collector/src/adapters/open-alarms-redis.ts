@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import {
   AlarmSchema,
   createValidator,
@@ -20,7 +20,8 @@ const alarmValidator = createValidator(AlarmSchema);
  * the others from being verified.
  */
 export function createOpenAlarmsRedis(deps: {
-  readonly redisUrl: string;
+  /** How to reach Redis (`redisOptions` of the settings). */
+  readonly connection: RedisOptions;
   readonly prefix: string;
   readonly logger: Logger;
 }): OpenAlarmReader {
@@ -29,7 +30,8 @@ export function createOpenAlarmsRedis(deps: {
     async read(reductionKeys) {
       const found = new Map<string, Alarm>();
       if (reductionKeys.length === 0) return found;
-      const redis = new Redis(deps.redisUrl, {
+      const redis = new Redis({
+        ...deps.connection,
         connectionName: 'faultline-collector-open-alarms',
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,

@@ -19,13 +19,32 @@ export const POLL_OIDS = {
   ifInOctets: '1.3.6.1.2.1.2.2.1.10',
   ifOutOctets: '1.3.6.1.2.1.2.2.1.16',
   ifSpeed: '1.3.6.1.2.1.2.2.1.5',
+  ifInDiscards: '1.3.6.1.2.1.2.2.1.13',
+  ifInErrors: '1.3.6.1.2.1.2.2.1.14',
+  ifOutDiscards: '1.3.6.1.2.1.2.2.1.19',
+  ifOutErrors: '1.3.6.1.2.1.2.2.1.20',
 } as const;
 
-/** Interfaces per GET: keeps every request and response well under one MTU. */
-const INTERFACES_PER_REQUEST = 8;
 /**
- * From this many configured interfaces on, the 64-bit columns are walked with GetBulk instead of
- * read by GET: four walks of the whole table cost fewer round trips than a GET per 8 interfaces.
+ * The ifTable packet counters read beside the octets of every interface, 64-bit or not (IF-MIB
+ * has no 64-bit errors or discards), in the order `packetCounters` takes them.
+ */
+const PACKET_COLUMNS = [
+  POLL_OIDS.ifInErrors,
+  POLL_OIDS.ifOutErrors,
+  POLL_OIDS.ifInDiscards,
+  POLL_OIDS.ifOutDiscards,
+] as const;
+
+/**
+ * Interfaces per GET: eight columns each, so 33 varbinds at most, which keeps every request and
+ * response well under one MTU.
+ */
+const INTERFACES_PER_REQUEST = 4;
+/**
+ * From this many configured interfaces on, the 64-bit and packet columns are walked with GetBulk
+ * instead of read by GET: eight walks of the whole table cost fewer round trips than a GET per 4
+ * interfaces.
  */
 export const BULK_MIN_INTERFACES = 32;
 /** GetBulk max-repetitions per walk request. */
@@ -84,6 +103,21 @@ function counter(varbind: snmp.Varbind | undefined): bigint | undefined {
   return counterValue(present(varbind));
 }
 
+/** An interface's error and discard counters, given its varbind of each `PACKET_COLUMNS` column. */
+function packetCounters(
+  at: (column: number) => snmp.Varbind | undefined,
+): Pick<PolledInterface, 'inErrors' | 'outErrors' | 'inDiscards' | 'outDiscards'> {
+  const [inErrors, outErrors, inDiscards, outDiscards] = PACKET_COLUMNS.map((_, n) =>
+    counter(at(n)),
+  );
+  return {
+    ...(inErrors === undefined ? {} : { inErrors }),
+    ...(outErrors === undefined ? {} : { outErrors }),
+    ...(inDiscards === undefined ? {} : { inDiscards }),
+    ...(outDiscards === undefined ? {} : { outDiscards }),
+  };
+}
+
 /** ifSpeed saturates at 2^32−1 for interfaces faster than 4.29 Gbit/s: then it says nothing. */
 function ifSpeedBps(varbind: snmp.Varbind | undefined): number | undefined {
   const speed = integer(varbind);
@@ -115,6 +149,7 @@ async function read64(
     POLL_OIDS.ifHCOutOctets,
     POLL_OIDS.ifHighSpeed,
     POLL_OIDS.ifOperStatus,
+    ...PACKET_COLUMNS,
   ];
   const oids = ifIndexes.flatMap((i) => columns.map((c) => `${c}.${String(i)}`));
   const varbinds = await get(target.session, withUptime ? [POLL_OIDS.sysUpTime, ...oids] : oids);
@@ -142,13 +177,14 @@ async function read64(
         ? {}
         : { speedBps: highSpeedMbps * 1e6 }),
       ...(operStatus === undefined ? {} : { operStatus }),
+      ...packetCounters((n) => at(4 + n)),
     });
   });
   return { ...(uptimeTicks === undefined ? {} : { uptimeTicks }), interfaces, missing };
 }
 
 /**
- * Reads the 64-bit columns of many interfaces by walking each column with GetBulk, then keeps the
+ * Reads the 64-bit columns (and the packet counters) of many interfaces by walking each column with GetBulk, then keeps the
  * configured ones; like `read64`, interfaces without ifHC counters come back in `missing`.
  */
 async function readBulk64(
@@ -160,6 +196,8 @@ async function readBulk64(
   const outOctets = await walkColumn(target.session, POLL_OIDS.ifHCOutOctets);
   const highSpeed = await walkColumn(target.session, POLL_OIDS.ifHighSpeed);
   const operStatus = await walkColumn(target.session, POLL_OIDS.ifOperStatus);
+  const packets: Map<number, snmp.Varbind>[] = [];
+  for (const column of PACKET_COLUMNS) packets.push(await walkColumn(target.session, column));
   const interfaces: PolledInterface[] = [];
   const missing: number[] = [];
   for (const ifIndex of ifIndexes) {
@@ -180,6 +218,7 @@ async function readBulk64(
         ? {}
         : { speedBps: highSpeedMbps * 1e6 }),
       ...(status === undefined ? {} : { operStatus: status }),
+      ...packetCounters((n) => packets[n]?.get(ifIndex)),
     });
   }
   return { ...(uptimeTicks === undefined ? {} : { uptimeTicks }), interfaces, missing };
@@ -196,6 +235,7 @@ async function read32(
     POLL_OIDS.ifOutOctets,
     POLL_OIDS.ifSpeed,
     POLL_OIDS.ifOperStatus,
+    ...PACKET_COLUMNS,
   ];
   const oids = ifIndexes.flatMap((i) => columns.map((c) => `${c}.${String(i)}`));
   let varbinds: snmp.Varbind[];
@@ -232,14 +272,15 @@ async function read32(
       ...(outOctets === undefined ? {} : { outOctets }),
       ...(speedBps === undefined ? {} : { speedBps }),
       ...(operStatus === undefined ? {} : { operStatus }),
+      ...packetCounters((n) => at(4 + n)),
     });
   });
   return { ...(uptimeTicks === undefined ? {} : { uptimeTicks }), interfaces };
 }
 
 /**
- * Polls the configured interfaces of one device: sysUpTime, then ifHCIn/OutOctets, ifHighSpeed
- * and ifOperStatus (by GET, or by GetBulk walks from `BULK_MIN_INTERFACES` interfaces on), falling
+ * Polls the configured interfaces of one device: sysUpTime, then ifHCIn/OutOctets, ifHighSpeed,
+ * ifOperStatus and the ifTable error and discard counters (by GET, or by GetBulk walks from `BULK_MIN_INTERFACES` interfaces on), falling
  * back to the 32-bit ifIn/OutOctets and ifSpeed for interfaces without ifXTable counters (and
  * always for SNMPv1, which has no Counter64). A device without configured interfaces is asked
  * for sysUpTime alone: that is its reachability check.

@@ -1,7 +1,7 @@
 import snmp from 'net-snmp';
 import type { Device, Logger, SnmpUser } from '@faultline/shared';
 import type { DevicePoll } from '../core/interface-points.js';
-import { firstPollDelayMs, nextPollDelayMs } from '../core/poll-schedule.js';
+import { nextPollDelayMs, takeOverDelayMs } from '../core/poll-schedule.js';
 import { createCounters, type Clock, type Counters } from '../ports.js';
 import { pollDevice, type DeviceSession } from './snmp-interface-reads.js';
 import { toSnmpUser } from './snmp-users.js';
@@ -26,6 +26,8 @@ export interface SnmpPollerOptions {
   readonly users?: readonly SnmpUser[];
   /** Receives each answered poll. Must not throw (a throw is caught and logged). */
   readonly onPoll: (poll: DevicePoll) => void;
+  /** Told as each scheduled poll begins (its time, epoch ms). Must not throw. */
+  readonly onPollStart?: (device: string, timeMs: number) => void;
   /** Told of each failed scheduled poll (timeout, error), with why. Must not throw. */
   readonly onPollFailed?: (device: string, timeMs: number, reason: string) => void;
   readonly logger: Logger;
@@ -38,8 +40,12 @@ export interface SnmpPollerOptions {
 }
 
 export interface SnmpPoller {
-  /** Schedules every pollable device; the first polls are spread over the first seconds. */
-  start(): void;
+  /**
+   * Polls exactly the given devices from now on (collectors share the polling): each newly
+   * given one first at one interval after its last poll by anyone (`takeOverDelayMs`; the value,
+   * epoch ms, undefined when never polled), and none of the others, whose polls in flight finish.
+   */
+  assign(devices: ReadonlyMap<string, number | undefined>): void;
   /** Stops scheduling, cancels requests in flight and closes the sessions. */
   stop(): Promise<void>;
   /** Polls one device now (outside its schedule) and returns what it read. */
@@ -146,6 +152,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
     await acquire();
     try {
       if (isStopped()) return;
+      options.onPollStart?.(device.name, clock());
       const poll = await pollOnce(device);
       if (!isStopped()) options.onPoll(poll);
     } catch (error) {
@@ -184,9 +191,18 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
 
   return {
     counters,
-    start() {
+    assign(devices) {
+      if (stopped) return;
+      for (const [name, timer] of timers) {
+        if (devices.has(name)) continue;
+        clearTimeout(timer);
+        timers.delete(name);
+      }
+      const now = clock();
       for (const device of options.devices) {
-        schedule(device, firstPollDelayMs(device.pollIntervalS * 1000, random()));
+        if (timers.has(device.name) || !devices.has(device.name)) continue;
+        const intervalMs = device.pollIntervalS * 1000;
+        schedule(device, takeOverDelayMs(intervalMs, devices.get(device.name), now, random()));
       }
     },
     async stop() {

@@ -39,14 +39,16 @@ export function createPollPipeline(deps: {
     handle(poll) {
       const { points, samples, decisions } = pollToPoints(last, poll, deps.inventory);
       for (const [key, sample] of samples) last.set(key, sample);
-      for (const { device, ifIndex, direction, decision } of decisions) {
+      for (const { device, ifIndex, counter, direction, decision } of decisions) {
         outcomes[decision.kind] += 1;
         if (decision.kind === 'quarantined') {
           deps.logger.warn(
             {
               device,
               ifIndex,
+              counter,
               direction,
+              ratePerS: decision.ratePerS,
               rateBps: decision.rateBps,
               limitBps: decision.limitBps,
               wrapped: decision.wrapped,
@@ -55,7 +57,7 @@ export function createPollPipeline(deps: {
           );
         } else if (decision.kind === 'reset') {
           deps.logger.info(
-            { device, ifIndex, direction, reason: decision.reason },
+            { device, ifIndex, counter, direction, reason: decision.reason },
             'counter reset',
           );
         }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  MIN_FRAME_BITS,
   RATE_TOLERANCE,
   counterDelta,
   counterModulus,
@@ -24,7 +25,7 @@ describe('counterDelta', () => {
     [9_007_199_254_740_993n, 9_007_199_254_741_993n, 64, 1000n, false],
     [5n, 5n, 64, 0n, false],
   ])('%s → %s (%i-bit) is +%s, wrapped %s', (previous, current, width, delta, wrapped) => {
-    expect(counterDelta(previous, current, width)).toEqual({ deltaOctets: delta, wrapped });
+    expect(counterDelta(previous, current, width)).toEqual({ delta, wrapped });
   });
 
   const sampleOf = (width: CounterWidth) =>
@@ -37,8 +38,8 @@ describe('counterDelta', () => {
     fc.assert(
       fc.property(sampleOf(width), ({ previous, increase }) => {
         const current = (previous + increase) % counterModulus(width);
-        const { deltaOctets, wrapped } = counterDelta(previous, current, width);
-        expect(deltaOctets).toBe(increase);
+        const { delta, wrapped } = counterDelta(previous, current, width);
+        expect(delta).toBe(increase);
         expect(wrapped).toBe(previous + increase >= counterModulus(width));
       }),
     );
@@ -48,9 +49,9 @@ describe('counterDelta', () => {
     const value = fc.bigInt({ min: 0n, max: counterModulus(width) - 1n });
     fc.assert(
       fc.property(value, value, (previous, current) => {
-        const { deltaOctets } = counterDelta(previous, current, width);
-        expect(deltaOctets >= 0n).toBe(true);
-        expect(deltaOctets < counterModulus(width)).toBe(true);
+        const { delta } = counterDelta(previous, current, width);
+        expect(delta >= 0n).toBe(true);
+        expect(delta < counterModulus(width)).toBe(true);
       }),
     );
   });
@@ -78,21 +79,15 @@ describe('rateDecision', () => {
       sample(0n, 6000),
       sample(7_500_000n, 12_000),
       GBPS,
-      { kind: 'rate', deltaOctets: 7_500_000n, intervalS: 60, rateBps: 1_000_000, wrapped: false },
+      { kind: 'rate', delta: 7_500_000n, intervalS: 60, rateBps: 1_000_000, wrapped: false },
     ],
-    [
-      'idle',
-      sample(5n, 6000),
-      sample(5n, 12_000),
-      GBPS,
-      { kind: 'rate', deltaOctets: 0n, rateBps: 0 },
-    ],
+    ['idle', sample(5n, 6000), sample(5n, 12_000), GBPS, { kind: 'rate', delta: 0n, rateBps: 0 }],
     [
       '32-bit wrap',
       sample(MAX32 - 999n, 0, { width: 32 }),
       sample(1000n, 1000, { width: 32 }),
       GBPS,
-      { kind: 'rate', deltaOctets: 2000n, intervalS: 10, rateBps: 1600, wrapped: true },
+      { kind: 'rate', delta: 2000n, intervalS: 10, rateBps: 1600, wrapped: true },
     ],
     [
       'agent restart',
@@ -150,6 +145,48 @@ describe('rateDecision', () => {
     expect(rateDecision(previous, current, speed)).toMatchObject(expected);
   });
 
+  // Packet counters (ifInErrors, ifOutDiscards…): Counter32, rates in packets per second, bounded
+  // by the most minimum-size frames the line carries.
+  it.each<[string, CounterSample, CounterSample, number | undefined, object]>([
+    [
+      'a few errors',
+      sample(100n, 6000, { width: 32 }),
+      sample(400n, 12_000, { width: 32 }),
+      GBPS,
+      { kind: 'rate', delta: 300n, intervalS: 60, ratePerS: 5, rateBps: 5 * MIN_FRAME_BITS },
+    ],
+    [
+      'no errors',
+      sample(7n, 6000, { width: 32 }),
+      sample(7n, 12_000, { width: 32 }),
+      GBPS,
+      { kind: 'rate', delta: 0n, ratePerS: 0 },
+    ],
+    [
+      'wrap',
+      sample(MAX32 - 9n, 0, { width: 32 }),
+      sample(10n, 1000, { width: 32 }),
+      GBPS,
+      { kind: 'rate', delta: 20n, ratePerS: 2, wrapped: true },
+    ],
+    [
+      'a reset without restart: more packets than the line carries',
+      sample(1_000_000n, 100, { width: 32 }),
+      sample(10n, 6100, { width: 32 }),
+      GBPS,
+      { kind: 'quarantined', wrapped: true, limitBps: GBPS * RATE_TOLERANCE },
+    ],
+    [
+      'line rate of minimum-size frames',
+      sample(0n, 0, { width: 32 }),
+      sample(BigInt(Math.floor(GBPS / MIN_FRAME_BITS)) * 10n, 1000, { width: 32 }),
+      GBPS,
+      { kind: 'rate' },
+    ],
+  ])('packet counter: %s', (_name, previous, current, speed, expected) => {
+    expect(rateDecision(previous, current, speed, MIN_FRAME_BITS)).toMatchObject(expected);
+  });
+
   const arbitrarySample = fc.record({
     timeMs: fc.integer({ min: 0, max: 2_000_000_000 }),
     uptimeTicks: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
@@ -174,9 +211,7 @@ describe('rateDecision', () => {
         if (decision.kind === 'rate') {
           expect(decision.rateBps).toBeGreaterThanOrEqual(0);
           if (bps !== undefined) expect(decision.rateBps).toBeLessThanOrEqual(bps * RATE_TOLERANCE);
-          expect(decision.rateBps).toBeCloseTo(
-            (Number(decision.deltaOctets) * 8) / decision.intervalS,
-          );
+          expect(decision.rateBps).toBeCloseTo((Number(decision.delta) * 8) / decision.intervalS);
         }
         if (decision.kind === 'quarantined') {
           expect(bps).toBeDefined();

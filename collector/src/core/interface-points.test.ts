@@ -121,8 +121,55 @@ describe('pollToPoints', () => {
     expect(result?.samples).toEqual([]);
   });
 
-  it('keys counters by device, ifIndex and direction', () => {
+  it('keys counters by device, ifIndex, direction and kind', () => {
     expect(counterKey('a', 1, 'in')).not.toBe(counterKey('a', 1, 'out'));
     expect(counterKey('a', 11, 'in')).not.toBe(counterKey('a1', 1, 'in'));
+    expect(counterKey('a', 1, 'in', 'errors')).not.toBe(counterKey('a', 1, 'in', 'discards'));
+  });
+
+  const withErrors = (
+    uptimeTicks: number,
+    counters: { inErrors: bigint; outErrors: bigint; inDiscards: bigint; outDiscards: bigint },
+  ): DevicePoll => {
+    const base = poll(uptimeTicks, 1000n, 2000n);
+    return { ...base, interfaces: base.interfaces.map((i) => ({ ...i, ...counters })) };
+  };
+
+  it('writes error and discard rates in packets per second, as 32-bit counters', () => {
+    const [first, second] = run([
+      withErrors(6000, {
+        inErrors: 10n,
+        outErrors: 0n,
+        inDiscards: 4_294_967_290n,
+        outDiscards: 5n,
+      }),
+      withErrors(12_000, { inErrors: 310n, outErrors: 0n, inDiscards: 54n, outDiscards: 5n }),
+    ]);
+    expect(first?.points[0]).not.toHaveProperty('inErrorsPs');
+    expect(second?.points[0]).toMatchObject({
+      inErrorsPs: 5,
+      outErrorsPs: 0,
+      inDiscardsPs: 1, // wrapped at 2^32: +60 over 60 s
+      outDiscardsPs: 0,
+      outBps: 0,
+    });
+    expect(second?.points[0]).not.toHaveProperty('quarantined');
+    expect(
+      second?.decisions.filter((d) => d.counter !== 'octets').map((d) => d.decision.kind),
+    ).toEqual(['rate', 'rate', 'rate', 'rate']);
+  });
+
+  it('leaves out an error rate the line could not carry, without flagging the traffic', () => {
+    // 10 Gbit/s carries at most ~14.9 M minimum-size frames a second: 10^9 errors in 1 s is a glitch.
+    const [, second] = run([
+      withErrors(100, { inErrors: 0n, outErrors: 0n, inDiscards: 0n, outDiscards: 0n }),
+      withErrors(200, { inErrors: 1_000_000_000n, outErrors: 1n, inDiscards: 0n, outDiscards: 0n }),
+    ]);
+    expect(second?.points[0]).toMatchObject({ outErrorsPs: 1, inBps: 0 });
+    expect(second?.points[0]).not.toHaveProperty('inErrorsPs');
+    expect(second?.points[0]).not.toHaveProperty('quarantined');
+    expect(second?.decisions.find((d) => d.counter === 'errors')?.decision.kind).toBe(
+      'quarantined',
+    );
   });
 });

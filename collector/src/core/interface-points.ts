@@ -1,4 +1,6 @@
 import {
+  MIN_FRAME_BITS,
+  OCTET_BITS,
   rateDecision,
   type CounterSample,
   type CounterWidth,
@@ -13,6 +15,11 @@ export interface PolledInterface {
   readonly width: CounterWidth;
   readonly inOctets?: bigint;
   readonly outOctets?: bigint;
+  /** IF-MIB ifIn/OutErrors and ifIn/OutDiscards: packets, Counter32 (ifTable has no 64-bit ones). */
+  readonly inErrors?: bigint;
+  readonly outErrors?: bigint;
+  readonly inDiscards?: bigint;
+  readonly outDiscards?: bigint;
   /** IF-MIB ifOperStatus: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 notPresent, 7 lowerLayerDown. */
   readonly operStatus?: number;
   /** The speed the agent reports (ifHighSpeed, or ifSpeed), bits per second. */
@@ -31,7 +38,8 @@ export interface DevicePoll {
 
 /**
  * One row of the `interface` measurement. Octet counters are the raw readings; rates are present
- * only when the counter math found one, and `quarantined` marks a sample whose rate was impossible.
+ * only when the counter math found one, and `quarantined` marks a sample whose octet rate was
+ * impossible.
  */
 export interface InterfacePoint {
   readonly device: string;
@@ -44,6 +52,11 @@ export interface InterfacePoint {
   readonly outOctets?: bigint;
   readonly inBps?: number;
   readonly outBps?: number;
+  /** Errored and discarded packets per second, from the same counter math as the octets. */
+  readonly inErrorsPs?: number;
+  readonly outErrorsPs?: number;
+  readonly inDiscardsPs?: number;
+  readonly outDiscardsPs?: number;
   readonly operStatus?: number;
   readonly quarantined?: true;
 }
@@ -51,17 +64,72 @@ export interface InterfacePoint {
 /** Traffic direction of a counter. */
 export type Direction = 'in' | 'out';
 
+/** What a counter counts. */
+export type CounterKind = 'octets' | 'errors' | 'discards';
+
+/**
+ * Every counter turned into a rate: where its reading is, where its rate goes, and the line bits
+ * one count stands for (which bounds a plausible rate).
+ */
+const RATE_COUNTERS = [
+  { kind: 'octets', direction: 'in', reading: 'inOctets', rate: 'inBps', bits: OCTET_BITS },
+  { kind: 'octets', direction: 'out', reading: 'outOctets', rate: 'outBps', bits: OCTET_BITS },
+  {
+    kind: 'errors',
+    direction: 'in',
+    reading: 'inErrors',
+    rate: 'inErrorsPs',
+    bits: MIN_FRAME_BITS,
+  },
+  {
+    kind: 'errors',
+    direction: 'out',
+    reading: 'outErrors',
+    rate: 'outErrorsPs',
+    bits: MIN_FRAME_BITS,
+  },
+  {
+    kind: 'discards',
+    direction: 'in',
+    reading: 'inDiscards',
+    rate: 'inDiscardsPs',
+    bits: MIN_FRAME_BITS,
+  },
+  {
+    kind: 'discards',
+    direction: 'out',
+    reading: 'outDiscards',
+    rate: 'outDiscardsPs',
+    bits: MIN_FRAME_BITS,
+  },
+] as const satisfies readonly {
+  kind: CounterKind;
+  direction: Direction;
+  reading: keyof PolledInterface;
+  rate: keyof InterfacePoint;
+  bits: number;
+}[];
+
+/** The rate fields of a point. */
+type RateField = (typeof RATE_COUNTERS)[number]['rate'];
+
 /** The counter math's decision for one counter of one poll, for counting and logs. */
 export interface CounterDecision {
   readonly device: string;
   readonly ifIndex: number;
+  readonly counter: CounterKind;
   readonly direction: Direction;
   readonly decision: RateDecision;
 }
 
 /** The key of one counter's last sample. */
-export function counterKey(device: string, ifIndex: number, direction: Direction): string {
-  return `${device}\u0000${String(ifIndex)}\u0000${direction}`;
+export function counterKey(
+  device: string,
+  ifIndex: number,
+  direction: Direction,
+  counter: CounterKind = 'octets',
+): string {
+  return `${device}\u0000${String(ifIndex)}\u0000${direction}\u0000${counter}`;
 }
 
 /**
@@ -82,23 +150,34 @@ export function pollToPoints(
     const configured = inventory.interfaceByIfIndex(poll.device, polled.ifIndex);
     if (configured === undefined) continue;
     const speedBps = Math.max(configured.speedMbps * 1e6, polled.speedBps ?? 0);
-    const rates: Partial<Record<Direction, number>> = {};
+    const rates: Partial<Record<RateField, number>> = {};
     let quarantined = false;
-    for (const direction of ['in', 'out'] as const) {
-      const value = direction === 'in' ? polled.inOctets : polled.outOctets;
+    for (const { kind, direction, reading, rate, bits } of RATE_COUNTERS) {
+      const value = polled[reading];
       if (value === undefined) continue;
-      const key = counterKey(poll.device, polled.ifIndex, direction);
+      // Errors and discards are Counter32 whatever width the octets came in.
+      const width = kind === 'octets' ? polled.width : 32;
+      const key = counterKey(poll.device, polled.ifIndex, direction, kind);
       const sample: CounterSample = {
         timeMs: poll.timeMs,
         value,
-        width: polled.width,
+        width,
         ...(poll.uptimeTicks === undefined ? {} : { uptimeTicks: poll.uptimeTicks }),
       };
-      const decision = rateDecision(previous.get(key), sample, speedBps);
+      const decision = rateDecision(previous.get(key), sample, speedBps, bits);
       samples.push([key, sample]);
-      decisions.push({ device: poll.device, ifIndex: polled.ifIndex, direction, decision });
-      if (decision.kind === 'rate') rates[direction] = decision.rateBps;
-      if (decision.kind === 'quarantined') quarantined = true;
+      decisions.push({
+        device: poll.device,
+        ifIndex: polled.ifIndex,
+        counter: kind,
+        direction,
+        decision,
+      });
+      if (decision.kind === 'rate')
+        rates[rate] = kind === 'octets' ? decision.rateBps : decision.ratePerS;
+      // The flag is the octets' own: billing drops a flagged reading's volume, which an impossible
+      // error count says nothing about. An impossible packet rate is only left out.
+      if (decision.kind === 'quarantined' && kind === 'octets') quarantined = true;
     }
     if (
       polled.inOctets === undefined &&
@@ -117,8 +196,7 @@ export function pollToPoints(
       timeMs: poll.timeMs,
       ...(polled.inOctets === undefined ? {} : { inOctets: polled.inOctets }),
       ...(polled.outOctets === undefined ? {} : { outOctets: polled.outOctets }),
-      ...(rates.in === undefined ? {} : { inBps: rates.in }),
-      ...(rates.out === undefined ? {} : { outBps: rates.out }),
+      ...rates,
       ...(polled.operStatus === undefined ? {} : { operStatus: polled.operStatus }),
       ...(quarantined ? { quarantined: true as const } : {}),
     });

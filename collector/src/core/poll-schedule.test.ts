@@ -5,6 +5,7 @@ import {
   POLL_JITTER,
   firstPollDelayMs,
   nextPollDelayMs,
+  takeOverDelayMs,
 } from './poll-schedule.js';
 
 describe('poll schedule', () => {
@@ -23,6 +24,16 @@ describe('poll schedule', () => {
     [60_000, 1, 63_000],
   ])('next poll of a %i ms interval at random %s waits %i ms', (interval, random, expected) => {
     expect(nextPollDelayMs(interval, random)).toBe(expected);
+  });
+
+  it.each([
+    ['never polled: spread like a first poll', undefined, 0, 5000],
+    ['polled 20 s ago: 40 s to go', 1_000_000, 1_020_000, 40_000],
+    ['due now', 1_000_000, 1_060_000, 0],
+    ['overdue (owner died long ago): at once', 1_000_000, 1_500_000, 0],
+    ['clock behind the last owner: at most one interval', 1_000_000, 900_000, 60_000],
+  ])('a device taken over, %s', (_, lastPollMs, nowMs, expected) => {
+    expect(takeOverDelayMs(60_000, lastPollMs, nowMs, 0.5)).toBe(expected);
   });
 
   it('stays within its bounds', () => {

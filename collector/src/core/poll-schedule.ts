@@ -18,3 +18,19 @@ export function firstPollDelayMs(intervalMs: number, random: number): number {
 export function nextPollDelayMs(intervalMs: number, random: number): number {
   return Math.round(intervalMs * (1 + POLL_JITTER * (2 * random - 1)));
 }
+
+/**
+ * Delay before the first poll of a device this collector has just taken over from another (or
+ * from its own previous run): one interval after the poll the previous owner last began, at
+ * once when that is past, so the device is neither polled twice within an interval nor skipped.
+ * A device no collector polled yet gets a first poll spread like any other.
+ */
+export function takeOverDelayMs(
+  intervalMs: number,
+  lastPollMs: number | undefined,
+  nowMs: number,
+  random: number,
+): number {
+  if (lastPollMs === undefined) return firstPollDelayMs(intervalMs, random);
+  return Math.max(0, Math.min(intervalMs, lastPollMs + intervalMs - nowMs));
+}

@@ -2,6 +2,7 @@ import type { ThresholdRule } from '@faultline/shared';
 import { describe, expect, it } from 'vitest';
 import {
   evaluateThresholds,
+  metricWording,
   stepThreshold,
   thresholdEvent,
   utilizationSamples,
@@ -23,6 +24,8 @@ const dark: ThresholdRule = {
   name: 'rx-low',
   source: 'telemetry',
   metric: 'optical_rx_dbm',
+  label: 'Optical receive power',
+  unit: 'dBm',
   direction: 'below',
   raise: -25,
   clear: -23,
@@ -193,7 +196,7 @@ describe('thresholdEvent', () => {
       component: 'xe-0/0/1',
       severity: 'critical',
       reductionKey: 'threshold:rx-low:core-1:xe-0/0/1',
-      description: 'optical_rx_dbm -27.46 below -25 on core-1 xe-0/0/1',
+      description: 'Optical receive power -27.46 dBm, below -25 dBm on core-1 xe-0/0/1',
       details: { value: -27.456, sinceMs: 4000, raise: -25, clear: -23 },
     });
   });
@@ -207,7 +210,7 @@ describe('thresholdEvent', () => {
       severity: 'cleared',
       reductionKey: 'thresholdClear:rx-low:core-1:xe-0/0/1',
       clearKey: 'threshold:rx-low:core-1:xe-0/0/1',
-      description: 'optical_rx_dbm -22 back above -23 on core-1 xe-0/0/1',
+      description: 'Optical receive power -22 dBm, back above -23 dBm on core-1 xe-0/0/1',
     });
   });
 
@@ -224,8 +227,27 @@ describe('thresholdEvent', () => {
     expect(event).not.toHaveProperty('component');
     expect(event).toMatchObject({
       reductionKey: 'threshold:uplink-hot:core-1',
-      description: 'utilization_percent 95% above 90% on core-1 for 120 s',
+      description: 'Utilization 95%, above 90% on core-1 for 120 s',
     });
+  });
+});
+
+describe('metricWording', () => {
+  it.each([
+    ["the rule's label and unit", dark, { label: 'Optical receive power', unit: 'dBm' }],
+    ["a poll metric's built-in name", hot, { label: 'Utilization', unit: '%' }],
+    [
+      'a renamed poll metric',
+      { ...hot, metric: 'in_utilization_percent', label: 'Uplink load' },
+      { label: 'Uplink load', unit: '%' },
+    ],
+    [
+      'the metric itself without a label',
+      { metric: 'optical_rx_dbm' },
+      { label: 'optical_rx_dbm', unit: '' },
+    ],
+  ] as const)('uses %s', (_, rule, wording) => {
+    expect(metricWording(rule)).toEqual(wording);
   });
 });
 

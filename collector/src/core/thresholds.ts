@@ -120,11 +120,34 @@ export function evaluateThresholds(
   return { updates, decisions };
 }
 
-const UNITS: Readonly<Record<string, string>> = {
-  utilization_percent: '%',
-  in_utilization_percent: '%',
-  out_utilization_percent: '%',
+/** The built-in names and unit of the poll metrics, which a rule may still rename. */
+const POLL_METRIC_NAMES: Readonly<Record<string, { label: string; unit: string }>> = {
+  utilization_percent: { label: 'Utilization', unit: '%' },
+  in_utilization_percent: { label: 'Inbound utilization', unit: '%' },
+  out_utilization_percent: { label: 'Outbound utilization', unit: '%' },
 };
+
+/**
+ * How a rule's metric reads for people: the rule's `label` and `unit`, else the poll metric's
+ * built-in ones, else the metric's own name without a unit.
+ */
+export function metricWording(rule: Pick<ThresholdRule, 'metric' | 'label' | 'unit'>): {
+  label: string;
+  unit: string;
+} {
+  const builtIn = POLL_METRIC_NAMES[rule.metric];
+  return {
+    label: rule.label ?? builtIn?.label ?? rule.metric,
+    unit: rule.unit ?? builtIn?.unit ?? '',
+  };
+}
+
+/** A value with its unit: `95%`, `-27.46 dBm` (a percent sign sticks to the number). */
+function withUnit(value: number, unit: string): string {
+  const number = String(Math.round(value * 100) / 100);
+  if (unit === '') return number;
+  return unit === '%' ? `${number}%` : `${number} ${unit}`;
+}
 
 /**
  * The event of a decision. A raise has the reduction key `threshold:<rule>:<device>[:<component>]`
@@ -136,8 +159,8 @@ export function thresholdEvent(decision: ThresholdDecision, id: string): FaultEv
   const component = sampleComponent(sample);
   const key = thresholdReductionKey(rule.name, sample.device, component);
   const where = component === undefined ? sample.device : `${sample.device} ${component}`;
-  const unit = UNITS[sample.metric] ?? '';
-  const value = `${String(Math.round(sample.value * 100) / 100)}${unit}`;
+  const { label, unit } = metricWording(rule);
+  const value = withUnit(sample.value, unit);
   const base = {
     id,
     source: 'threshold' as const,
@@ -163,7 +186,7 @@ export function thresholdEvent(decision: ThresholdDecision, id: string): FaultEv
       ...base,
       severity: rule.severity,
       reductionKey: key,
-      description: `${sample.metric} ${value} ${rule.direction} ${String(rule.raise)}${unit} on ${where}${rule.forS > 0 ? ` for ${String(rule.forS)} s` : ''}`,
+      description: `${label} ${value}, ${rule.direction} ${withUnit(rule.raise, unit)} on ${where}${rule.forS > 0 ? ` for ${String(rule.forS)} s` : ''}`,
     };
   }
   return {
@@ -171,7 +194,7 @@ export function thresholdEvent(decision: ThresholdDecision, id: string): FaultEv
     severity: 'cleared',
     reductionKey: `thresholdClear:${key.slice('threshold:'.length)}`,
     clearKey: key,
-    description: `${sample.metric} ${value} back ${rule.direction === 'above' ? 'below' : 'above'} ${String(rule.clear)}${unit} on ${where}`,
+    description: `${label} ${value}, back ${rule.direction === 'above' ? 'below' : 'above'} ${withUnit(rule.clear, unit)} on ${where}`,
   };
 }
 

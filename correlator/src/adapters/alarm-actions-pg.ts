@@ -1,7 +1,13 @@
 import type pg from 'pg';
-import type { AlarmChange } from '@faultline/shared';
+import { partitionOfKey, type AlarmChange } from '@faultline/shared';
 import type { AlarmRecord } from '../core/alarm-reducer.js';
 import { rowToRecord, type AlarmRow } from './alarm-rows.js';
+import {
+  BUMP_PARTITION,
+  LOCK_PARTITION,
+  PARTITION_LOCK_CLASS,
+  UNLOCK_PARTITION,
+} from './alarm-store-pg.js';
 
 /** The outcome of a person's action on an alarm. */
 export type AlarmActionOutcome =
@@ -10,13 +16,9 @@ export type AlarmActionOutcome =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-// The same per-key session lock the alarm store takes (`hashtextextended(key, 0)`), so an
-// acknowledge never interleaves with an event batch on the same reduction key.
-const LOCK_KEY = 'SELECT pg_advisory_lock(hashtextextended($1, 0))';
-const UNLOCK_KEY = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
-
 /**
- * Acknowledges an open alarm for `actor`, under its reduction key's lock: the row and its history
+ * Acknowledges an open alarm for `actor`, under the lock of its key's partition (the one each
+ * commit of the partition's events takes), so it never interleaves with an event batch of its key: the row and its history
  * in one transaction, then `afterCommit` (the Redis mirror and the live change) while the key is
  * still locked, so effects keep commit order per key as event batches do. Acknowledging twice
  * changes nothing; a cleared alarm cannot be acknowledged. A later escalation makes the alarm
@@ -24,6 +26,7 @@ const UNLOCK_KEY = 'SELECT pg_advisory_unlock(hashtextextended($1, 0))';
  */
 export async function acknowledgeAlarm(
   pool: pg.Pool,
+  partitions: number,
   input: { readonly alarmId: string; readonly actor: string },
   afterCommit: (record: AlarmRecord, change: AlarmChange) => Promise<void>,
 ): Promise<AlarmActionOutcome> {
@@ -34,10 +37,12 @@ export async function acknowledgeAlarm(
   );
   const key = found.rows[0]?.reduction_key;
   if (key === undefined) return { ok: false, error: 'not-found' };
+  const partition = partitionOfKey(key, partitions);
+  const lock = [PARTITION_LOCK_CLASS, partition];
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
-    await client.query(LOCK_KEY, [key]);
+    await client.query(LOCK_PARTITION, lock);
     try {
       await client.query('BEGIN');
       const locked = await client.query<AlarmRow>('SELECT * FROM alarms WHERE id = $1 FOR UPDATE', [
@@ -59,6 +64,9 @@ export async function acknowledgeAlarm(
       const updatedRow = updated.rows[0];
       if (updatedRow === undefined) throw new Error('the locked alarm row vanished');
       const record = rowToRecord(updatedRow);
+      // The partition's owner keeps its open alarms in memory: the new version tells it to read
+      // them again before its next commit.
+      await client.query(BUMP_PARTITION, [partition]);
       await client.query(
         `INSERT INTO alarm_history (alarm_id, at, change, severity, actor, cause)
          VALUES ($1, now(), 'acknowledged', $2, $3, $4)`,
@@ -69,8 +77,8 @@ export async function acknowledgeAlarm(
       await afterCommit(record, change);
       return { ok: true, record, change };
     } finally {
-      await client.query(UNLOCK_KEY, [key]).catch((error: unknown) => {
-        failure ??= new Error('unlocking an alarm key failed', { cause: error });
+      await client.query(UNLOCK_PARTITION, lock).catch((error: unknown) => {
+        failure ??= new Error('unlocking an alarm partition failed', { cause: error });
       });
     }
   } catch (error) {

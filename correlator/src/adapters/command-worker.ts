@@ -28,6 +28,8 @@ export interface CommandWorkerDeps {
   readonly connection: Redis;
   readonly prefix: string;
   readonly pool: pg.Pool;
+  /** The event partitions (`correlation.partitions`): an alarm's is locked to acknowledge it. */
+  readonly partitions: number;
   /** The configured webhook target names: a resolve is pushed to each. */
   readonly webhookTargets: readonly string[];
   /** Mirrors an acknowledged alarm into the hot state and publishes its change. */
@@ -91,14 +93,19 @@ export function createCommandWorker(deps: CommandWorkerDeps): Worker<Command, Co
           : { ok: true, changed: true, incident };
       }
       case 'alarm.acknowledge': {
-        const outcome = await acknowledgeAlarm(pool, command, async (record, change) => {
-          await deps.hotState.mirror({
-            decisions: [],
-            writes: { inserts: [], updates: [], history: [], changes: [change] },
-            keys: [record.alarm.reductionKey],
-            open: new Map([[record.alarm.reductionKey, record]]),
-          });
-        });
+        const outcome = await acknowledgeAlarm(
+          pool,
+          deps.partitions,
+          command,
+          async (record, change) => {
+            await deps.hotState.mirror({
+              decisions: [],
+              writes: { inserts: [], updates: [], history: [], changes: [change] },
+              keys: [record.alarm.reductionKey],
+              open: new Map([[record.alarm.reductionKey, record]]),
+            });
+          },
+        );
         if (!outcome.ok) return { ok: false, error: outcome.error };
         return { ok: true, changed: outcome.change !== undefined, alarm: outcome.record.alarm };
       }

@@ -32,10 +32,17 @@ export interface CorrelationPgDeps {
 /** An arbitrary constant: the transaction advisory lock that serializes correlation steps. */
 export const CORRELATION_LOCK = 7_310_425_002;
 
-const LOAD_ALARMS = `
-  SELECT id, type, device, component, severity, description, first_seen, raised_at, caused_by,
-         explanation, incident_id, maintenance, reduction_key, flap_count
-  FROM alarms WHERE state <> 'cleared'`;
+const CORRELATION_ALARM_COLUMNS = `id, type, device, component, severity, description, first_seen,
+  raised_at, caused_by, explanation, incident_id, maintenance, reduction_key, flap_count`;
+
+const LOAD_ALARMS = `SELECT ${CORRELATION_ALARM_COLUMNS} FROM alarms WHERE state <> 'cleared'`;
+
+// Earlier flaps: alarms of the keys in play (open alarms' that flapped, incidents' roots') raised
+// within the flap window and cleared before any incident took them (no step saw them open).
+const EARLIER_FLAPS = `
+  SELECT ${CORRELATION_ALARM_COLUMNS} FROM alarms
+  WHERE state = 'cleared' AND incident_id IS NULL AND raised_at > $1::timestamptz
+    AND reduction_key = ANY($2::text[])`;
 
 interface CorrelationAlarmRow {
   id: string;
@@ -75,17 +82,18 @@ const RESOLVED_INCIDENTS = `
   SELECT * FROM incidents
   WHERE state = 'resolved' AND (resolved_at > $1::timestamptz OR id = ANY($2::text[]))`;
 
-// The root alarms of those incidents, cleared ones included: what they explain still comes late.
-const RESOLVED_ROOT_ALARMS = `
-  SELECT id, type, device, component, first_seen FROM alarms
-  WHERE id = ANY($1::uuid[])`;
+// The cleared root alarms of the incidents open and resolved: what they explain still comes late.
+const CLEARED_ROOT_ALARMS = `
+  SELECT id, type, device, component, first_seen, cleared_at FROM alarms
+  WHERE id = ANY($1::uuid[]) AND state = 'cleared' AND cleared_at IS NOT NULL`;
 
-interface ResolvedRootRow {
+interface ClearedRootRow {
   id: string;
   type: string;
   device: string;
   component: string | null;
   first_seen: Date;
+  cleared_at: Date;
 }
 
 const INCIDENT_ROOT_KEYS = `
@@ -127,8 +135,8 @@ export function createCorrelationStorePg(deps: CorrelationPgDeps): CorrelationSt
       new Date(nowMs - Math.max(deps.flapWindowMs, deps.recoveryMs)).toISOString(),
       namedByAlarms,
     ]);
-    const resolvedRoots = await client.query<ResolvedRootRow>(RESOLVED_ROOT_ALARMS, [
-      resolved.rows.flatMap((row) => row.root_alarm_ids),
+    const clearedRoots = await client.query<ClearedRootRow>(CLEARED_ROOT_ALARMS, [
+      [...incidents.rows, ...resolved.rows].flatMap((row) => row.root_alarm_ids),
     ]);
     const outages = await client.query<{
       incident_id: string;
@@ -147,6 +155,18 @@ export function createCorrelationStorePg(deps: CorrelationPgDeps): CorrelationSt
       raises: number;
       last_raised: Date;
     }>(KEY_FLAPS, [windowStart, flappingKeys]);
+    // An open alarm with an earlier flap is a key raised twice in the window (`flaps`).
+    const flapped = new Set(flaps.rows.map((row) => row.reduction_key));
+    const keysInPlay = [
+      ...new Set([
+        ...alarms.rows.map((row) => row.reduction_key).filter((key) => flapped.has(key)),
+        ...[...keysByIncident.values()].flat(),
+      ]),
+    ];
+    const earlierFlaps = await client.query<CorrelationAlarmRow>(EARLIER_FLAPS, [
+      windowStart,
+      keysInPlay,
+    ]);
     return {
       alarms: alarms.rows.map(rowToCorrelationAlarm),
       incidents: incidents.rows.map(incidentFromRow),
@@ -163,14 +183,16 @@ export function createCorrelationStorePg(deps: CorrelationPgDeps): CorrelationSt
         ]),
       ),
       resolved: resolved.rows.map(incidentFromRow),
-      resolvedRootAlarms: resolvedRoots.rows.map((row) => ({
+      clearedRootAlarms: clearedRoots.rows.map((row) => ({
         id: row.id,
         type: row.type,
         device: row.device,
         component: row.component,
         firstSeenMs: row.first_seen.getTime(),
+        clearedAtMs: row.cleared_at.getTime(),
       })),
       incidentRootKeys: keysByIncident,
+      earlierFlaps: earlierFlaps.rows.map(rowToCorrelationAlarm),
     };
   }
 

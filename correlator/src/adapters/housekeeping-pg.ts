@@ -11,24 +11,24 @@ import { remindersDue } from '../core/reminders.js';
 import type { CorrelationPgDeps } from './correlation-pg.js';
 import { addToOutbox } from './outbox.js';
 
-/** Ids of applied events forgotten per statement, so no delete holds its locks for long. */
+/** Ids of applied batches forgotten per statement, so no delete holds its locks for long. */
 const PRUNE_CHUNK = 10_000;
-const PRUNE_PROCESSED = `
-  DELETE FROM processed_events WHERE event_id = ANY(ARRAY(
-    SELECT event_id FROM processed_events WHERE processed_at < $1 LIMIT $2))`;
+const PRUNE_APPLIED = `
+  DELETE FROM applied_batches WHERE batch_id = ANY(ARRAY(
+    SELECT batch_id FROM applied_batches WHERE applied_at < $1 LIMIT $2))`;
 
 /**
- * Forgets the ids of events applied before `beforeMs` (they exist to count a redelivered event
- * once; past the redelivery horizon they only grow the table). Returns how many were forgotten.
+ * Forgets the ids of batches applied before `beforeMs` (they exist to skip a redelivered batch;
+ * past the redelivery horizon they only grow the table). Returns how many were forgotten.
  */
-export async function pruneProcessedEvents(
+export async function pruneAppliedBatches(
   pool: Pick<pg.Pool, 'query'>,
   beforeMs: number,
 ): Promise<number> {
   const before = new Date(beforeMs).toISOString();
   let total = 0;
   for (;;) {
-    const { rowCount } = await pool.query(PRUNE_PROCESSED, [before, PRUNE_CHUNK]);
+    const { rowCount } = await pool.query(PRUNE_APPLIED, [before, PRUNE_CHUNK]);
     total += rowCount ?? 0;
     if ((rowCount ?? 0) < PRUNE_CHUNK) return total;
   }

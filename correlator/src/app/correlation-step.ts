@@ -9,7 +9,8 @@ import type { CorrelationStep, CorrelationStore } from '../ports.js';
 /** What the correlation step needs. */
 export interface CorrelationStepDeps {
   readonly store: CorrelationStore;
-  readonly topology: Topology;
+  /** The topology in use now (the config's beside the approved one; may change between steps). */
+  readonly topology: () => Promise<Topology>;
   readonly holdMs: number;
   /** Names of the configured webhook targets: each gets a push per opened and resolved incident. */
   readonly webhookTargets: readonly string[];
@@ -33,12 +34,13 @@ export interface CorrelationStepDeps {
  */
 export function createCorrelationStep(deps: CorrelationStepDeps): () => Promise<CorrelationStep> {
   return async () => {
+    const topology = await deps.topology();
     const outcome = await deps.store.inLock(async (tx) => {
       const stored = await tx.load();
       const { nowMs } = stored;
       const plan = planCorrelation({
         ...stored,
-        topology: deps.topology,
+        topology,
         holdMs: deps.holdMs,
         maintenance: maintenanceAt(deps.maintenance, nowMs),
         policy: deps.policy,

@@ -1,10 +1,12 @@
-import type { EventBatch, FaultEvent, Logger } from '@faultline/shared';
+import { batchJobId, type EventBatch, type FaultEvent, type Logger } from '@faultline/shared';
 import type { AlarmDecision } from '../core/alarm-reducer.js';
 import { countDecisions, type DecisionCounts } from '../core/decision-counts.js';
 import type { AlarmStore, HotState } from '../ports.js';
 
 /** What processing batches needs. */
 export interface ProcessBatchDeps {
+  /** The partition whose batches this applies (its lease is this process's). */
+  readonly partition: number;
   readonly store: AlarmStore;
   readonly hotState: HotState;
   readonly logger: Logger;
@@ -21,14 +23,17 @@ const DEFAULT_MAX_EVENTS_PER_COMMIT = 20_000;
 
 /** A batch waiting to be applied, and the job waiting for it. */
 interface Waiting {
+  /** `batchJobId(events)`: the batch's identity, under which it is applied once. */
+  readonly id: string;
   readonly events: readonly FaultEvent[];
   readonly resolve: (counts: DecisionCounts) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
- * The use-case behind each `events` job: commit its events to the alarm store, then mirror and
- * publish them while their keys are still locked. A job's promise settles only once its events are
+ * The use-case behind each job of a partition's events queue: commit its events to the alarm
+ * store (a batch applied before is skipped whole), then mirror and publish them while the
+ * partition is still locked. A job's promise settles only once its events are
  * committed (or the commit failed, and the job is retried), so nothing is acknowledged early.
  *
  * Group commit: while one set of batches is being applied, the batches that arrive wait, and are
@@ -59,9 +64,8 @@ export function createProcessBatch(
 
   async function applyGroup(group: readonly Waiting[]): Promise<void> {
     try {
-      const applied = await deps.store.applyBatch(
-        group.flatMap((entry) => entry.events),
-        (committed) => deps.hotState.mirror(committed),
+      const applied = await deps.store.applyBatch(deps.partition, group, (committed) =>
+        deps.hotState.mirror(committed),
       );
       deps.afterBatch?.();
       const decisions = decisionsByBatch(group, applied.decisions);
@@ -89,7 +93,7 @@ export function createProcessBatch(
 
   return (batch) =>
     new Promise<DecisionCounts>((resolve, reject) => {
-      waiting.push({ events: batch.events, resolve, reject });
+      waiting.push({ id: batchJobId(batch.events), events: batch.events, resolve, reject });
       if (!applying) void drain();
     });
 }

@@ -1,11 +1,11 @@
 import {
+  clearKeyOf,
   severityRank,
   worseSeverity,
   type Alarm,
   type FaultEvent,
   type Severity,
 } from '@faultline/shared';
-import { clearKeyOf } from './batch-keys.js';
 
 /**
  * An alarm together with the raw details of the last event it absorbed. The details are stored
@@ -33,7 +33,10 @@ export type AlarmDecision =
       readonly previousSeverity: Severity;
     }
   | { readonly kind: 'cleared'; readonly event: FaultEvent; readonly record: AlarmRecord }
-  /** The event id was applied before (earlier in this batch or in an earlier delivery). */
+  /**
+   * The event was applied before: its id came earlier in this commit, or its whole batch was
+   * applied by an earlier delivery (see `AlarmStore.applyBatch`).
+   */
   | { readonly kind: 'duplicate'; readonly event: FaultEvent }
   /** A clear for a key with no open alarm: recorded, but it changes no alarm. */
   | { readonly kind: 'orphanClear'; readonly event: FaultEvent; readonly clearKey: string };
@@ -41,11 +44,9 @@ export type AlarmDecision =
 /** Kinds of decisions that change an alarm. */
 export type AlarmChangeDecision = Extract<AlarmDecision, { record: AlarmRecord }>;
 
-/** One batch to reduce. */
+/** One commit's events to reduce (batches already applied are left out before). */
 export interface ReduceInput {
   readonly events: readonly FaultEvent[];
-  /** Ids of events applied by earlier batches; such events are duplicates. */
-  readonly processedEventIds: ReadonlySet<string>;
 }
 
 /** What the reducer needs from outside to stay pure. */
@@ -84,7 +85,7 @@ export function reduceAlarms(open: OpenAlarms, input: ReduceInput, deps: ReduceD
   const seen = new Set<string>();
   const decisions: AlarmDecision[] = [];
   for (const event of orderEvents(input.events)) {
-    if (seen.has(event.id) || input.processedEventIds.has(event.id)) {
+    if (seen.has(event.id)) {
       decisions.push({ kind: 'duplicate', event });
       continue;
     }

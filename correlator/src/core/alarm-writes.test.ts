@@ -17,11 +17,7 @@ const clearEvent = (id: string, timeMs: number) =>
 
 function plan(events: FaultEvent[], before: OpenAlarms = new Map()) {
   let n = 0;
-  const { decisions } = reduceAlarms(
-    before,
-    { events, processedEventIds: new Set() },
-    { newAlarmId: () => `a${String(++n)}` },
-  );
+  const { decisions } = reduceAlarms(before, { events }, { newAlarmId: () => `a${String(++n)}` });
   return planWrites(before, decisions);
 }
 
@@ -74,7 +70,7 @@ describe('planWrites', () => {
     let n = 0;
     const first = reduceAlarms(
       new Map(),
-      { events: [faultEvent('e1', T0)], processedEventIds: new Set() },
+      { events: [faultEvent('e1', T0)] },
       { newAlarmId: () => `a${String(++n)}` },
     );
     const writes = plan(

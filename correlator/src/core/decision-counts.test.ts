@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultEvent } from '@faultline/shared';
 import { reduceAlarms } from './alarm-reducer.js';
-import { countDecisions } from './decision-counts.js';
+import { countDecisions, sumCounts } from './decision-counts.js';
 
 const base: FaultEvent = {
   id: 'e1',
@@ -31,11 +31,7 @@ describe('countDecisions', () => {
     ],
     ['an orphan clear', [{ ...base, severity: 'cleared' }], { orphanClear: 1 }],
   ])('%s', (_name, events, expected) => {
-    const { decisions } = reduceAlarms(
-      new Map(),
-      { events, processedEventIds: new Set() },
-      { newAlarmId: () => 'a' },
-    );
+    const { decisions } = reduceAlarms(new Map(), { events }, { newAlarmId: () => 'a' });
     expect(countDecisions(decisions)).toEqual({
       raised: 0,
       repeated: 0,
@@ -45,5 +41,21 @@ describe('countDecisions', () => {
       orphanClear: 0,
       ...expected,
     });
+  });
+});
+
+describe('sumCounts', () => {
+  it('adds the counts of several batches kind by kind', () => {
+    const one = { raised: 1, repeated: 2, escalated: 0, cleared: 1, duplicate: 0, orphanClear: 0 };
+    const two = { raised: 0, repeated: 1, escalated: 1, cleared: 0, duplicate: 3, orphanClear: 1 };
+    expect(sumCounts([one, two])).toEqual({
+      raised: 1,
+      repeated: 3,
+      escalated: 1,
+      cleared: 1,
+      duplicate: 3,
+      orphanClear: 1,
+    });
+    expect(sumCounts([])).toEqual(countDecisions([]));
   });
 });

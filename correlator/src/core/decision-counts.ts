@@ -16,3 +16,12 @@ export function countDecisions(decisions: readonly AlarmDecision[]): DecisionCou
   for (const decision of decisions) counts[decision.kind] += 1;
   return counts;
 }
+
+/** The counts of several batches together (a routed batch's parts). */
+export function sumCounts(all: readonly DecisionCounts[]): DecisionCounts {
+  const total = countDecisions([]);
+  for (const counts of all) {
+    for (const kind of Object.keys(total) as AlarmDecision['kind'][]) total[kind] += counts[kind];
+  }
+  return total;
+}

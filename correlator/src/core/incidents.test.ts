@@ -394,6 +394,9 @@ const linkDownAt = (id: string, device: string, component: string, extra = {}) =
   reductionKey: `linkDown:${device}:${component}`,
   ...extra,
 });
+/** A linkDown of access-1:ge-0/0/2 under its reduction key: each flap of the port is one. */
+const portDown = (id: string) =>
+  linkDownAt(id, 'access-1', 'ge-0/0/2', { reductionKey: 'linkDown:access-1:ge-0/0/2' });
 
 const deviceDownOn = (id: string, device: string) => ({
   id,
@@ -652,6 +655,97 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
     ]);
   });
 
+  it('a device whose poll failed during a cut, reported after half of it was repaired, is late', () => {
+    // On a busy machine agg-2's failed poll is reported after core-2's fibre came back: agg-2 is
+    // reachable by then, but what took it down was the cut, not a new fault of agg-2's own.
+    const world = createCorrelationWorld();
+    world.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
+    world.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
+    world.at(3000);
+    world.step();
+    const title = world.incident('inc-r1')?.title;
+    world.at(30_000);
+    world.clear('r2');
+    world.step();
+    world.at(30_700);
+    world.raise(deviceDownOn('s1', 'agg-2'));
+    world.at(33_000);
+    const step = world.step();
+    expect(world.incident('inc-r1')).toMatchObject({ title, rootAlarmIds: ['r1', 'r2'] });
+    expect(world.incident('inc-r1')?.alarmIds).toContain('s1');
+    expect(step.changes.map((c) => c.reasons)).toEqual([
+      [expect.stringMatching(/^new symptom: .*agg-2.*\(recovering\)$/)],
+    ]);
+    expect(step.announcements.filter((c) => c.kind === 'opened')).toEqual([]);
+    const s1 = world.alarms.find((a) => a.id === 's1');
+    expect([s1?.incidentId, s1?.causedBy]).toEqual(['inc-r1', 'r1']);
+    // It answers its next poll, then the other fibre is spliced: resolved under its first name.
+    world.at(35_000);
+    world.clear('s1');
+    expect(world.step().changes).toEqual([]);
+    world.at(40_000);
+    world.clear('r1');
+    expect(world.step().changes.map((c) => [c.kind, c.incident.title])).toEqual([
+      ['resolved', title],
+    ]);
+    // Reported long after the partial repair, agg-2 down is a failed element of its own.
+    const later = createCorrelationWorld();
+    later.raise(linkDownAt('r1', 'core-1', 'xe-0/0/2'));
+    later.raise(linkDownAt('r2', 'core-2', 'xe-0/0/3'));
+    later.at(3000);
+    later.step();
+    later.at(30_000);
+    later.clear('r2');
+    later.step();
+    later.at(30_000 + LATE_SYMPTOM_MS + 1000);
+    later.raise(deviceDownOn('s1', 'agg-2'));
+    later.at(later.nowMs + 3000);
+    later.step();
+    expect(later.incident('inc-r1')?.rootAlarmIds).toContain('s1');
+  });
+
+  it('optics read while a flapping port was dark, reported after it came up, join its incident', () => {
+    const world = createCorrelationWorld({ flapCount: 3, flapWindowMs: 60_000 });
+    const key = 'linkDown:access-1:ge-0/0/2';
+    for (const [n, id] of ['f1', 'f2', 'f3'].entries()) {
+      world.at(n * 5000);
+      world.raise(linkDownAt(id, 'access-1', 'ge-0/0/2', { reductionKey: key }));
+      world.at(n * 5000 + 3000);
+      world.step();
+      world.at(n * 5000 + 4000);
+      world.clear(id);
+      world.step();
+    }
+    expect(world.incidents().map((i) => [i.id, i.state, i.flapCount])).toEqual([
+      ['inc-f1', 'open', 3],
+    ]);
+    // The port is up again (waiting out its quiet window) when the dark reading's alarm arrives.
+    world.at(14_500);
+    world.raise({
+      id: 'o1',
+      type: 'optical-rx-low',
+      device: 'access-1',
+      component: 'ge-0/0/2',
+      severity: 'major',
+      description: 'optics',
+    });
+    world.at(17_000);
+    const step = world.step();
+    expect(step.changes.map((c) => [c.kind, c.incident.id, c.reasons])).toEqual([
+      ['updated', 'inc-f1', [expect.stringMatching(/^new symptom: .*\(recovering\)$/)]],
+    ]);
+    expect(world.incidents().map((i) => i.id)).toEqual(['inc-f1']);
+    // It clears; the port stays up a whole window: one incident, resolved, every alarm in it.
+    world.at(18_000);
+    world.clear('o1');
+    world.step();
+    world.at(10_000 + 61_000);
+    world.step();
+    expect(world.incidents().map((i) => [i.id, i.state, i.alarmIds])).toEqual([
+      ['inc-f1', 'resolved', ['f1', 'f2', 'f3', 'o1']],
+    ]);
+  });
+
   it('the end of a link nearer the topology roots names it, whatever the ids', () => {
     for (const [near, far] of [
       ['a', 'b'],
@@ -739,7 +833,99 @@ describe('incidents an on-call engineer can trust (timelines)', () => {
         world.step();
       }
     }
-    expect(world.incidents().map((i) => [i.id, i.flapCount])).toEqual([['inc-f3', 3]]);
+    expect(world.incidents().map((i) => [i.id, i.flapCount, i.alarmIds])).toEqual([
+      ['inc-f3', 3, ['f1', 'f2', 'f3']],
+    ]);
     expect(world.alarms.map((a) => [a.id, a.flapCount])).toEqual([['f3', 3]]);
+    expect(world.cleared.map((a) => [a.id, a.incidentId, a.flapCount])).toEqual([
+      ['f1', 'inc-f3', 3],
+      ['f2', 'inc-f3', 3],
+    ]);
+  });
+
+  it('flaps no step saw open join the incident their key opens (a busy machine)', () => {
+    const world = createCorrelationWorld({ flapCount: 3, flapWindowMs: 60_000 });
+    // Two flaps raised and cleared before any step runs; the third is seen open.
+    for (const [n, id] of ['f1', 'f2', 'f3'].entries()) {
+      world.at(n * 1500);
+      world.raise(portDown(id));
+      world.at(n * 1500 + 500);
+      if (n < 2) world.clear(id);
+    }
+    const step = world.step();
+    expect(step.changes.map((c) => [c.kind, c.incident.id, c.incident.flapCount])).toEqual([
+      ['opened', 'inc-f3', 3],
+    ]);
+    expect(world.incident('inc-f3')).toMatchObject({
+      primaryAlarmId: 'f3',
+      rootAlarmIds: ['f3', 'f1', 'f2'],
+      alarmIds: ['f1', 'f2', 'f3'],
+    });
+    expect(world.cleared.map((a) => [a.id, a.incidentId, a.flapCount])).toEqual([
+      ['f1', 'inc-f3', 3],
+      ['f2', 'inc-f3', 3],
+    ]);
+    // Adopted once: the next step changes nothing.
+    expect(world.step()).toMatchObject({ changes: [], annotations: [] });
+  });
+
+  it('a flap raised and cleared between two steps joins its incident, which then flaps', () => {
+    // The same network, stepped by an idle correlator and by busy ones that miss a step: after
+    // f1 cleared (f2 is the next alarm it sees), after f2 was raised (it sees f2 only cleared), or
+    // both.
+    const schedules = [
+      [true, true],
+      [false, true],
+      [true, false],
+      [false, false],
+    ];
+    const ends = schedules.map(([afterClear, afterRaise]) => {
+      const world = createCorrelationWorld({ flapCount: 3, flapWindowMs: 60_000 });
+      world.raise(portDown('f1'));
+      world.at(3000);
+      world.step();
+      world.at(4000);
+      world.clear('f1');
+      if (afterClear === true) world.step();
+      world.at(5000);
+      world.raise(portDown('f2'));
+      if (afterRaise === true) world.step();
+      world.at(5500);
+      world.clear('f2');
+      world.step();
+      const waiting = {
+        incidents: world.incidents().map((i) => [i.id, i.state, i.alarmIds, i.flapCount]),
+        outages: world.outages.map((o) => `${o.incidentId} ${o.customerId}/${o.serviceId}`),
+      };
+      world.at(5000 + 61_000);
+      world.step();
+      return {
+        waiting,
+        end: world.incidents().map((i) => [i.id, i.state, i.alarmIds, i.flapCount, i.resolution]),
+      };
+    });
+    for (const end of ends.slice(1)) expect(end).toEqual(ends[0]);
+    expect(ends[0]).toEqual({
+      waiting: {
+        incidents: [['inc-f1', 'open', ['f1', 'f2'], 2]],
+        outages: ['inc-f1 umbrella/umbrella-dc'],
+      },
+      end: [['inc-f1', 'resolved', ['f1', 'f2'], 2, 'stable: no raise for 60 s']],
+    });
+  });
+
+  it('a raise before the flap window is not a flap of the incident its key opens later', () => {
+    const world = createCorrelationWorld({ flapCount: 3, flapWindowMs: 60_000 });
+    world.raise(portDown('f1'));
+    world.at(500);
+    world.clear('f1');
+    world.at(70_000);
+    world.raise(portDown('f2'));
+    world.at(73_000);
+    world.step();
+    expect(world.incidents().map((i) => [i.id, i.alarmIds, i.flapCount])).toEqual([
+      ['inc-f2', ['f2'], undefined],
+    ]);
+    expect(world.cleared.map((a) => [a.id, a.incidentId])).toEqual([['f1', null]]);
   });
 });

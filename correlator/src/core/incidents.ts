@@ -13,6 +13,8 @@ import type { MaintenanceNow } from './maintenance.js';
 import {
   analyzeTopology,
   EXPLAIN_ALL,
+  type AnalysisOptions,
+  type FaultGroup,
   type SymptomMatcher,
   type Topology,
   type TopologyAlarm,
@@ -33,6 +35,11 @@ export interface CorrelationAlarm extends TopologyAlarm {
   readonly reductionKey?: string;
   /** The flap count last written on it (0 or absent when its key does not flap). */
   readonly flapCount?: number;
+}
+
+/** A root alarm of an incident that has cleared. */
+export interface ClearedRootAlarm extends TopologyAlarm {
+  readonly clearedAtMs: number;
 }
 
 /** An open outage of a customer service. */
@@ -75,8 +82,11 @@ export interface CorrelationInput {
    * again re-opens its incident) and those an open alarm still names (its symptoms recovering).
    */
   readonly resolved?: readonly Incident[];
-  /** The root alarms of the `resolved` incidents, cleared ones included (late symptoms are theirs). */
-  readonly resolvedRootAlarms?: readonly TopologyAlarm[];
+  /**
+   * The root alarms that have cleared, of the incidents in `incidents` and `resolved`, with when
+   * they cleared: what they explain may still come late.
+   */
+  readonly clearedRootAlarms?: readonly ClearedRootAlarm[];
   /** The reduction keys of each incident's root alarms (of `incidents` and `resolved`), cleared ones included. */
   readonly incidentRootKeys?: ReadonlyMap<string, readonly string[]>;
   /**
@@ -84,6 +94,11 @@ export interface CorrelationInput {
    * waiting for its next poll); 0 when absent.
    */
   readonly recoveryMs?: number;
+  /**
+   * Cleared alarms raised within the flap window that are in no incident: flaps too short for any
+   * step to see them open (or held until they cleared). The incident of their key adopts them.
+   */
+  readonly earlierFlaps?: readonly CorrelationAlarm[];
 }
 
 /** New annotations of one alarm. */
@@ -170,12 +185,6 @@ function listed(items: readonly string[], most = 3): string {
 type NewFaultDecision =
   | { readonly kind: 'reopen'; readonly incident: Incident }
   | { readonly kind: 'quiet'; readonly untilMs: number | undefined }
-  | {
-      readonly kind: 'late';
-      readonly incident: Incident;
-      readonly explanations: ReadonlyMap<string, string>;
-      readonly untilMs: number;
-    }
   | { readonly kind: 'record' }
   | { readonly kind: 'held'; readonly dueMs: number }
   | { readonly kind: 'open'; readonly primary: CorrelationAlarm };
@@ -192,6 +201,25 @@ interface StepContext {
   readonly rootKeysOf: (incident: Incident) => readonly string[];
   readonly flapsOf: (key: string) => KeyFlaps | undefined;
   readonly flapping: (key: string) => boolean;
+  /**
+   * The earlier flaps of these keys not yet in an incident (nor in `except`), oldest first; each is
+   * handed out once per step.
+   */
+  readonly adoptFlaps: (keys: readonly string[], except: readonly string[]) => CorrelationAlarm[];
+}
+
+/** An incident with earlier flaps of its root keys joined to its roots and alarms. */
+function withFlaps(incident: Incident, adopted: readonly CorrelationAlarm[]): Incident {
+  if (adopted.length === 0) return incident;
+  const ids = adopted.map((a) => a.id);
+  return {
+    ...incident,
+    rootAlarmIds: [
+      ...incident.rootAlarmIds,
+      ...ids.filter((id) => !incident.rootAlarmIds.includes(id)),
+    ],
+    alarmIds: [...new Set([...incident.alarmIds, ...ids])].sort(),
+  };
 }
 
 /**
@@ -200,52 +228,98 @@ interface StepContext {
  */
 export const LATE_SYMPTOM_MS = 60_000;
 
+/** An alarm that came after its fault cleared, and the incident whose fault it is. */
+interface LateSymptom {
+  readonly incident: Incident;
+  readonly explanation: string;
+  /** When a resolved incident's recovery ends; undefined for one still open. */
+  readonly untilMs: number | undefined;
+}
+
 /**
- * The recently resolved incident whose fault explains every alarm of a cluster that came just
- * after it cleared (the analysis run again with that fault's root alarms), with the explanations:
- * those alarms are its late symptoms, recovering with it, not a new fault.
+ * The new alarms (in no incident yet) that an incident's cleared roots explain, first seen at most
+ * LATE_SYMPTOM_MS after the last of them cleared: the analysis is run again with those roots still
+ * down. They are that incident's symptoms, recovering with it, whether it is still open (part of
+ * its fault remains, or it flaps) or was resolved by the network within `recoveryMs`: when the
+ * machine is busy, a poll or a reading taken during the fault is reported after the repair. A
+ * group of the analysis is late only when one incident explains every new alarm in it; a raise of
+ * the incident's own root key is a flap, never late.
  */
-function lateSymptomsOf(
-  cluster: Cluster,
-  roots: readonly CorrelationAlarm[],
+function lateSymptoms(
+  groups: readonly FaultGroup[],
   ctx: StepContext,
-): { incident: Incident; explanations: ReadonlyMap<string, string>; untilMs: number } | undefined {
+  options: AnalysisOptions,
+): Map<string, LateSymptom> {
   const { input, nowMs } = ctx;
-  const members = cluster.groups.flatMap((g) => [...g.rootAlarmIds, ...g.symptoms.keys()]);
-  const candidates = [...ctx.resolvedById.values()]
-    .filter(resolvedByNetwork)
-    .sort((a, b) => compareText(b.resolvedAt ?? '', a.resolvedAt ?? ''));
-  for (const incident of candidates) {
-    const resolvedAtMs = Date.parse(incident.resolvedAt ?? '');
-    const untilMs = resolvedAtMs + (input.recoveryMs ?? 0);
-    if (nowMs >= untilMs) continue;
-    if (roots.some((a) => a.firstSeenMs > resolvedAtMs + LATE_SYMPTOM_MS)) continue;
-    const faultRoots = (input.resolvedRootAlarms ?? []).filter((a) =>
-      incident.rootAlarmIds.includes(a.id),
+  const late = new Map<string, LateSymptom>();
+  const pending = groups
+    .map((g) =>
+      [...g.rootAlarmIds, ...g.symptoms.keys()].filter(
+        (id) => ctx.alarmsById.get(id)?.incidentId === null,
+      ),
+    )
+    .filter((ids) => ids.length > 0);
+  const cleared = input.clearedRootAlarms ?? [];
+  if (pending.length === 0 || cleared.length === 0) return late;
+  const candidates = [
+    ...ctx.unresolvedById.values(),
+    ...[...ctx.resolvedById.values()].filter(resolvedByNetwork),
+  ]
+    .flatMap((incident) => {
+      const faultRoots = cleared.filter((a) => incident.rootAlarmIds.includes(a.id));
+      if (faultRoots.length === 0) return [];
+      const untilMs =
+        incident.state === 'resolved'
+          ? Date.parse(incident.resolvedAt ?? '') + (input.recoveryMs ?? 0)
+          : undefined;
+      if (untilMs !== undefined && nowMs >= untilMs) return [];
+      const lastClearedMs = Math.max(...faultRoots.map((a) => a.clearedAtMs));
+      return [{ incident, faultRoots, lastClearedMs, untilMs, keys: ctx.rootKeysOf(incident) }];
+    })
+    .sort((a, b) => b.lastClearedMs - a.lastClearedMs);
+  const explained = new Map<string, ReadonlyMap<string, string>>();
+  const explainedBy = (candidate: (typeof candidates)[number]): ReadonlyMap<string, string> => {
+    const known = explained.get(candidate.incident.id);
+    if (known !== undefined) return known;
+    const rootIds = new Set(candidate.incident.rootAlarmIds);
+    const replay = analyzeTopology(
+      input.topology,
+      [...candidate.faultRoots, ...input.alarms],
+      options,
     );
-    if (faultRoots.length === 0) continue;
-    const late = members.flatMap((id) => {
+    const symptoms = new Map(
+      replay
+        .filter((g) => g.rootAlarmIds.some((id) => rootIds.has(id)))
+        .flatMap((g) => [...g.symptoms]),
+    );
+    explained.set(candidate.incident.id, symptoms);
+    return symptoms;
+  };
+  for (const ids of pending) {
+    const alarms = ids.flatMap((id) => {
       const alarm = ctx.alarmsById.get(id);
       return alarm === undefined ? [] : [alarm];
     });
-    const replay = analyzeTopology(input.topology, [...faultRoots, ...late], {
-      holdMs: input.holdMs,
-      explains: input.explains ?? EXPLAIN_ALL,
-    });
-    const group = replay.find((g) =>
-      g.rootAlarmIds.some((id) => incident.rootAlarmIds.includes(id)),
+    const candidate = candidates.find(
+      (c) =>
+        alarms.every(
+          (a) =>
+            a.firstSeenMs <= c.lastClearedMs + LATE_SYMPTOM_MS && !c.keys.includes(ctx.keyOf(a.id)),
+        ) && ids.every((id) => explainedBy(c).has(id)),
     );
-    if (group !== undefined && members.every((id) => group.symptoms.has(id)))
-      return { incident, explanations: group.symptoms, untilMs };
+    if (candidate === undefined) continue;
+    const symptoms = explainedBy(candidate);
+    for (const id of ids)
+      late.set(id, {
+        incident: candidate.incident,
+        explanation: `${symptoms.get(id) ?? ''} (recovering)`,
+        untilMs: candidate.untilMs,
+      });
   }
-  return undefined;
+  return late;
 }
 
-function decideNewFault(
-  cluster: Cluster,
-  roots: readonly CorrelationAlarm[],
-  ctx: StepContext,
-): NewFaultDecision {
+function decideNewFault(roots: readonly CorrelationAlarm[], ctx: StepContext): NewFaultDecision {
   const { nowMs, input } = ctx;
   const keys = new Set(roots.map((a) => ctx.keyOf(a.id)));
   const reopen = [...ctx.resolvedById.values()]
@@ -261,10 +335,6 @@ function decideNewFault(
   // hand opens an incident of its own).
   const primary = roots.find((a) => a.incidentId === null) ?? roots[0];
   if (primary === undefined) return { kind: 'record' };
-  if (primary.incidentId === null) {
-    const late = lateSymptomsOf(cluster, roots, ctx);
-    if (late !== undefined) return { kind: 'late', ...late };
-  }
   if (primary.incidentId !== null) {
     if (ctx.unresolvedById.has(primary.incidentId)) return { kind: 'quiet', untilMs: undefined };
     const prior = ctx.resolvedById.get(primary.incidentId);
@@ -332,6 +402,16 @@ function flapCountOf(
   return Math.max(2, now, flappingBefore ?? 0);
 }
 
+/** The timeline's words for an incident that starts flapping. */
+function flappingNews(count: number, windowMs: number): string {
+  return `flapping: ${String(count)} raises within ${String(Math.round(windowMs / 1000))} s`;
+}
+
+/** The timeline's words for symptoms joining an incident. */
+function newSymptomsNews(explanations: readonly string[]): string {
+  return `new symptom${explanations.length === 1 ? '' : 's'}: ${listed(explanations)}`;
+}
+
 interface IncidentUpdate {
   readonly incident: Incident;
   /** What is news: said in the timeline and the push. */
@@ -339,6 +419,8 @@ interface IncidentUpdate {
   /** What changed without being news (a repeat flap), for the live view only. */
   readonly churn: readonly string[];
   readonly repage: boolean;
+  /** Earlier flaps of its root keys that joined it (cleared alarms no step saw open). */
+  readonly adopted: readonly CorrelationAlarm[];
 }
 
 /**
@@ -387,7 +469,19 @@ function continueIncident(
   ];
   const title = renamed ? incidentTitle(roots, rootElements, facts.cutOff) : keeper.title;
   const alarmIds = [...new Set([...keeper.alarmIds, ...facts.memberIds])].sort();
-  const flapCount = flapCountOf(rootKeys, ctx, keeper.flapCount, reopened);
+  // Flaps of its keys no step saw open flapped it as surely as a re-open would have.
+  const adopted = ctx.adoptFlaps(rootKeys, alarmIds);
+  // A new alarm of a root's key: the root cleared and was raised again between two steps (the
+  // store keeps one open alarm per key), a flap as surely as a re-open.
+  const repeats = roots.filter(
+    (a) => !keeper.alarmIds.includes(a.id) && keeperKeys.has(ctx.keyOf(a.id)),
+  );
+  const flapCount = flapCountOf(
+    rootKeys,
+    ctx,
+    keeper.flapCount,
+    reopened || adopted.length > 0 || repeats.length > 0,
+  );
   const severity =
     roots.length > 0
       ? roots.reduce<Severity>((worst, a) => worseSeverity(worst, a.severity), 'normal')
@@ -402,16 +496,10 @@ function continueIncident(
   const newSymptoms = [...facts.symptomExplanations]
     .filter(([id]) => !keeper.alarmIds.includes(id))
     .map(([, explanation]) => explanation);
-  if (newSymptoms.length > 0)
-    news.push(`new symptom${newSymptoms.length === 1 ? '' : 's'}: ${listed(newSymptoms)}`);
-  const repeats = roots.filter(
-    (a) => !keeper.alarmIds.includes(a.id) && keeperKeys.has(ctx.keyOf(a.id)),
-  );
+  if (newSymptoms.length > 0) news.push(newSymptomsNews(newSymptoms));
   if (flapCount !== undefined && keeper.flapCount === undefined)
-    news.push(
-      `flapping: ${String(flapCount)} raises within ${String(Math.round(ctx.flapWindowMs / 1000))} s`,
-    );
-  else if (repeats.length > 0 && !reopened)
+    news.push(flappingNews(flapCount, ctx.flapWindowMs));
+  else if ((repeats.length > 0 || adopted.length > 0) && !reopened)
     churn.push(`raised again${flapCount === undefined ? '' : ` (${String(flapCount)} raises)`}`);
   const lost = keeper.cutOffDevices.filter((d) => !facts.cutOff.includes(d));
   const gained = facts.cutOff.filter((d) => !keeper.cutOffDevices.includes(d));
@@ -432,25 +520,28 @@ function continueIncident(
     news.push(
       `paged again: ${severity} while acknowledged by ${keeper.acknowledgedBy ?? 'someone'}`,
     );
-  const incident: Incident = {
-    ...keeper,
-    ...(reopened
-      ? {
-          state: keeper.acknowledgedBy === null ? 'open' : 'acknowledged',
-          resolvedAt: null,
-          resolution: null,
-        }
-      : {}),
-    title,
-    severity,
-    primaryAlarmId: primary,
-    rootAlarmIds,
-    alarmIds,
-    cutOffDevices: [...facts.cutOff],
-    impactedServices: [...facts.services],
-    ...(flapCount === undefined ? {} : { flapCount }),
-  };
-  return { incident, news, churn, repage: repage || reopened };
+  const incident: Incident = withFlaps(
+    {
+      ...keeper,
+      ...(reopened
+        ? {
+            state: keeper.acknowledgedBy === null ? 'open' : 'acknowledged',
+            resolvedAt: null,
+            resolution: null,
+          }
+        : {}),
+      title,
+      severity,
+      primaryAlarmId: primary,
+      rootAlarmIds,
+      alarmIds,
+      cutOffDevices: [...facts.cutOff],
+      impactedServices: [...facts.services],
+      ...(flapCount === undefined ? {} : { flapCount }),
+    },
+    adopted,
+  );
+  return { incident, news, churn, repage: repage || reopened, adopted };
 }
 
 function incidentChanged(before: Incident, after: Incident): boolean {
@@ -482,6 +573,12 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
   const alarmsById = new Map(input.alarms.map((a) => [a.id, a]));
   const unresolved = [...input.incidents];
   const flapThreshold = input.flapCount ?? Number.POSITIVE_INFINITY;
+  const flapWindowMs = input.flapWindowMs ?? 0;
+  const earlierFlaps = (input.earlierFlaps ?? [])
+    .filter((a) => a.incidentId === null && a.raisedAtMs > nowMs - flapWindowMs)
+    .sort((a, b) => (a.raisedAtMs !== b.raisedAtMs ? a.raisedAtMs - b.raisedAtMs : byAge(a, b)));
+  const earlierById = new Map(earlierFlaps.map((a) => [a.id, a]));
+  const adoptedFlaps = new Set<string>();
   const ctx: StepContext = {
     input,
     nowMs,
@@ -489,19 +586,47 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     unresolvedById: new Map(unresolved.map((i) => [i.id, i])),
     resolvedById: new Map((input.resolved ?? []).map((i) => [i.id, i])),
     policy: input.policy ?? PAGE_EVERYTHING,
-    flapWindowMs: input.flapWindowMs ?? 0,
-    keyOf: (id) => alarmsById.get(id)?.reductionKey ?? id,
+    flapWindowMs,
+    keyOf: (id) => (alarmsById.get(id) ?? earlierById.get(id))?.reductionKey ?? id,
     rootKeysOf: (incident) =>
       input.incidentRootKeys?.get(incident.id) ??
       incident.rootAlarmIds.map((id) => alarmsById.get(id)?.reductionKey ?? id),
     flapsOf: (key) => input.flaps?.get(key),
     flapping: (key) => (input.flaps?.get(key)?.count ?? 0) >= flapThreshold,
+    adoptFlaps: (keys, except) => {
+      const adopted = earlierFlaps.filter(
+        (a) =>
+          keys.includes(a.reductionKey ?? a.id) &&
+          !except.includes(a.id) &&
+          !adoptedFlaps.has(a.id),
+      );
+      for (const a of adopted) adoptedFlaps.add(a.id);
+      return adopted;
+    },
   };
-  const groups = analyzeTopology(input.topology, input.alarms, {
+  const analysis: AnalysisOptions = {
     holdMs: input.holdMs,
     explains: input.explains ?? EXPLAIN_ALL,
-  });
+  };
+  const firstGroups = analyzeTopology(input.topology, input.alarms, analysis);
+  // Alarms that came after their fault cleared are its symptoms: the rest is analysed without them.
+  const late = lateSymptoms(firstGroups, ctx, analysis);
+  const groups =
+    late.size === 0
+      ? firstGroups
+      : analyzeTopology(
+          input.topology,
+          input.alarms.filter((a) => !late.has(a.id)),
+          analysis,
+        );
   const clusters = clusterGroups(groups, unresolved, ctx.keyOf, ctx.rootKeysOf);
+  /** The late symptoms of each incident still open: alarm id → explanation. */
+  const lateOf = new Map<string, Map<string, string>>();
+  for (const [id, symptom] of late) {
+    if (symptom.incident.state === 'resolved') continue;
+    const of = lateOf.get(symptom.incident.id) ?? new Map<string, string>();
+    lateOf.set(symptom.incident.id, of.set(id, symptom.explanation));
+  }
 
   const serviceById = new Map(input.topology.services.map((s) => [serviceKey(s), s]));
   const serviceInMaintenance = (service: ImpactedService): boolean => {
@@ -538,7 +663,7 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     explanation: string | null,
     incidentId: string | null,
   ) => {
-    const alarm = alarmsById.get(alarmId);
+    const alarm = alarmsById.get(alarmId) ?? earlierById.get(alarmId);
     if (alarm === undefined) return;
     // An alarm keeps the incident it belonged to, even while it waits in a held group.
     const kept = incidentId ?? alarm.incidentId;
@@ -572,25 +697,34 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     }
   };
 
+  for (const [id, symptom] of late) {
+    annotate(id, symptom.incident.primaryAlarmId, symptom.explanation, symptom.incident.id);
+    if (symptom.untilMs !== undefined) dueBy(symptom.untilMs);
+  }
+  /** A cluster's facts with the late symptoms of the incidents it continues. */
+  const withLate = (facts: ClusterFacts, incidents: readonly Incident[]): ClusterFacts => {
+    const extra = incidents.flatMap((i) => [...(lateOf.get(i.id) ?? [])]);
+    if (extra.length === 0) return facts;
+    return {
+      ...facts,
+      memberIds: [...facts.memberIds, ...extra.map(([id]) => id)],
+      symptomExplanations: new Map([...facts.symptomExplanations, ...extra]),
+    };
+  };
+
   for (const cluster of clusters) {
-    const facts = factsOf(cluster, ctx);
+    const facts = withLate(factsOf(cluster, ctx), cluster.incidents);
     const [keeper, ...merged] = cluster.incidents;
     let update: IncidentUpdate | undefined;
     let opened: Incident | undefined;
+    /** Earlier flaps of its keys the incident adopts now. */
+    let adopted: readonly CorrelationAlarm[] = [];
     /** The incident as it stood before this step, when the cluster continues or re-opens one. */
     let base: Incident | undefined = keeper;
     if (keeper !== undefined) {
       update = continueIncident(keeper, facts, ctx, false);
     } else {
-      const decision = decideNewFault(cluster, facts.roots, ctx);
-      if (decision.kind === 'late') {
-        // Came just after its fault cleared: a symptom of it, recovering with it.
-        const { incident } = decision;
-        for (const [id, explanation] of decision.explanations)
-          annotate(id, incident.primaryAlarmId, `${explanation} (recovering)`, incident.id);
-        dueBy(decision.untilMs);
-        continue;
-      }
+      const decision = decideNewFault(facts.roots, ctx);
       if (decision.kind === 'quiet') {
         // Recovering (or resolved by hand): the alarms keep what they had; nothing new opens.
         if (decision.untilMs !== undefined) dueBy(decision.untilMs);
@@ -608,32 +742,36 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
         const { primary } = decision;
         const id = incidentIdFor(primary.id);
         const rootKeys = [...new Set(facts.roots.map((a) => ctx.keyOf(a.id)))];
-        const flapCount = flapCountOf(rootKeys, ctx, undefined, false);
-        opened = {
-          id,
-          state: 'open',
-          title: incidentTitle(facts.roots, facts.rootElements, facts.cutOff),
-          severity: facts.severity,
-          primaryAlarmId: primary.id,
-          rootAlarmIds: [
-            primary.id,
-            ...facts.roots.map((a) => a.id).filter((id) => id !== primary.id),
-          ],
-          alarmIds: [...facts.memberIds].sort(),
-          cutOffDevices: [...facts.cutOff],
-          impactedServices: [...facts.services],
-          ticketId: ticketIdFor(id),
-          openedAt: now,
-          updatedAt: now,
-          resolvedAt: null,
-          resolution: null,
-          acknowledgedBy: null,
-          assignee: null,
-          inMaintenance: false,
-          announced: false,
-          ...(flapCount === undefined ? {} : { flapCount }),
-          version: 1,
-        };
+        adopted = ctx.adoptFlaps(rootKeys, facts.memberIds);
+        const flapCount = flapCountOf(rootKeys, ctx, undefined, adopted.length > 0);
+        opened = withFlaps(
+          {
+            id,
+            state: 'open',
+            title: incidentTitle(facts.roots, facts.rootElements, facts.cutOff),
+            severity: facts.severity,
+            primaryAlarmId: primary.id,
+            rootAlarmIds: [
+              primary.id,
+              ...facts.roots.map((a) => a.id).filter((id) => id !== primary.id),
+            ],
+            alarmIds: [...facts.memberIds].sort(),
+            cutOffDevices: [...facts.cutOff],
+            impactedServices: [...facts.services],
+            ticketId: ticketIdFor(id),
+            openedAt: now,
+            updatedAt: now,
+            resolvedAt: null,
+            resolution: null,
+            acknowledgedBy: null,
+            assignee: null,
+            inMaintenance: false,
+            announced: false,
+            ...(flapCount === undefined ? {} : { flapCount }),
+            version: 1,
+          },
+          adopted,
+        );
       }
     }
 
@@ -641,6 +779,8 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
     if (incidentId === undefined) continue;
     claimedIncidents.add(incidentId);
     annotateCluster(cluster, incidentId);
+    for (const flap of [...adopted, ...(update?.adopted ?? [])])
+      annotate(flap.id, null, null, incidentId);
     const inMaintenance = facts.roots.length > 0 && facts.roots.every((a) => windowsOf(a) !== null);
     const ticketId = ticketIdFor(incidentId);
 
@@ -700,23 +840,99 @@ export function planCorrelation(input: CorrelationInput): CorrelationPlan {
 
   // Incidents no cluster continues: their roots have cleared. A flapping one waits for a whole
   // window without a raise (its services count as down meanwhile); any other resolves now, and
-  // keeps its name.
-  for (const incident of unresolved) {
-    if (claimedIncidents.has(incident.id)) continue;
+  // keeps its name. Earlier flaps of its keys (raised and cleared before any step saw them open)
+  // join it and make it flap, as they would have had a step seen them: a recently resolved one
+  // re-opens for them.
+  const settle = (
+    unclaimed: Incident,
+    adopted: readonly CorrelationAlarm[],
+    reopened: boolean,
+  ): void => {
+    // Its late symptoms join it (a reading taken while the port was dark, reported after it came up).
+    const lateSymptomsOfIt = [...(lateOf.get(unclaimed.id) ?? [])].filter(
+      ([id]) => !unclaimed.alarmIds.includes(id),
+    );
+    const keys = ctx.rootKeysOf(unclaimed);
+    const flapCount =
+      adopted.length === 0
+        ? unclaimed.flapCount
+        : flapCountOf(keys, ctx, unclaimed.flapCount, true);
+    const incident = withFlaps(
+      {
+        ...unclaimed,
+        ...(reopened
+          ? {
+              state: unclaimed.acknowledgedBy === null ? 'open' : 'acknowledged',
+              resolvedAt: null,
+              resolution: null,
+            }
+          : {}),
+        alarmIds: [...unclaimed.alarmIds, ...lateSymptomsOfIt.map(([id]) => id)].sort(),
+        ...(flapCount === undefined ? {} : { flapCount }),
+      },
+      adopted,
+    );
+    for (const flap of adopted) annotate(flap.id, null, null, unclaimed.id);
+    // Re-opened: its services are down again from the first flap, as a step seeing it would say.
+    if (reopened)
+      for (const service of incident.impactedServices)
+        outagesOpened.push({
+          incidentId: incident.id,
+          customerId: service.customerId,
+          serviceId: service.serviceId,
+          ticketId: incident.ticketId,
+          rootAlarmId: incident.primaryAlarmId,
+          rootCause: incident.title,
+          startedAtMs: Math.min(...adopted.map((a) => a.firstSeenMs), nowMs),
+          inMaintenance: incident.inMaintenance || serviceInMaintenance(service),
+        });
+    const news: string[] = [];
+    const churn: string[] = [];
+    if (reopened) {
+      const elements = [...new Set(adopted.map((a) => `${a.device}:${a.component ?? ''}`))];
+      news.push(`re-opened: ${listed(elements)} down again after it recovered`);
+    }
+    if (flapCount !== undefined && unclaimed.flapCount === undefined)
+      news.push(flappingNews(flapCount, ctx.flapWindowMs));
+    else if (adopted.length > 0) churn.push(`raised again (${String(flapCount ?? 0)} raises)`);
+    if (lateSymptomsOfIt.length > 0)
+      news.push(newSymptomsNews(lateSymptomsOfIt.map(([, explanation]) => explanation)));
     if (incident.flapCount !== undefined) {
       const lastRaisedMs = Math.max(
         0,
-        ...ctx.rootKeysOf(incident).map((key) => ctx.flapsOf(key)?.lastRaisedMs ?? 0),
+        ...keys.map((key) => ctx.flapsOf(key)?.lastRaisedMs ?? 0),
+        ...adopted.map((a) => a.raisedAtMs),
       );
       const quietAtMs = lastRaisedMs + ctx.flapWindowMs;
       if (quietAtMs > nowMs) {
         dueBy(quietAtMs);
-        continue;
+        if (news.length > 0 || churn.length > 0) {
+          const reasons = news.length > 0 ? news : churn;
+          const change: IncidentChange = {
+            kind: 'updated',
+            incident: { ...incident, updatedAt: now, version: unclaimed.version + 1 },
+            reasons,
+            ...(reopened ? { repage: true } : {}),
+          };
+          changes.push(change);
+          if (unclaimed.announced && news.length > 0) announcements.push(change);
+        }
+        return;
       }
       resolveInto(incident, stableResolution(ctx.flapWindowMs));
-      continue;
+      return;
     }
     resolveInto(incident, ROOT_CLEARED);
+  };
+  for (const unclaimed of unresolved) {
+    if (claimedIncidents.has(unclaimed.id)) continue;
+    settle(unclaimed, ctx.adoptFlaps(ctx.rootKeysOf(unclaimed), unclaimed.alarmIds), false);
+  }
+  for (const recent of ctx.resolvedById.values()) {
+    if (claimedIncidents.has(recent.id) || recent.resolution !== ROOT_CLEARED) continue;
+    if (nowMs - Date.parse(recent.resolvedAt ?? '') > ctx.flapWindowMs) continue;
+    const adopted = ctx.adoptFlaps(ctx.rootKeysOf(recent), recent.alarmIds);
+    if (adopted.length > 0) settle(recent, adopted, true);
   }
   return { annotations, changes, announcements, outagesOpened, outagesClosed, nextDueMs };
 }

@@ -1,4 +1,11 @@
-import { DEVICE_DOWN_ALARM_TYPES, type Config } from '@faultline/shared';
+import {
+  DEVICE_DOWN_ALARM_TYPES,
+  effectiveTopology,
+  linkId,
+  orderedLink,
+  type Config,
+  type PlainTopology,
+} from '@faultline/shared';
 
 /** One end of a link: a device and one of its interfaces, by name. */
 export interface LinkEnd {
@@ -49,15 +56,26 @@ export function endName(end: LinkEnd): string {
   return `${end.device}:${end.interface}`;
 }
 
-/** The topology of a config: devices, links with ids, roots and customer services. */
-export function topologyFromConfig(config: Config): Topology {
+/**
+ * The topology of a config, beside the topology an admin approved from discovery when there is
+ * one (`effectiveTopology` says which wins where): devices, links with ids, roots and customer
+ * services. A link the YAML also has keeps the YAML's orientation and id, so an incident reads
+ * the same whichever of the two the link came from.
+ */
+export function topologyFromConfig(config: Config, approved?: PlainTopology): Topology {
+  const effective = effectiveTopology(
+    { devices: config.devices.map((device) => device.name), links: config.links },
+    approved,
+  );
+  const asWritten = new Map(
+    config.links.map((link) => [linkId(orderedLink(link.a, link.b)), link]),
+  );
   return {
-    devices: config.devices.map((device) => device.name),
-    links: config.links.map((link) => ({
-      id: `${endName(link.a)}--${endName(link.b)}`,
-      a: link.a,
-      b: link.b,
-    })),
+    devices: [...effective.devices],
+    links: effective.links.map((found) => {
+      const link = asWritten.get(linkId(orderedLink(found.a, found.b))) ?? found;
+      return { id: `${endName(link.a)}--${endName(link.b)}`, a: link.a, b: link.b };
+    }),
     roots: config.topology?.roots ?? [],
     services: config.customers.flatMap((customer) =>
       customer.services.map((service) => ({

@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Alarm, AlarmChange, AlarmChangeKind, AlarmState, Severity } from '@faultline/shared';
+import {
+  SEVERITIES,
+  type Alarm,
+  type AlarmChange,
+  type AlarmChangeKind,
+  type AlarmState,
+  type Severity,
+} from '@faultline/shared';
 import {
   applyChanges,
   applySnapshot,
@@ -8,6 +16,7 @@ import {
   sortEntries,
   type AlarmEntry,
 } from './alarm-list.js';
+import { SEVERITY_LOOKS } from './severity.js';
 
 function alarm(
   id: string,
@@ -120,6 +129,30 @@ describe('sortEntries and severityTotals', () => {
       'minor-old',
       'cleared',
     ]);
+  });
+
+  it('orders as the comparison of state, severity and last seen, keeping ties in place', () => {
+    // The order the keys stand for, compared field by field (the slow way).
+    const reference = (a: AlarmEntry, b: AlarmEntry): number =>
+      Number(a.alarm.state === 'cleared') - Number(b.alarm.state === 'cleared') ||
+      SEVERITY_LOOKS[b.alarm.severity].rank - SEVERITY_LOOKS[a.alarm.severity].rank ||
+      Date.parse(b.alarm.lastSeen) - Date.parse(a.alarm.lastSeen);
+    const entry = fc
+      .record({
+        severity: fc.constantFrom(...SEVERITIES),
+        state: fc.constantFrom<AlarmState>('active', 'acknowledged', 'cleared'),
+        // Few distinct times, so ties are common; from 1970 to 2100.
+        lastSeenMs: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4.1e12 })),
+      })
+      .map(({ severity, state, lastSeenMs }): AlarmEntry => ({
+        alarm: alarm('x', { severity, state, lastSeen: new Date(lastSeenMs).toISOString() }),
+        clearedSeenMs: state === 'cleared' ? 1 : null,
+      }));
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 60 }), (list) => {
+        expect(sortEntries(list)).toEqual([...list].sort(reference));
+      }),
+    );
   });
 
   it('counts open alarms per severity', () => {

@@ -4,7 +4,11 @@ import {
   formatBps,
   lineCoverage,
   linesByService,
+  outageLink,
   percentile95Evidence,
+  runTotals,
+  sumDecimals,
+  type BillingRun,
   type BillingLine,
 } from './billing-view.js';
 
@@ -20,7 +24,69 @@ describe('formatBps', () => {
   });
 });
 
+describe('sumDecimals', () => {
+  it.each([
+    [['1200.50', '-312.50'], '888.00'],
+    [['0.1', '0.2'], '0.3'],
+    [['-0.05', '0.01'], '-0.04'],
+    [['1000', '0.125'], '1000.125'],
+    [[], '0'],
+  ])('%o → %s', (values, total) => {
+    expect(sumDecimals(values)).toBe(total);
+  });
+
+  it('refuses what is not a decimal', () => {
+    expect(() => sumDecimals(['1e3'])).toThrow('not a decimal: 1e3');
+  });
+});
+
+describe('runTotals', () => {
+  it('adds the versions of a period per currency, credits apart', () => {
+    const run = (currency: string, totalBilled: string, totalCredits: string) =>
+      ({ currency, totalBilled, totalCredits }) as BillingRun;
+    expect(
+      runTotals([
+        run('EUR', '1000.00', '-100.00'),
+        run('USD', '50.00', '0'),
+        run('EUR', '-312.50', '-312.50'),
+      ]),
+    ).toEqual([
+      { currency: 'EUR', billed: '687.50', credits: '-412.50' },
+      { currency: 'USD', billed: '50.00', credits: '0' },
+    ]);
+  });
+});
+
+describe('outageLink', () => {
+  it.each([
+    [{ incidentId: 'inc/1' }, '/incidents/inc%2F1'],
+    [{ incidentId: null, claimId: '3' }, null],
+    [{}, null],
+  ])('%o → %s', (extra, link) => {
+    const outage = { id: '1', ticketId: 'T-1', start: '', end: null, counted: true, ...extra };
+    expect(outageLink(outage)).toBe(link);
+  });
+});
+
 describe('percentile95Evidence', () => {
+  it("reads a re-run adjustment's recomputed 95th, and nothing from a plain manual line", () => {
+    const recomputed = {
+      kind: 'percentile95',
+      direction: 'in',
+      sampleCount: 12,
+      droppedCount: 0,
+      rank: 12,
+      percentileBps: 5_000_000,
+      commitMbps: '1',
+    };
+    expect(percentile95Evidence({ kind: 'manual', reason: 'r', recomputed })).toMatchObject({
+      rank: 12,
+      sampleCount: 12,
+      commitBps: 1_000_000,
+    });
+    expect(percentile95Evidence({ kind: 'manual', reason: 'r' })).toBeUndefined();
+  });
+
   it('reads the rank fields and commit of a 95th line without sorted rates', () => {
     expect(
       percentile95Evidence({

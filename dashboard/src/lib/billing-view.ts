@@ -11,12 +11,18 @@ import type {
   SortedRates,
 } from '@faultline/shared';
 import { readSortedRates } from '@faultline/shared/billing-evidence';
+import { formatDecimal } from './format.js';
 
 /** A run as `GET /api/billing/runs` lists it: the stored run with its counts. */
 export type BillingRun = BillingExportRun & {
   readonly lineCount: number;
   readonly heldCount: number;
   readonly requestedBy: string;
+  /** This version's SLA credits, major units (0 or negative). */
+  readonly totalCredits: string;
+  readonly customerName: string;
+  /** The customer's IANA time zone: periods and times are shown in it. */
+  readonly timeZone: string;
 };
 
 /** One line of `GET /api/billing/runs/:id`: the stored line with its evidence and coverage. */
@@ -49,10 +55,16 @@ export interface Reconciliation {
     readonly slaId: string | null;
     readonly availabilityPercent: string;
     readonly downtimeMinutes: number;
+    /** This version's change of the credit. */
     readonly creditAmount: string;
+    /** The credit across all versions (runs stored before it was kept: absent). */
+    readonly cumulativeCreditAmount?: string;
     readonly outages: readonly {
       readonly id: string;
       readonly ticketId: string;
+      /** The incident it comes from (absent in runs stored before it was kept; null: a claim). */
+      readonly incidentId?: string | null;
+      readonly claimId?: string | null;
       readonly start: string;
       readonly end: string | null;
       readonly counted: boolean;
@@ -70,6 +82,8 @@ export interface BillingRunDetail {
   readonly run: BillingRun;
   readonly lines: readonly BillingLine[];
   readonly reconciliation: Reconciliation;
+  /** Per SLA id: the decimals its thresholds are written with. */
+  readonly availabilityDecimals: Readonly<Record<string, number>>;
 }
 
 /** `GET /api/billing/jobs/:id`: where a requested billing job stands. */
@@ -135,9 +149,13 @@ function numberOrNull(value: unknown): number | null {
   return null;
 }
 
-/** The 95th evidence of a line, or undefined for any other kind of evidence. */
+/**
+ * The 95th evidence of a line, or undefined for any other kind of evidence. A re-run's adjustment
+ * of a 95th line carries the recomputed line's evidence (`recomputed`): that is shown.
+ */
 export function percentile95Evidence(evidence: unknown): Percentile95Evidence | undefined {
-  const found = record(evidence);
+  const outer = record(evidence);
+  const found = outer?.kind === 'manual' ? record(outer.recomputed) : outer;
   if (found?.kind !== 'percentile95') return undefined;
   const commitMbps = numberOrNull(found.commitMbps);
   return {
@@ -167,6 +185,16 @@ export function lineCoverage(coverage: unknown): LineCoverage | undefined {
   };
 }
 
+/** An outage of a credit as shown: ticket and times, linked to its incident when it has one. */
+export type CreditOutage = NonNullable<Reconciliation['credits']>[number]['outages'][number];
+
+/** Where an outage's ticket leads: its incident's page, or nowhere (claims, older runs). */
+export function outageLink(outage: CreditOutage): string | null {
+  return typeof outage.incidentId === 'string'
+    ? `/incidents/${encodeURIComponent(outage.incidentId)}`
+    : null;
+}
+
 /** A rate in bits per second for people: `245.3 Mbps`, `1.2 Gbps`, `800 bps`. */
 export function formatBps(bps: number | null): string {
   if (bps === null) return '—';
@@ -181,17 +209,56 @@ export function formatBps(bps: number | null): string {
   return `${String(Math.round(bps))} bps`;
 }
 
-/** An octet count (decimal string, exact) for people, in decimal GB with two digits. */
+/** An octet count (decimal string, exact) for people, in decimal GB, grouped, two digits. */
 export function formatOctets(octets: string): string {
-  const value = Number(octets);
-  if (!Number.isFinite(value)) return octets;
-  return `${(value / 1e9).toFixed(2)} GB`;
+  if (!/^\d+$/.test(octets)) return octets;
+  // 10^9 octets to a GB: move the point nine digits left, on the exact digits.
+  const digits = octets.padStart(10, '0');
+  return `${formatDecimal(`${digits.slice(0, -9)}.${digits.slice(-9)}`, 2)} GB`;
 }
 
 /** The filename of a `content-disposition: attachment; filename="…"` header, else `fallback`. */
 export function attachmentName(header: string | null, fallback: string): string {
   const match = header === null ? null : /filename="([^"]+)"/.exec(header);
   return match?.[1] ?? fallback;
+}
+
+/**
+ * The exact sum of decimal strings (`"-312.50"`, `"1200.5"`), with as many decimals as the most
+ * precise of them: a period's total across its runs (a later version holds only adjustments, so
+ * the sum over versions is what the period bills).
+ */
+export function sumDecimals(values: readonly string[]): string {
+  const parsed = values.map((value) => {
+    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+    if (match === null) throw new Error(`not a decimal: ${value}`);
+    return { negative: match[1] === '-', whole: match[2] ?? '0', fraction: match[3] ?? '' };
+  });
+  const decimals = Math.max(0, ...parsed.map((part) => part.fraction.length));
+  let total = 0n;
+  for (const part of parsed) {
+    const units = BigInt(part.whole + part.fraction.padEnd(decimals, '0'));
+    total += part.negative ? -units : units;
+  }
+  const digits = (total < 0n ? -total : total).toString().padStart(decimals + 1, '0');
+  const whole = digits.slice(0, digits.length - decimals);
+  const fraction = digits.slice(digits.length - decimals);
+  return `${total < 0n ? '-' : ''}${whole}${decimals === 0 ? '' : `.${fraction}`}`;
+}
+
+/** Per currency, the billed total and SLA credits of some runs (the runs of a period). */
+export function runTotals(
+  runs: readonly BillingRun[],
+): { currency: string; billed: string; credits: string }[] {
+  const currencies = [...new Set(runs.map((run) => run.currency))].sort();
+  return currencies.map((currency) => {
+    const of = runs.filter((run) => run.currency === currency);
+    return {
+      currency,
+      billed: sumDecimals(of.map((run) => run.totalBilled)),
+      credits: sumDecimals(of.map((run) => run.totalCredits)),
+    };
+  });
 }
 
 /** The lines of a run grouped by service, in line order. */

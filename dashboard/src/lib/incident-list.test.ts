@@ -3,7 +3,9 @@ import type { Incident, IncidentChange } from '@faultline/shared';
 import {
   applyIncidentChanges,
   applyIncidentSnapshot,
-  impactedCustomers,
+  fittingCount,
+  impactedCustomerNames,
+  moreSummary,
   sortIncidents,
 } from './incident-list.js';
 
@@ -103,24 +105,59 @@ describe('incident list', () => {
     ).toEqual(paged);
   });
 
-  it('sorts worst first, unacknowledged first, then oldest', () => {
+  it('sorts worst first, unacknowledged first, then newest', () => {
     const sorted = sortIncidents([
       incident('minor', { severity: 'minor' }),
       incident('acked', { severity: 'critical', state: 'acknowledged' }),
       incident('new', { severity: 'critical', openedAt: '2026-01-01T11:00:00.000Z' }),
       incident('old', { severity: 'critical' }),
     ]);
-    expect(sorted.map((i) => i.id)).toEqual(['old', 'new', 'acked', 'minor']);
+    expect(sorted.map((i) => i.id)).toEqual(['new', 'old', 'acked', 'minor']);
   });
 
-  it('lists each impacted customer once', () => {
+  it('names each impacted customer once with its services', () => {
     const i = incident('a', {
       impactedServices: [
         { customerId: 'acme', serviceId: 's1' },
         { customerId: 'umbrella', serviceId: 's2' },
         { customerId: 'acme', serviceId: 's3' },
+        { customerId: 'gone', serviceId: 'g1' },
       ],
     });
-    expect(impactedCustomers(i)).toEqual(['acme', 'umbrella']);
+    const services = [
+      {
+        customerId: 'acme',
+        customerName: 'ACME Logistics',
+        serviceId: 's1',
+        description: 'Transit',
+      },
+      { customerId: 'acme', customerName: 'ACME Logistics', serviceId: 's3', description: null },
+      { customerId: 'umbrella', customerName: 'Umbrella', serviceId: 's2', description: 'DC' },
+    ];
+    expect(impactedCustomerNames(i, services)).toEqual([
+      'ACME Logistics: Transit, s3',
+      'Umbrella: DC',
+      'gone: g1',
+    ]);
+  });
+});
+
+describe('fittingCount', () => {
+  it.each([
+    [[], 100, 0],
+    [[40, 80], 100, 2],
+    [[40, 80, 120], 100, 2],
+    [[40, 80, 120], 80, 2],
+    [[140], 100, 0],
+  ])('%j under %i: %i', (bottoms, limit, count) => {
+    expect(fittingCount(bottoms, limit)).toBe(count);
+  });
+});
+
+describe('moreSummary', () => {
+  it('counts the hidden by severity, worst first as they are sorted', () => {
+    expect(moreSummary([{ severity: 'major' }, { severity: 'minor' }, { severity: 'minor' }])).toBe(
+      '+3 more: 1 major, 2 minor',
+    );
   });
 });

@@ -43,18 +43,65 @@ export function applyIncidentChanges(
   return { incidents: next, paged };
 }
 
-/** Wall order: worst severity first, then unacknowledged before acknowledged, then oldest. */
+/**
+ * Wall order: worst severity first, then unacknowledged before acknowledged, then newest (what
+ * just broke is what the room must see; when the wall runs out of room the tail is hidden).
+ */
 export function sortIncidents(incidents: Iterable<Incident>): Incident[] {
   return [...incidents].sort((a, b) => {
     const bySeverity = SEVERITY_LOOKS[b.severity].rank - SEVERITY_LOOKS[a.severity].rank;
     if (bySeverity !== 0) return bySeverity;
     const byAck = (a.state === 'acknowledged' ? 1 : 0) - (b.state === 'acknowledged' ? 1 : 0);
     if (byAck !== 0) return byAck;
-    return Date.parse(a.openedAt) - Date.parse(b.openedAt);
+    return Date.parse(b.openedAt) - Date.parse(a.openedAt);
   });
 }
 
-/** The distinct customers an incident takes down, in first-seen order. */
-export function impactedCustomers(incident: Incident): string[] {
-  return [...new Set(incident.impactedServices.map((s) => s.customerId))];
+/** What the wall needs to name a service: the names from `GET /api/services`. */
+export interface NamedService {
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly serviceId: string;
+  readonly description: string | null;
+}
+
+/**
+ * The customers an incident takes down, each once in first-seen order with its services named:
+ * `Initech: Office internet`, `ACME Logistics: 1G IP transit, Data-centre link`. Ids stand in for
+ * names the browser does not know (yet).
+ */
+export function impactedCustomerNames(
+  incident: Pick<Incident, 'impactedServices'>,
+  services: readonly NamedService[],
+): string[] {
+  const byId = new Map(services.map((s) => [`${s.customerId}\u0000${s.serviceId}`, s]));
+  const customers = new Map<string, { name: string; services: string[] }>();
+  for (const { customerId, serviceId } of incident.impactedServices) {
+    const named = byId.get(`${customerId}\u0000${serviceId}`);
+    const customer = customers.get(customerId) ?? {
+      name: named?.customerName ?? customerId,
+      services: [],
+    };
+    const service = named?.description ?? serviceId;
+    if (!customer.services.includes(service)) customer.services.push(service);
+    customers.set(customerId, customer);
+  }
+  return [...customers.values()].map((c) => `${c.name}: ${c.services.join(', ')}`);
+}
+
+/** How many cards, from the first, end above `limitPx` (card bottoms in order, same origin). */
+export function fittingCount(bottomsPx: readonly number[], limitPx: number): number {
+  const index = bottomsPx.findIndex((bottom) => bottom > limitPx);
+  return index === -1 ? bottomsPx.length : index;
+}
+
+/** The line under the cards a wall could not show: `+3 more: 1 major, 2 minor`. */
+export function moreSummary(hidden: readonly Pick<Incident, 'severity'>[]): string {
+  const counts = new Map<string, number>();
+  for (const incident of hidden) {
+    const label = SEVERITY_LOOKS[incident.severity].label.toLowerCase();
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([label, count]) => `${String(count)} ${label}`);
+  return `+${String(hidden.length)} more: ${parts.join(', ')}`;
 }

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
+  AlarmChange,
   BillingLive,
   ClientToServerEvents,
   Incident,
@@ -75,6 +76,12 @@ export class LiveAlarms {
   onPage: ((page: Page) => void) | undefined;
 
   #socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  /**
+   * Alarm changes received since the last frame: a storm's batches are applied together once per
+   * animation frame (one sort and one render of the table), not one by one.
+   */
+  #pendingChanges: (readonly AlarmChange[])[] = [];
+  #frame: number | undefined;
   #expiry: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
@@ -93,14 +100,22 @@ export class LiveAlarms {
       this.lostAtMs = null;
     });
     socket.on('alarms:snapshot', (alarms) => {
+      // Changes that came before the snapshot stay before it.
+      this.#applyPendingChanges();
       const now = Date.now();
       this.entries = applySnapshot(this.entries, alarms, now);
       this.lastUpdateMs = now;
     });
     socket.on('alarms:changed', (changes) => {
-      const now = Date.now();
-      this.entries = applyChanges(this.entries, changes, now);
-      this.lastUpdateMs = now;
+      this.#pendingChanges.push(changes);
+      if (this.#frame !== undefined) return;
+      // A hidden tab gets no animation frames: it applies them at once.
+      if (document.hidden) this.#applyPendingChanges();
+      else {
+        this.#frame = requestAnimationFrame(() => {
+          this.#applyPendingChanges();
+        });
+      }
     });
     socket.on('incidents:snapshot', (incidents) => {
       this.incidents = applyIncidentSnapshot(incidents);
@@ -150,6 +165,7 @@ export class LiveAlarms {
   }
 
   disconnect(): void {
+    this.#applyPendingChanges();
     if (this.#expiry !== undefined) clearInterval(this.#expiry);
     if (this.#retry !== undefined) clearTimeout(this.#retry);
     this.#expiry = undefined;
@@ -157,6 +173,17 @@ export class LiveAlarms {
     this.#socket?.removeAllListeners();
     this.#socket?.disconnect();
     this.#socket = undefined;
+  }
+
+  #applyPendingChanges(): void {
+    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
+    this.#frame = undefined;
+    if (this.#pendingChanges.length === 0) return;
+    const changes = this.#pendingChanges;
+    this.#pendingChanges = [];
+    const now = Date.now();
+    this.entries = applyChanges(this.entries, changes.flat(), now);
+    this.lastUpdateMs = now;
   }
 
   #markLost(): void {

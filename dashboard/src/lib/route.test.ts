@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  devicePath,
+  interfacePath,
   nextRotationPath,
   parseRotation,
   parseRoute,
@@ -20,8 +22,23 @@ describe('parseRoute', () => {
     ['/incidents/inc%3A1', { page: 'incident', id: 'inc:1' }],
     ['/incidents/', { page: 'not-found' }],
     ['/nope', { page: 'not-found' }],
+    ['/devices/core-1', { page: 'device', name: 'core-1' }],
+    ['/devices/core-1/interfaces/12', { page: 'interface', device: 'core-1', ifIndex: 12 }],
+    ['/devices/core-1/interfaces/0', { page: 'not-found' }],
+    ['/devices/core-1/interfaces/x', { page: 'not-found' }],
   ])('%s', (path, route) => {
     expect(parseRoute(path)).toEqual(route);
+  });
+});
+
+describe('devicePath and interfacePath', () => {
+  it('round-trip through parseRoute', () => {
+    expect(parseRoute(devicePath('a b'))).toEqual({ page: 'device', name: 'a b' });
+    expect(parseRoute(interfacePath('a/b', 3))).toEqual({
+      page: 'interface',
+      device: 'a/b',
+      ifIndex: 3,
+    });
   });
 });
 

@@ -6,9 +6,14 @@ export type Route =
   | { readonly page: 'incident'; readonly id: string }
   | { readonly page: 'billing' }
   | { readonly page: 'admin' }
+  | { readonly page: 'device'; readonly name: string }
+  | { readonly page: 'interface'; readonly device: string; readonly ifIndex: number }
   | { readonly page: 'not-found' };
 
-/** The page a path shows: `/` alarms, `/wall`, `/oncall`, `/incidents/:id`, `/billing`, `/admin`. */
+/**
+ * The page a path shows: `/` alarms, `/wall`, `/oncall`, `/incidents/:id`, `/billing`, `/admin`,
+ * `/devices/:name`, `/devices/:name/interfaces/:ifIndex`.
+ */
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/alarms') return { page: 'alarms' };
@@ -18,7 +23,23 @@ export function parseRoute(pathname: string): Route {
   if (path === '/admin') return { page: 'admin' };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1] !== undefined) return { page: 'incident', id: decodeURIComponent(incident[1]) };
+  const device = /^\/devices\/([^/]+)$/.exec(path);
+  if (device?.[1] !== undefined) return { page: 'device', name: decodeURIComponent(device[1]) };
+  const iface = /^\/devices\/([^/]+)\/interfaces\/([1-9][0-9]{0,9})$/.exec(path);
+  if (iface?.[1] !== undefined && iface[2] !== undefined) {
+    return { page: 'interface', device: decodeURIComponent(iface[1]), ifIndex: Number(iface[2]) };
+  }
   return { page: 'not-found' };
+}
+
+/** The path of a device's page. */
+export function devicePath(name: string): string {
+  return `/devices/${encodeURIComponent(name)}`;
+}
+
+/** The path of an interface's page. */
+export function interfacePath(device: string, ifIndex: number): string {
+  return `${devicePath(device)}/interfaces/${String(ifIndex)}`;
 }
 
 /** Wall rotation from the address: `?rotate=30&pages=/wall,/` shows each page for 30 s. */

@@ -42,6 +42,24 @@ export class Router {
     this.search = search;
   }
 
+  /**
+   * A document click handler that keeps plain links to the app's pages in the app (no reload),
+   * whichever component drew them (an SVG map node, a table cell): a root-relative path to a
+   * known page.
+   */
+  intercept = (event: MouseEvent): void => {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    // The app's own links are root-relative paths without a target; the rest is the browser's.
+    const href = anchor?.getAttribute('target') === null ? anchor.getAttribute('href') : null;
+    if (href === null || !href.startsWith('/') || href.startsWith('//')) return;
+    const path = href.split(/[?#]/, 1)[0] ?? href;
+    if (parseRoute(path).page === 'not-found') return;
+    event.preventDefault();
+    this.navigate(path);
+  };
+
   /** A click handler for in-app links: plain left clicks navigate, others keep browser behaviour. */
   link = (event: MouseEvent): void => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)

@@ -168,6 +168,24 @@ describe('parseConfig', () => {
       /duplicate SNMPv3 user "u"/,
     ],
     [
+      'a discovery range with host bits set',
+      `${base}discovery:\n  ranges: [{ range: 10.0.0.1/24 }]\n  credentials: [{ version: 2c, community: public }]\n`,
+      'discovery.ranges.0.range',
+      /host bits/,
+    ],
+    [
+      'discovery ranges over maxAddresses',
+      `${base}discovery:\n  ranges: [{ range: 10.0.0.0/16 }]\n  credentials: [{ version: 2c, community: public }]\n  maxAddresses: 1024\n`,
+      'discovery.ranges',
+      /65536 addresses, more than maxAddresses \(1024\)/,
+    ],
+    [
+      'a discovery credential naming an undefined v3 user',
+      `${base}discovery:\n  ranges: [{ range: 10.0.0.1 }]\n  credentials: [{ version: "3", user: nobody }]\n`,
+      'discovery.credentials.0.user',
+      /not defined in snmp.users/,
+    ],
+    [
       'a value of the wrong type',
       base.replace(
         'ifIndex: 2, name: eth1, speedMbps: 1000',
@@ -333,7 +351,12 @@ describe('parseConfig', () => {
     [
       'a wrong role, naming the roles allowed',
       `${base}api: { tokens: [{ name: t, role: root, sha256: ${digest('t')} }] }\n`,
-      [problem('api.tokens.0.role', /^must be one of metrics, viewer, engineer, billing, admin$/)],
+      [
+        problem(
+          'api.tokens.0.role',
+          /^must be one of metrics, viewer, care, engineer, billing, admin$/,
+        ),
+      ],
     ],
     [
       'a wrong role beside a duplicate token name',
@@ -408,7 +431,12 @@ describe('parseConfig', () => {
 
   it('defaults the billing section and checks it', () => {
     const empty = parseConfig('');
-    expect(empty.ok && empty.value.billing).toEqual({ minCoveragePercent: 99, liveIntervalS: 60 });
+    expect(empty.ok && empty.value.billing).toEqual({
+      minCoveragePercent: 99,
+      liveIntervalS: 60,
+      budgetWarningPercent: 80,
+      usageLedger: { followIntervalS: 60, settleS: 660, backfillDays: 35 },
+    });
     const push = parseConfig('billing: { webhook: { url: http://127.0.0.1:9/bss } }\n');
     expect(push.ok && push.value.billing.webhook).toEqual({
       url: 'http://127.0.0.1:9/bss',
@@ -419,6 +447,9 @@ describe('parseConfig', () => {
         (p) => p.path,
       ),
     ).toEqual(['billing.typo', 'billing.minCoveragePercent', 'billing.webhook.url']);
+    expect(
+      problemsOf('billing: { usageLedger: { settleS: -1, typo: 1 } }\n').map((p) => p.path),
+    ).toEqual(['billing.usageLedger.typo', 'billing.usageLedger.settleS']);
   });
 
   it('accepts threshold rules with hysteresis and checks them', () => {

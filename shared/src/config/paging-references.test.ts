@@ -107,6 +107,28 @@ describe('paging references', () => {
     });
   });
 
+  it("a customer's contact names paging channels, and none for incidents only", () => {
+    const contact = (channels: string) =>
+      base('').replace(
+        '    services: []',
+        `    services: []\n    contact: { channels: ${channels} }`,
+      );
+    expect(problems(contact('[chat]'))).toEqual([]);
+    expect(problems(contact('[chat, crm]'))).toEqual([
+      { path: 'customers.0.contact.channels.1', message: 'unknown channel "crm"' },
+    ]);
+    const pagerDuty = contact('[pd]').replace(
+      "    - { name: chat, type: slack, url: 'https://hooks.example/x' }",
+      "    - { name: pd, type: pagerduty, url: 'https://events.example/v2', routingKey: k }",
+    );
+    expect(problems(pagerDuty)).toEqual([
+      {
+        path: 'customers.0.contact.channels.0',
+        message: 'a budget warning is no incident: not a pagerduty channel',
+      },
+    ]);
+  });
+
   it('an unknown time zone and a rotation of unknown people', () => {
     const text = base('')
       .replace('timeZone: Europe/Paris', 'timeZone: Mars/Olympus')

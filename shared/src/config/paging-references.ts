@@ -78,6 +78,18 @@ export function pagingProblems(config: Config): Problem[] {
         message: 'an email channel needs paging.smtp',
       });
   });
+  config.customers.forEach((customer, c) => {
+    customer.contact?.channels.forEach((name, n) => {
+      const path = `customers.${String(c)}.contact.channels.${String(n)}`;
+      const channel = paging.channels.find((candidate) => candidate.name === name);
+      if (channel === undefined) problems.push(unknown(path, 'channel', name));
+      else if (channel.type === 'pagerduty')
+        problems.push({
+          path,
+          message: 'a budget warning is no incident: not a pagerduty channel',
+        });
+    });
+  });
   paging.deviceGroups.forEach((group, g) => {
     group.devices.forEach((device, d) => {
       if (!devices.has(device))

@@ -1,4 +1,5 @@
 import type { Problem } from '../validate.js';
+import { discoveryProblems } from './discovery-checks.js';
 import { duplicates, isTimeZone } from './name-checks.js';
 import { pagingProblems } from './paging-references.js';
 import { planChangeProblems } from './plan-changes.js';
@@ -111,7 +112,10 @@ function tierProblems(sla: Config['slas'][number], path: string): Problem[] {
  * and whose keys add up.
  */
 export function checkReferences(config: Config): Problem[] {
-  const problems: Problem[] = snmpUserProblems(config.snmp.users);
+  const problems: Problem[] = [
+    ...snmpUserProblems(config.snmp.users),
+    ...discoveryProblems(config),
+  ];
   const interfacesByDevice = new Map<string, Set<string>>();
   config.devices.forEach((device, d) => {
     interfacesByDevice.set(device.name, new Set(device.interfaces.map((i) => i.name)));

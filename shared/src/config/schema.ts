@@ -133,6 +133,11 @@ export const CustomerSchema = Type.Object(
     timeZone: Type.String({ minLength: 1, default: 'UTC' }),
     billingAnchorDay: Type.Integer({ minimum: 1, maximum: 28, default: 1 }),
     services: list(ServiceSchema),
+    /**
+     * The account's contact: the paging channels (`paging.channels`: slack, teams, webhook or
+     * email) its budget warnings go to (docs/billing.md, "Budget warnings").
+     */
+    contact: Type.Optional(Type.Object({ channels: Type.Array(Name, { minItems: 1 }) }, strict)),
   },
   strict,
 );
@@ -210,9 +215,10 @@ export const EventDefinitionSchema = Type.Object(
 
 /**
  * The roles an API token can hold, from least to most privileged; `metrics` may only scrape
- * `GET /metrics` (a Prometheus scrape token).
+ * `GET /metrics` (a Prometheus scrape token); `care` (customer-facing staff) reads the care desk
+ * and manages customers' status links, and nothing of the network beyond it.
  */
-export const ROLES = ['metrics', 'viewer', 'engineer', 'billing', 'admin'] as const;
+export const ROLES = ['metrics', 'viewer', 'care', 'engineer', 'billing', 'admin'] as const;
 
 /** API bearer token, stored as its SHA-256 hex digest, with a role. */
 export const ApiTokenSchema = Type.Object(
@@ -239,6 +245,11 @@ export const InfluxSchema = Type.Object(
   },
   strict,
 );
+
+/** The database InfluxQL reads go to: 2.x/3.x map a bucket to it (the bucket's name by default). */
+export function influxReadDatabase(influx: Static<typeof InfluxSchema>): string {
+  return influx.api === 'v2' ? (influx.bucket ?? influx.database) : influx.database;
+}
 
 /** A webhook that gets a POST for each new incident and for its resolution. */
 export const WebhookSchema = Type.Object(
@@ -367,6 +378,19 @@ export const CorrelationSchema = Type.Object(
      * fault); still open after that, it is a fault of its own.
      */
     recoveryS: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+    /**
+     * Event partitions: each event is applied by the owner of its reduction key's partition, one
+     * correlator at a time. One keeps every event in arrival order (the correlation step never
+     * sees half a batch); more spread the work over correlators and keep the order per key only.
+     * The collector routes each event to its partition's queue by it: every part of a deployment
+     * must use the same count; changing it needs the events queues drained first.
+     */
+    partitions: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
+    /**
+     * Seconds a partition lease outlives its owner's last renewal (renewed every fifth of it): a
+     * dead correlator's partitions are taken over about this long after it died.
+     */
+    leaseTtlS: Type.Integer({ minimum: 2, maximum: 60, default: 5 }),
   },
   strict,
 );
@@ -397,6 +421,18 @@ export const TelemetrySchema = Type.Object(
   strict,
 );
 
+/** The simulated network's settings (`npm start`, `npm run sim`). */
+export const SimulatorSchema = Type.Object(
+  {
+    /**
+     * A folder of the operator's own scenario files (`<name>.yaml`), relative to the working
+     * directory; a name is looked up there first, then in the repository's `scenarios/`.
+     */
+    scenariosDir: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  },
+  strict,
+);
+
 /** The metrics a poll gives threshold rules: interface utilization in % of its configured speed. */
 export const POLL_THRESHOLD_METRICS = [
   'utilization_percent',
@@ -415,6 +451,13 @@ export const ThresholdSchema = Type.Object(
     source: Type.Union([Type.Literal('poll'), Type.Literal('telemetry')]),
     /** A poll metric (`utilization_percent`, `in_…`, `out_…`) or a telemetry metric name. */
     metric: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,99}$' }),
+    /**
+     * The metric's name for people ("Optical receive power"), used in the event's text instead of
+     * the metric's own; poll metrics have built-in names.
+     */
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** The metric's unit ("dBm", "°C"), written after values; `%` for poll metrics. */
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
     direction: Type.Union([Type.Literal('above'), Type.Literal('below')]),
     raise: Type.Number(),
     clear: Type.Number(),
@@ -431,6 +474,47 @@ export const ThresholdSchema = Type.Object(
   strict,
 );
 
+/**
+ * An IPv4 address, a CIDR block (`10.0.0.0/24`) or an inclusive range (`10.0.0.1-10.0.0.30`).
+ * The shape is checked here; the numbers are checked by the discovery's range parser.
+ */
+const AddressRange = Type.String({
+  pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2}|-[0-9]{1,3}(\\.[0-9]{1,3}){3})?$',
+});
+
+/** Credentials discovery tries on each address, in order: a v2c community or a v3 user. */
+export const DiscoveryCredentialSchema = Type.Union([
+  Type.Object({ version: Type.Literal('2c'), community: Type.String({ minLength: 1 }) }, strict),
+  Type.Object({ version: Type.Literal('3'), user: Name }, strict),
+]);
+
+/** One seed range: every address in it is probed, except those in `exclude`. */
+export const DiscoveryRangeSchema = Type.Object(
+  { range: AddressRange, exclude: list(AddressRange) },
+  strict,
+);
+
+/** SNMP/LLDP discovery: where to look, with what, how fast, and how often again. */
+export const DiscoverySchema = Type.Object(
+  {
+    ranges: Type.Array(DiscoveryRangeSchema, { minItems: 1 }),
+    credentials: Type.Array(DiscoveryCredentialSchema, { minItems: 1 }),
+    /** The UDP port agents listen on. */
+    port: Type.Optional(Port),
+    /** Addresses probed at once. */
+    concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
+    /** New addresses probed per second at most. */
+    ratePerS: Type.Integer({ minimum: 1, maximum: 100_000, default: 200 }),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 30_000, default: 1_000 }),
+    retries: Type.Integer({ minimum: 0, maximum: 5, default: 1 }),
+    /** Most addresses one run may probe (a typo of /8 for /24 is refused, not run). */
+    maxAddresses: Type.Integer({ minimum: 1, maximum: 1_048_576, default: 65_536 }),
+    /** Re-discovery every this many seconds; absent: only on request. */
+    intervalS: Type.Optional(Type.Integer({ minimum: 60, maximum: 604_800 })),
+  },
+  strict,
+);
+
 /** The whole configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -441,6 +525,11 @@ export const ConfigSchema = Type.Object(
         mibDirs: list(Type.String()),
         /** Consecutive failed polls of a device that raise `deviceDown`. */
         pollFailuresToDown: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+        /**
+         * How long a collector keeps its share of the devices to poll without renewing it: when it
+         * dies, the others take its devices this long after its last renewal (every third of it).
+         */
+        pollShareLeaseS: Type.Integer({ minimum: 2, maximum: 300, default: 10 }),
       },
       { ...strict, default: {} },
     ),
@@ -469,13 +558,17 @@ export const ConfigSchema = Type.Object(
     maintenance: list(MaintenanceWindowSchema),
     telemetry: Type.Object(TelemetrySchema.properties, { ...strict, default: {} }),
     thresholds: list(ThresholdSchema),
+    discovery: Type.Optional(DiscoverySchema),
     billing: Type.Object(BillingSchema.properties, { ...strict, default: {} }),
+    simulator: Type.Object(SimulatorSchema.properties, { ...strict, default: {} }),
   },
   strict,
 );
 
 /** The validated configuration. */
 export type Config = Static<typeof ConfigSchema>;
+/** The discovery settings. */
+export type DiscoveryConfig = Static<typeof DiscoverySchema>;
 /** One managed device. */
 export type Device = Static<typeof DeviceSchema>;
 /** One device interface. */

@@ -35,6 +35,29 @@ export const ALARM_SELECT_COLUMNS = `id, reduction_key, device, device_known, co
   severity, state, count, first_seen, last_seen, cleared_at, description, last_event_id, caused_by,
   explanation, ticket_id, acknowledged_by, flap_count`;
 
+/**
+ * `ALARM_SELECT_COLUMNS` with the times rendered by PostgreSQL as UTC ISO text, exactly as
+ * `Date.prototype.toISOString` writes them (milliseconds truncated, as node-postgres's Dates
+ * are): for long lists, where parsing three timestamps per row into Dates costs more than the
+ * rest of the row (a 10,000-alarm snapshot). Rows read with it are `AlarmTextRow`s. A query
+ * selecting these sorts by the table's column (`alarms.last_seen`), not the text of the same name.
+ */
+export const ALARM_SELECT_COLUMNS_ISO_TIMES = ALARM_SELECT_COLUMNS.replace(
+  /\b(first_seen|last_seen|cleared_at)\b/g,
+  (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`,
+);
+
+/** A row read with `ALARM_SELECT_COLUMNS_ISO_TIMES`: the times as ISO text. */
+export type AlarmTextRow = Omit<AlarmRow, 'first_seen' | 'last_seen' | 'cleared_at'> & {
+  first_seen: string;
+  last_seen: string;
+  cleared_at: string | null;
+};
+
+function isoTime(time: Date | string): string {
+  return typeof time === 'string' ? time : time.toISOString();
+}
+
 const SOURCES: readonly Alarm['source'][] = ['trap', 'poll', 'telemetry', 'threshold', 'system'];
 const STATES: readonly Alarm['state'][] = ['active', 'acknowledged', 'cleared'];
 
@@ -46,7 +69,7 @@ function oneOf<T extends string>(allowed: readonly T[], value: string, column: s
 }
 
 /** Maps a row to its alarm. Times become UTC ISO strings. */
-export function alarmFromRow(row: AlarmRow): Alarm {
+export function alarmFromRow(row: AlarmRow | AlarmTextRow): Alarm {
   return {
     id: row.id,
     reductionKey: row.reduction_key,
@@ -58,9 +81,9 @@ export function alarmFromRow(row: AlarmRow): Alarm {
     severity: oneOf(SEVERITIES, row.severity, 'severity'),
     state: oneOf(STATES, row.state, 'state'),
     count: row.count,
-    firstSeen: row.first_seen.toISOString(),
-    lastSeen: row.last_seen.toISOString(),
-    clearedAt: row.cleared_at === null ? null : row.cleared_at.toISOString(),
+    firstSeen: isoTime(row.first_seen),
+    lastSeen: isoTime(row.last_seen),
+    clearedAt: row.cleared_at === null ? null : isoTime(row.cleared_at),
     description: row.description,
     lastEventId: row.last_event_id,
     causedBy: row.caused_by,

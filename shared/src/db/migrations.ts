@@ -395,6 +395,159 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX oncall_overrides_rotation ON oncall_overrides (rotation, ends_at);
     `,
   },
+  {
+    id: 'billing_004_claimed_outages',
+    sql: `
+      -- Outages a customer claims that the network never saw (a carrier's ticket, a site visit),
+      -- recorded by a billing analyst with their evidence. Once approved (like a held line: by
+      -- someone with billing:approve, with a reason) billing rates the claim like any outage of
+      -- the service. A claim is never deleted; its approval is written once.
+      CREATE TABLE outage_claims (
+        id bigserial PRIMARY KEY,
+        customer_id text NOT NULL,
+        service_id text NOT NULL,
+        started_at timestamptz NOT NULL,
+        ended_at timestamptz NOT NULL,
+        reference text NOT NULL CHECK (length(reference) > 0),
+        evidence text NOT NULL CHECK (length(evidence) > 0),
+        claimed_by text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        approved_by text,
+        approved_at timestamptz,
+        approval_reason text,
+        CHECK (ended_at > started_at),
+        CHECK ((approved_by IS NULL) = (approved_at IS NULL)
+          AND (approved_at IS NULL) = (approval_reason IS NULL))
+      );
+      CREATE INDEX outage_claims_service ON outage_claims (customer_id, service_id, started_at);
+    `,
+  },
+  {
+    id: 'billing_005_status_links',
+    sql: `
+      -- A customer's status links: a read-only, revocable token scoped to one customer (only
+      -- its SHA-256 is kept; the token is shown once, when the link is made).
+      CREATE TABLE status_links (
+        id text PRIMARY KEY,
+        customer_id text NOT NULL,
+        token_sha256 text NOT NULL UNIQUE,
+        label text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz,
+        revoked_by text,
+        CHECK ((revoked_at IS NULL) = (revoked_by IS NULL))
+      );
+      CREATE INDEX status_links_customer ON status_links (customer_id, created_at);
+      -- Incidents affecting one customer (the care desk, status pages).
+      CREATE INDEX incidents_impacted_services ON incidents USING gin (impacted_services jsonb_path_ops);
+      -- Budget warnings sent: one per service, period, tier and destination (a paging channel).
+      CREATE TABLE budget_warnings (
+        customer_id text NOT NULL,
+        service_id text NOT NULL,
+        period text NOT NULL,
+        tier_below_percent text NOT NULL,
+        channel text NOT NULL,
+        used_percent numeric NOT NULL,
+        sent_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (customer_id, service_id, period, tier_below_percent, channel)
+      );
+    `,
+  },
+  {
+    id: '009_partitions',
+    sql: `
+      -- Batches (event jobs) already applied, by the digest of their event ids, so a redelivered
+      -- batch is skipped whole: one row per batch instead of one per event. Written in the same
+      -- transaction as the batch's alarms.
+      CREATE TABLE applied_batches (
+        batch_id text PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX applied_batches_at ON applied_batches (applied_at);
+      DROP TABLE processed_events;
+    `,
+  },
+  {
+    id: 'billing_003_usage_buckets',
+    sql: `
+      -- The billing bridge's usage ledger (docs/billing.md, _5-minute buckets_): each billed
+      -- device interface's 5-minute bucket rates and volumes, kept as its readings arrive.
+      -- Where the follower stands: every reading before followed_to_ms is in the ledger.
+      CREATE TABLE billing_usage_follow (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        followed_to_ms bigint NOT NULL
+      );
+      -- One row per followed series: its readings from followed_from_ms on are in the ledger;
+      -- the last one (raw counters) is the next interval's baseline, and the bucket holding it
+      -- (open_*) may still grow.
+      CREATE TABLE billing_usage_series (
+        device text NOT NULL,
+        interface text NOT NULL,
+        followed_from_ms bigint NOT NULL,
+        last_time_ms bigint,
+        last_in_octets numeric(20, 0),
+        last_out_octets numeric(20, 0),
+        open_start_ms bigint,
+        open_in_weighted double precision,
+        open_out_weighted double precision,
+        open_covered_ms double precision,
+        open_in_octets numeric(20, 0),
+        open_out_octets numeric(20, 0),
+        PRIMARY KEY (device, interface)
+      );
+      -- A UTC day of buckets: five columns of 288, little-endian: rate in, rate out (float64,
+      -- NaN: not observed), octets in, octets out (uint64), covered ms (uint32). Not compressed:
+      -- rates do not compress, and a billing run reads them back whole.
+      CREATE TABLE billing_usage_days (
+        device text NOT NULL,
+        interface text NOT NULL,
+        day_ms bigint NOT NULL,
+        buckets bytea NOT NULL,
+        PRIMARY KEY (device, interface, day_ms)
+      );
+      ALTER TABLE billing_usage_days ALTER COLUMN buckets SET STORAGE EXTERNAL;
+      -- The intervals that gave no rate (few: gaps, resets, quarantined readings), one by one.
+      CREATE TABLE billing_usage_intervals (
+        device text NOT NULL,
+        interface text NOT NULL,
+        start_ms bigint NOT NULL,
+        end_ms bigint NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('reset', 'quarantined', 'decrease', 'long')),
+        in_octets numeric(20, 0) NOT NULL,
+        out_octets numeric(20, 0) NOT NULL,
+        PRIMARY KEY (device, interface, end_ms)
+      );
+    `,
+  },
+  {
+    id: '013_discovery',
+    sql: `
+      -- Each approval of a discovery proposal, all or in part: who, when, from which run, the
+      -- changes approved and the whole topology they made. The newest is the one in use.
+      CREATE TABLE topology_approvals (
+        id bigserial PRIMARY KEY,
+        run_id text NOT NULL,
+        approved_by text NOT NULL,
+        approved_at timestamptz NOT NULL,
+        change_ids jsonb NOT NULL,
+        topology jsonb NOT NULL
+      );
+    `,
+  },
+  {
+    id: '015_alarm_partitions',
+    sql: `
+      -- Each event partition's version: bumped by every write of the partition's alarms (its
+      -- owner's commits, an acknowledgement), in the same transaction and under the partition's
+      -- advisory lock, so the owner, which keeps the partition's open alarms in memory, knows
+      -- whether they are still PostgreSQL's (docs/correlator.md, _Alarms in memory_).
+      CREATE TABLE alarm_partitions (
+        partition integer PRIMARY KEY,
+        version bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The one thing `migrate` needs from a PostgreSQL client. */

@@ -2,6 +2,7 @@ import * as dgram from 'node:dgram';
 import snmp, { type Agent, type RequestMessage, type User, type Varbind } from 'net-snmp';
 import type { Config, Logger } from '@faultline/shared';
 import type { InterfaceReading } from '../core/counters.js';
+import { CHASSIS_ID_MAC, PORT_ID_INTERFACE_NAME, type LldpNeighbour } from '../core/lldp.js';
 import {
   createMibView,
   MibReadError,
@@ -16,6 +17,10 @@ const IF_ENTRY_OID = '1.3.6.1.2.1.2.2.1';
 const IFX_ENTRY_OID = '1.3.6.1.2.1.31.1.1.1';
 /** SNMP-FRAMEWORK-MIB snmpEngine group. */
 const SNMP_ENGINE_OID = '1.3.6.1.6.3.10.2.1';
+/** LLDP-MIB lldpLocalSystemData and the lldpRemTable's entry. */
+const LLDP_LOCAL_OID = '1.0.8802.1.1.2.1.3';
+const LLDP_LOC_PORT_ENTRY_OID = `${LLDP_LOCAL_OID}.7.1`;
+const LLDP_REM_ENTRY_OID = '1.0.8802.1.1.2.1.4.1.1';
 /** IANAifType ethernetCsmacd. */
 const IF_TYPE_ETHERNET = 6;
 const IF_ADMIN_UP = 1;
@@ -52,6 +57,8 @@ export interface AgentReader {
   /** snmpEngineTime: seconds since the last boot. */
   engineTimeS(): number;
   readInterface(ifIndex: number): InterfaceReading | undefined;
+  /** The LLDP neighbour heard on an interface now, if any. */
+  lldpNeighbour(ifIndex: number): LldpNeighbour | undefined;
 }
 
 /** Everything one device's agent needs. */
@@ -60,6 +67,8 @@ export interface DeviceAgentDeps {
   readonly port: number;
   readonly credentials: AgentCredentials;
   readonly system: AgentSystem;
+  /** The LLDP chassis id the device advertises (a MAC address). */
+  readonly chassisId: Buffer;
   readonly interfaces: readonly AgentInterface[];
   readonly reader: AgentReader;
   readonly logger: Logger;
@@ -127,7 +136,7 @@ function muteWhenSilent(
 
 /**
  * The objects one device serves: the SNMPv2-MIB system group, ifNumber, the ifTable and ifXTable
- * columns over the configured interfaces, and the SNMP engine group. Live values (sysUpTime, oper
+ * columns over the configured interfaces, LLDP-MIB (`lldpObjects`) and the SNMP engine group. Live values (sysUpTime, oper
  * status, last change, octet counters, engine time) are read from `reader` at each request.
  */
 function deviceObjects(deps: DeviceAgentDeps): MibObject[] {
@@ -164,7 +173,11 @@ function deviceObjects(deps: DeviceAgentDeps): MibObject[] {
     [IF_ENTRY_OID, 8, Integer, live((r) => r.operStatus)],
     [IF_ENTRY_OID, 9, TimeTicks, live((r) => r.lastChangeTicks)],
     [IF_ENTRY_OID, 10, Counter32, live((r) => r.inOctets)],
+    [IF_ENTRY_OID, 13, Counter32, live((r) => r.inDiscards)],
+    [IF_ENTRY_OID, 14, Counter32, live((r) => r.inErrors)],
     [IF_ENTRY_OID, 16, Counter32, live((r) => r.outOctets)],
+    [IF_ENTRY_OID, 19, Counter32, live((r) => r.outDiscards)],
+    [IF_ENTRY_OID, 20, Counter32, live((r) => r.outErrors)],
     [IFX_ENTRY_OID, 1, OctetString, configured((i) => i.name)],
     [IFX_ENTRY_OID, 6, Counter64, live((r) => counter64Buffer(r.hcInOctets))],
     [IFX_ENTRY_OID, 10, Counter64, live((r) => counter64Buffer(r.hcOutOctets))],
@@ -185,10 +198,63 @@ function deviceObjects(deps: DeviceAgentDeps): MibObject[] {
       rows,
       read,
     })),
+    ...lldpObjects(deps, rows),
     // Real agents serve more MIB after the ifXTable, so walks of it end on another object rather
     // than on endOfMibView. The engine group also tells a manager about reboots.
     scalar(`${SNMP_ENGINE_OID}.2`, Integer, () => reader.engineBoots()),
     scalar(`${SNMP_ENGINE_OID}.3`, Integer, () => reader.engineTimeS()),
+  ];
+}
+
+/**
+ * LLDP-MIB: the local chassis and ports (port id subtype interfaceName, lldpLocPortNum = ifIndex)
+ * and one lldpRemTable entry per port with a neighbour now. A remote entry's index is
+ * `<lldpRemTimeMark 0>.<lldpRemLocalPortNum>.<lldpRemIndex 1>`: each port's column cells are an
+ * object of their own, with the single row 1, and have no value while the port hears nobody.
+ */
+function lldpObjects(deps: DeviceAgentDeps, ifIndexes: readonly number[]): MibObject[] {
+  const { system, interfaces, reader, chassisId } = deps;
+  const { Integer, OctetString } = snmp.ObjectType;
+  const byIndex = new Map(interfaces.map((i) => [i.ifIndex, i]));
+  const local = (
+    column: number,
+    type: number,
+    pick: (i: AgentInterface) => unknown,
+  ): MibObject => ({
+    oid: `${LLDP_LOC_PORT_ENTRY_OID}.${String(column)}`,
+    type,
+    rows: ifIndexes,
+    read: (ifIndex) => {
+      const iface = byIndex.get(ifIndex);
+      return iface === undefined ? undefined : pick(iface);
+    },
+  });
+  const remote: [number, number, (n: LldpNeighbour) => unknown][] = [
+    [4, Integer, () => CHASSIS_ID_MAC],
+    [5, OctetString, (n) => n.chassisId],
+    [6, Integer, () => PORT_ID_INTERFACE_NAME],
+    [7, OctetString, (n) => n.portId],
+    [8, OctetString, (n) => n.portDescription],
+    [9, OctetString, (n) => n.sysName],
+  ];
+  return [
+    { oid: `${LLDP_LOCAL_OID}.1`, type: Integer, rows: SCALAR_ROWS, read: () => CHASSIS_ID_MAC },
+    { oid: `${LLDP_LOCAL_OID}.2`, type: OctetString, rows: SCALAR_ROWS, read: () => chassisId },
+    { oid: `${LLDP_LOCAL_OID}.3`, type: OctetString, rows: SCALAR_ROWS, read: () => system.name },
+    local(2, Integer, () => PORT_ID_INTERFACE_NAME),
+    local(3, OctetString, (i) => i.name),
+    local(4, OctetString, (i) => i.description),
+    ...remote.flatMap(([column, type, pick]) =>
+      ifIndexes.map((ifIndex): MibObject => ({
+        oid: `${LLDP_REM_ENTRY_OID}.${String(column)}.0.${String(ifIndex)}`,
+        type,
+        rows: [1],
+        read: () => {
+          const neighbour = reader.lldpNeighbour(ifIndex);
+          return neighbour === undefined ? undefined : pick(neighbour);
+        },
+      })),
+    ),
   ];
 }
 

@@ -20,7 +20,8 @@ export interface ControlClientOptions {
 
 /** The command, without the routing fields the client fills in. */
 export type ControlCommand =
-  { readonly scenario: string; readonly speedup?: number } | { readonly list: true };
+  | { readonly scenario: string; readonly definition?: string; readonly speedup?: number }
+  | { readonly list: true };
 
 /**
  * Sends one command to the running simulator over MQTT and waits for its answer: what

@@ -3,7 +3,7 @@ import { backfillLines, backfillSeries, backfillTimes } from '../core/backfill-l
 
 /** What a backfill needs. */
 export interface BackfillOptions {
-  readonly config: Pick<Config, 'devices' | 'customers'>;
+  readonly config: Pick<Config, 'devices' | 'customers' | 'pricePlans'>;
   /** InfluxDB base URL, e.g. `http://127.0.0.1:8086`. */
   readonly influxUrl: string;
   readonly database: string;

@@ -68,12 +68,13 @@ describe('backfillSeries', () => {
       devices: [
         { name: 'access-1', interfaces: [{ ifIndex: 1, name: 'ge-0/0/1', speedMbps: 1000 }] },
       ],
+      pricePlans: [],
       customers: [
         {
           id: 'acme',
           services: [
-            { id: 'acme-transit', device: 'access-1', interface: 'ge-0/0/1' },
-            { id: 'ghost', device: 'access-9', interface: 'ge-0/0/1' },
+            { id: 'acme-transit', device: 'access-1', interface: 'ge-0/0/1', plan: 'none' },
+            { id: 'ghost', device: 'access-9', interface: 'ge-0/0/1', plan: 'none' },
           ],
         },
       ],

@@ -1,4 +1,5 @@
 import type { Config } from '@faultline/shared';
+import { soldPeakMbps } from './sold-traffic.js';
 import { createTrafficProfile, cumulativeOctets, type TrafficProfile } from './traffic.js';
 
 /** The collector's measurement and its 5-minute poll step the backfill imitates. */
@@ -23,7 +24,9 @@ export interface BackfillSeries {
 }
 
 /** Every interface that carries a customer service (one series per service). */
-export function backfillSeries(config: Pick<Config, 'devices' | 'customers'>): BackfillSeries[] {
+export function backfillSeries(
+  config: Pick<Config, 'devices' | 'customers' | 'pricePlans'>,
+): BackfillSeries[] {
   const series: BackfillSeries[] = [];
   for (const customer of config.customers) {
     for (const service of customer.services) {
@@ -40,6 +43,7 @@ export function backfillSeries(config: Pick<Config, 'devices' | 'customers'>): B
           device: device.name,
           ifName: iface.name,
           speedMbps: iface.speedMbps,
+          peakMbps: soldPeakMbps(config, device.name, iface.name),
         }),
       });
     }

@@ -191,7 +191,7 @@ describe('forced utilisation', () => {
     expect(hcIn(state, start + 12 * MINUTE) - frozen).toBe(atPercent(50, 2));
   });
 
-  it('never lets a counter go backwards, whatever is forced when', () => {
+  it('never lets a counter go backwards, whatever is forced when, errors included', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -207,6 +207,11 @@ describe('forced utilisation', () => {
                   ifName: 'ge-0/0/1',
                   percent,
                 })),
+              fc.double({ min: 0, max: 50_000, noNaN: true }).map((inErrorsPerS): DeviceInput => ({
+                kind: 'setErrorRate',
+                ifName: 'ge-0/0/1',
+                inErrorsPerS,
+              })),
             ),
           ),
           { maxLength: 20 },
@@ -215,15 +220,58 @@ describe('forced utilisation', () => {
           let state = createDeviceState('access-1', spec, BOOT_AT);
           let now = BOOT_AT;
           let last = 0n;
+          let lastErrors = 0;
           for (const [gap, input] of steps) {
             now += gap;
             state = step(state, input, now);
             const value = hcIn(state, now);
             expect(value).toBeGreaterThanOrEqual(last);
             last = value;
+            const errors = read(state, 1, now).inErrors;
+            expect(errors).toBeGreaterThanOrEqual(lastErrors);
+            lastErrors = errors;
           }
         },
       ),
     );
+  });
+});
+
+describe('error and discard counters', () => {
+  const BOOT_AT = Date.UTC(2026, 10, 25, 9);
+  const spec = [{ ifIndex: 1, name: 'xe-0/0/2', speedMbps: 10_000 }];
+  const MINUTE = 60_000;
+  const step = (state: DeviceState, input: DeviceInput, nowMs: number): DeviceState =>
+    applyDeviceInput(state, input, nowMs).state;
+  const errorRate = (inErrorsPerS: number): DeviceInput => ({
+    kind: 'setErrorRate',
+    ifName: 'xe-0/0/2',
+    inErrorsPerS,
+  });
+
+  it('stays at zero on a healthy port, however long it runs', () => {
+    const state = createDeviceState('core-1', spec, BOOT_AT);
+    expect(read(state, 1, BOOT_AT + 30 * DAY_MS)).toMatchObject({
+      inErrors: 0,
+      outErrors: 0,
+      inDiscards: 0,
+      outDiscards: 0,
+    });
+  });
+
+  it('counts received errors at the degraded rate, freezes while down, and keeps them', () => {
+    const start = BOOT_AT + 10 * MINUTE;
+    let state = createDeviceState('core-1', spec, BOOT_AT);
+    state = step(state, errorRate(2.5), start);
+    expect(read(state, 1, start + MINUTE).inErrors).toBe(150);
+    state = step(state, errorRate(100), start + 2 * MINUTE);
+    expect(read(state, 1, start + 3 * MINUTE).inErrors).toBe(300 + 6000);
+    state = step(state, { kind: 'setLink', ifName: 'xe-0/0/2', up: false }, start + 3 * MINUTE);
+    expect(read(state, 1, start + 9 * MINUTE).inErrors).toBe(6300);
+    state = step(state, errorRate(0), start + 9 * MINUTE);
+    state = step(state, { kind: 'setLink', ifName: 'xe-0/0/2', up: true }, start + 10 * MINUTE);
+    expect(read(state, 1, start + 60 * MINUTE).inErrors).toBe(6300);
+    state = step(state, { kind: 'reboot' }, start + 61 * MINUTE);
+    expect(read(state, 1, start + 62 * MINUTE).inErrors).toBe(0);
   });
 });

@@ -1,4 +1,9 @@
-import { forcedCorrection, type DeviceState, type InterfaceState } from './device-state.js';
+import {
+  forcedCorrection,
+  inErrorsSinceBoot,
+  type DeviceState,
+  type InterfaceState,
+} from './device-state.js';
 import { cumulativeOctets } from './traffic.js';
 
 const TWO_POW_32 = 1n << 32n;
@@ -22,6 +27,14 @@ export interface InterfaceReading {
   /** ifInOctets / ifOutOctets: 32-bit counters, always the 64-bit value mod 2^32. */
   readonly inOctets: number;
   readonly outOctets: number;
+  /**
+   * ifInErrors / ifOutErrors / ifInDiscards / ifOutDiscards: 32-bit packet counters since boot.
+   * Only received errors move (a degraded optic); the others stay 0, as on a healthy port.
+   */
+  readonly inErrors: number;
+  readonly outErrors: number;
+  readonly inDiscards: number;
+  readonly outDiscards: number;
 }
 
 /** Hundredths of a second between two instants, wrapping at 2^32 like TimeTicks. */
@@ -71,7 +84,7 @@ export function toCounter64(octets: bigint): bigint {
   return ((octets % TWO_POW_64) + TWO_POW_64) % TWO_POW_64;
 }
 
-/** The 32-bit counter value of an octet count (wraps at 2^32). */
+/** The 32-bit counter value of a count (wraps at 2^32). */
 export function toCounter32(octets: bigint): number {
   return Number(((octets % TWO_POW_32) + TWO_POW_32) % TWO_POW_32);
 }
@@ -92,5 +105,9 @@ export function readInterface(
     hcOutOctets: toCounter64(octets.outOctets),
     inOctets: toCounter32(octets.inOctets),
     outOctets: toCounter32(octets.outOctets),
+    inErrors: toCounter32(inErrorsSinceBoot(iface, nowMs)),
+    outErrors: 0,
+    inDiscards: 0,
+    outDiscards: 0,
   };
 }

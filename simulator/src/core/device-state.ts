@@ -5,6 +5,8 @@ export interface InterfaceSpec {
   readonly ifIndex: number;
   readonly name: string;
   readonly speedMbps: number;
+  /** The peak its service is sold for (`soldPeakMbps`), when it carries one. */
+  readonly peakMbps?: number | undefined;
 }
 
 /** The simulated state of one interface: its fault state and what its counters did not count. */
@@ -33,6 +35,15 @@ export interface InterfaceState {
   /** Octets the forced stretches added beyond the model (signed: a low forced rate subtracts). */
   readonly forcedExtraInOctets: bigint;
   readonly forcedExtraOutOctets: bigint;
+  /** Received frames per second failing their check (ifInErrors), 0 on a healthy port. */
+  readonly inErrorsPerS: number;
+  /**
+   * Start of the current error-counting stretch: set exactly while the interface is up. Errors
+   * before it are in `inErrorsCounted`; the counter is that plus the stretch at the current rate.
+   */
+  readonly errorsSinceMs: number | undefined;
+  /** Errors counted since boot before the current stretch. */
+  readonly inErrorsCounted: bigint;
 }
 
 /** The simulated state of one device since its last (re)boot. */
@@ -53,6 +64,12 @@ export type DeviceInput =
       readonly ifName: string;
       /** Percent of speed, or undefined to hand the interface back to the traffic model. */
       readonly percent: number | undefined;
+    }
+  | {
+      readonly kind: 'setErrorRate';
+      readonly ifName: string;
+      /** Errored frames received per second from now on (0: healthy again). */
+      readonly inErrorsPerS: number;
     };
 
 /** What the simulator must do (send which notification) after an input. */
@@ -75,7 +92,12 @@ export function createDeviceState(
     interfaces: interfaces.map((spec) => ({
       ifIndex: spec.ifIndex,
       name: spec.name,
-      profile: createTrafficProfile({ device, ifName: spec.name, speedMbps: spec.speedMbps }),
+      profile: createTrafficProfile({
+        device,
+        ifName: spec.name,
+        speedMbps: spec.speedMbps,
+        peakMbps: spec.peakMbps,
+      }),
       operUp: true,
       lastChangeMs: nowMs,
       downSinceMs: undefined,
@@ -85,8 +107,40 @@ export function createDeviceState(
       forcedSinceMs: undefined,
       forcedExtraInOctets: 0n,
       forcedExtraOutOctets: 0n,
+      inErrorsPerS: 0,
+      errorsSinceMs: nowMs,
+      inErrorsCounted: 0n,
     })),
   };
+}
+
+/** Errors the current stretch counted up to `nowMs`, rounded down; 0 outside a stretch. */
+function stretchErrors(iface: InterfaceState, nowMs: number): bigint {
+  const since = iface.errorsSinceMs;
+  if (since === undefined || nowMs <= since) return 0n;
+  return BigInt(Math.floor((iface.inErrorsPerS * (nowMs - since)) / 1000));
+}
+
+/**
+ * ifInErrors since boot at `nowMs`: what earlier stretches counted and what the current one adds
+ * at its rate. It never goes back: a stretch is closed by adding what it counted.
+ */
+export function inErrorsSinceBoot(iface: InterfaceState, nowMs: number): bigint {
+  return iface.inErrorsCounted + stretchErrors(iface, nowMs);
+}
+
+/** Ends the current error stretch at `nowMs`, keeping what it counted. */
+function closeErrors(iface: InterfaceState, nowMs: number): InterfaceState {
+  return {
+    ...iface,
+    inErrorsCounted: inErrorsSinceBoot(iface, nowMs),
+    errorsSinceMs: undefined,
+  };
+}
+
+/** Starts an error stretch at `nowMs` if the interface is up (a down port receives nothing). */
+function openErrors(iface: InterfaceState, nowMs: number): InterfaceState {
+  return { ...iface, errorsSinceMs: iface.operUp ? nowMs : undefined };
 }
 
 /** Octets a constant share of the speed carries over `[fromMs, toMs)`, rounded down. */
@@ -155,7 +209,7 @@ function setLink(
   if (!up) {
     return {
       iface: {
-        ...closeForced(iface, nowMs),
+        ...closeErrors(closeForced(iface, nowMs), nowMs),
         operUp: false,
         lastChangeMs: nowMs,
         downSinceMs: nowMs,
@@ -168,20 +222,28 @@ function setLink(
   const downSince = Math.min(iface.downSinceMs ?? nowMs, nowMs);
   const before = cumulativeOctets(iface.profile, downSince);
   const after = cumulativeOctets(iface.profile, nowMs);
-  return {
-    iface: openForced(
-      {
-        ...iface,
-        operUp: true,
-        lastChangeMs: nowMs,
-        downSinceMs: undefined,
-        skippedInOctets: iface.skippedInOctets + after.inOctets - before.inOctets,
-        skippedOutOctets: iface.skippedOutOctets + after.outOctets - before.outOctets,
-      },
-      nowMs,
-    ),
-    decision,
+  const upAgain: InterfaceState = {
+    ...iface,
+    operUp: true,
+    lastChangeMs: nowMs,
+    downSinceMs: undefined,
+    skippedInOctets: iface.skippedInOctets + after.inOctets - before.inOctets,
+    skippedOutOctets: iface.skippedOutOctets + after.outOctets - before.outOctets,
   };
+  return { iface: openErrors(openForced(upAgain, nowMs), nowMs), decision };
+}
+
+/** Changes how one interface behaves without changing its status (no notification). */
+function retune(
+  state: DeviceState,
+  ifName: string,
+  update: (iface: InterfaceState) => InterfaceState,
+): { state: DeviceState; decisions: DeviceDecision[] } {
+  const index = state.interfaces.findIndex((i) => i.name === ifName);
+  const iface = state.interfaces[index];
+  if (iface === undefined) return { state, decisions: [{ kind: 'unknownInterface', ifName }] };
+  const interfaces = state.interfaces.map((i, n) => (n === index ? update(iface) : i));
+  return { state: { ...state, interfaces }, decisions: [{ kind: 'unchanged', ifName }] };
 }
 
 /**
@@ -210,38 +272,29 @@ export function applyDeviceInput(
           ...state,
           bootMs: nowMs,
           boots: state.boots + 1,
-          interfaces: state.interfaces.map((iface) =>
-            openForced(
-              {
-                ...iface,
-                lastChangeMs: nowMs,
-                downSinceMs: iface.operUp ? undefined : nowMs,
-                skippedInOctets: 0n,
-                skippedOutOctets: 0n,
-                forcedExtraInOctets: 0n,
-                forcedExtraOutOctets: 0n,
-              },
-              nowMs,
-            ),
-          ),
+          interfaces: state.interfaces.map((iface) => {
+            const restarted: InterfaceState = {
+              ...iface,
+              lastChangeMs: nowMs,
+              downSinceMs: iface.operUp ? undefined : nowMs,
+              skippedInOctets: 0n,
+              skippedOutOctets: 0n,
+              forcedExtraInOctets: 0n,
+              forcedExtraOutOctets: 0n,
+              inErrorsCounted: 0n,
+            };
+            return openErrors(openForced(restarted, nowMs), nowMs);
+          }),
         },
         decisions: [{ kind: 'coldStart' }],
       };
-    case 'setUtilization': {
-      const index = state.interfaces.findIndex((i) => i.name === input.ifName);
-      const iface = state.interfaces[index];
-      if (iface === undefined) {
-        return { state, decisions: [{ kind: 'unknownInterface', ifName: input.ifName }] };
-      }
-      const changed = openForced(
-        { ...closeForced(iface, nowMs), utilizationPercent: input.percent },
-        nowMs,
+    case 'setUtilization':
+      return retune(state, input.ifName, (iface) =>
+        openForced({ ...closeForced(iface, nowMs), utilizationPercent: input.percent }, nowMs),
       );
-      const interfaces = state.interfaces.map((i, n) => (n === index ? changed : i));
-      return {
-        state: { ...state, interfaces },
-        decisions: [{ kind: 'unchanged', ifName: input.ifName }],
-      };
-    }
+    case 'setErrorRate':
+      return retune(state, input.ifName, (iface) =>
+        openErrors({ ...closeErrors(iface, nowMs), inErrorsPerS: input.inErrorsPerS }, nowMs),
+      );
   }
 }

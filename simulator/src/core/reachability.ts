@@ -35,7 +35,7 @@ export function reachableDevices(
 
 /** The other end of a configured link that uses this port, if any. */
 export function linkPeer(
-  config: Pick<Config, 'links'>,
+  config: { readonly links: readonly Config['links'][number][] },
   device: string,
   ifName: string,
 ): { readonly device: string; readonly interface: string } | undefined {

@@ -139,6 +139,13 @@ describe('parseScenario', () => {
       [{ path: 'steps.0.interface', message: 'device "core-1" has no interface "ge-9"' }],
     ],
     [
+      'a re-patch onto an unknown port',
+      yaml(
+        '  - { at: 0s, action: repatch, device: agg-1, interface: ge-0/0/1, to: { device: access-2, interface: ge-9 } }',
+      ),
+      [{ path: 'steps.0.to.interface', message: 'device "access-2" has no interface "ge-9"' }],
+    ],
+    [
       'a link storm without a port',
       yaml(
         '  - { at: 0s, action: trapStorm, device: core-1, rate: 10, count: 10, trap: linkDown }',

@@ -67,6 +67,11 @@ const STEP_SCHEMAS = {
     { ...common, action: Type.Literal('maintenance'), label: Type.String({ maxLength: 200 }) },
     strict,
   ),
+  /** Moves the far end of the cable at `device:interface` onto `to` (a patch-panel change). */
+  repatch: Type.Object(
+    { ...common, action: Type.Literal('repatch'), ...onPort, to: Type.Object(onPort, strict) },
+    strict,
+  ),
 } satisfies Record<string, TSchema>;
 
 /** The name of a scenario action. */
@@ -104,7 +109,13 @@ export type ScenarioAction =
       /** Forced utilisation, or undefined to hand the interface back to the traffic model. */
       readonly percent: number | undefined;
     }
-  | { readonly action: 'maintenance'; readonly label: string };
+  | { readonly action: 'maintenance'; readonly label: string }
+  | {
+      readonly action: 'repatch';
+      readonly device: string;
+      readonly interface: string;
+      readonly to: { readonly device: string; readonly interface: string };
+    };
 
 /** A step: an action at an offset from the scenario's start. */
 export interface ScenarioStep {
@@ -182,6 +193,13 @@ function toAction(step: RawStep): ScenarioAction {
       };
     case 'maintenance':
       return { action: 'maintenance', label: step.label };
+    case 'repatch':
+      return {
+        action: 'repatch',
+        device: step.device,
+        interface: step.interface,
+        to: { device: step.to.device, interface: step.to.interface },
+      };
   }
 }
 
@@ -248,19 +266,17 @@ export function parseScenario(
   return { ok: true, value: { name, description: file.value.description, steps } };
 }
 
-/** Devices and interfaces a step names must exist in the network it runs on. */
-export function checkReferences(
-  action: ScenarioAction,
-  index: number,
+/** Problems with a device (and interface) a step names, at `path`: they must exist. */
+function portProblems(
   config: Pick<Config, 'devices'>,
+  path: string,
+  deviceName: string,
+  ifName: string | undefined,
 ): Problem[] {
-  if (action.action === 'maintenance') return [];
-  const path = `steps.${String(index)}`;
-  const device = config.devices.find((d) => d.name === action.device);
+  const device = config.devices.find((d) => d.name === deviceName);
   if (device === undefined) {
-    return [{ path: `${path}.device`, message: `unknown device "${action.device}"` }];
+    return [{ path: `${path}.device`, message: `unknown device "${deviceName}"` }];
   }
-  const ifName = 'interface' in action ? action.interface : undefined;
   if (ifName !== undefined && !device.interfaces.some((i) => i.name === ifName)) {
     return [
       {
@@ -269,6 +285,23 @@ export function checkReferences(
       },
     ];
   }
+  return [];
+}
+
+/** Devices and interfaces a step names must exist in the network it runs on. */
+export function checkReferences(
+  action: ScenarioAction,
+  index: number,
+  config: Pick<Config, 'devices'>,
+): Problem[] {
+  if (action.action === 'maintenance') return [];
+  const path = `steps.${String(index)}`;
+  const ifName = 'interface' in action ? action.interface : undefined;
+  const problems = portProblems(config, path, action.device, ifName);
+  if (action.action === 'repatch') {
+    problems.push(...portProblems(config, `${path}.to`, action.to.device, action.to.interface));
+  }
+  if (problems.length > 0) return problems;
   if (
     action.action === 'trapStorm' &&
     action.trap !== 'authenticationFailure' &&

@@ -54,10 +54,36 @@ export interface TrafficIdentity {
   readonly device: string;
   readonly ifName: string;
   readonly speedMbps: number;
+  /**
+   * The busiest hour's rate of each direction the port is sold for (see `soldPeakMbps`), Mbit/s:
+   * the peak then lies between 85 % and 100 % of it (never above PEAK_MIN + PEAK_SPREAD of the
+   * speed). Without it, the peak is a share of the speed.
+   */
+  readonly peakMbps?: number | undefined;
 }
 
-function buildCurve(speedBps: number, seed: number, direction: 0 | 1): DirectionCurve {
-  const peak = PEAK_MIN + PEAK_SPREAD * unitFromSeed(seed, 1_000 + direction);
+/**
+ * The mean rate of the weekly curve as a share of its peak (noise aside): the weekdays' and
+ * weekends' hourly shares, averaged. A month carries about this × peak × its seconds / 8 octets.
+ */
+export const MEAN_SHARE_OF_PEAK =
+  (DAILY_CURVE.reduce((sum, share) => sum + share, 0) / DAILY_CURVE.length) *
+  ((5 + 2 * WEEKEND_FACTOR) / 7);
+
+/** The peak of a direction as a share of the speed. */
+function peakShare(speedBps: number, peakBps: number | undefined, unit: number): number {
+  const highest = PEAK_MIN + PEAK_SPREAD;
+  if (peakBps === undefined) return PEAK_MIN + PEAK_SPREAD * unit;
+  return Math.min(highest, (peakBps * (0.85 + 0.15 * unit)) / speedBps);
+}
+
+function buildCurve(
+  speedBps: number,
+  peakBps: number | undefined,
+  seed: number,
+  direction: 0 | 1,
+): DirectionCurve {
+  const peak = peakShare(speedBps, peakBps, unitFromSeed(seed, 1_000 + direction));
   const rateBps: number[] = [];
   for (let k = 0; k < HOURS_PER_WEEK; k++) {
     const weekday = (EPOCH_WEEKDAY + Math.floor(k / 24)) % 7;
@@ -91,7 +117,12 @@ function segmentOctets(rateBps: readonly number[], k: number, seconds: number): 
 export function createTrafficProfile(identity: TrafficIdentity): TrafficProfile {
   const speedBps = identity.speedMbps * 1_000_000;
   const seed = fnv1a32(`${identity.device}\u0000${identity.ifName}`);
-  return { speedBps, in: buildCurve(speedBps, seed, 0), out: buildCurve(speedBps, seed, 1) };
+  const peakBps = identity.peakMbps === undefined ? undefined : identity.peakMbps * 1_000_000;
+  return {
+    speedBps,
+    in: buildCurve(speedBps, peakBps, seed, 0),
+    out: buildCurve(speedBps, peakBps, seed, 1),
+  };
 }
 
 /** Splits an epoch instant into its week, its hour of the week and the ms into that hour. */

@@ -17,6 +17,7 @@ const SHIPPED = [
   'flapping-port',
   'maintenance-window',
   'optics-degrading',
+  'patch-swap',
   'trap-storm',
 ];
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -40,7 +41,7 @@ describe('admin routes with a running simulator', () => {
       mqtt: {
         url: fixture.settings.mqttUrl,
         intervalMs: 3_600_000,
-        controlPrefix: fixture.settings.prefix,
+        prefix: fixture.settings.prefix,
       },
     });
     await simulator.start();

@@ -18,6 +18,7 @@ const CALLERS: readonly Caller[] = [
   'viewer',
   'engineer',
   'billing',
+  'care',
   'admin',
 ];
 
@@ -26,6 +27,7 @@ const ANY_ROLE: readonly Caller[] = ['viewer', 'engineer', 'billing', 'admin'];
 const ENGINEERS: readonly Caller[] = ['engineer', 'admin'];
 const BILLING: readonly Caller[] = ['billing', 'admin'];
 const ADMIN: readonly Caller[] = ['admin'];
+const CARE: readonly Caller[] = ['care', 'admin'];
 const SCRAPERS: readonly Caller[] = ['metrics', 'admin'];
 
 /**
@@ -126,8 +128,55 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
     BILLING,
     404,
   ],
+  ['GET', '/api/billing/claims', '/api/billing/claims', undefined, BILLING, 200],
+  [
+    'POST',
+    '/api/billing/claims',
+    '/api/billing/claims',
+    {
+      customer: 'acme',
+      service: 'no-such-service',
+      start: '2026-04-01T00:00:00Z',
+      end: '2026-04-01T01:00:00Z',
+      reference: 'carrier ticket 1',
+      evidence: 'site visit',
+    },
+    BILLING,
+    400,
+  ],
+  [
+    'POST',
+    '/api/billing/claims/{id}/approval',
+    '/api/billing/claims/999999999/approval',
+    { reason: 'checked' },
+    BILLING,
+    404,
+  ],
+  ['GET', '/api/services', '/api/services', undefined, ANY_ROLE, 200],
+  ['GET', '/api/devices/{name}', '/api/devices/no-such-device', undefined, ANY_ROLE, 404],
+  [
+    'GET',
+    '/api/devices/{name}/interfaces/{ifIndex}/traffic',
+    '/api/devices/no-such-device/interfaces/1/traffic',
+    undefined,
+    ANY_ROLE,
+    404,
+  ],
+  ['GET', '/api/network/health', '/api/network/health', undefined, ANY_ROLE, 200],
   ['GET', '/api/admin/scenarios', '/api/admin/scenarios', undefined, ADMIN, 503],
   ['POST', '/api/admin/scenarios/{name}/run', '/api/admin/scenarios/fibre-cut/run', {}, ADMIN, 503],
+  // No discovery section in this config, and no run to approve: a clear 400 each.
+  ['GET', '/api/discovery', '/api/discovery', undefined, ADMIN, 200],
+  ['POST', '/api/discovery/runs', '/api/discovery/runs', undefined, ADMIN, 400],
+  [
+    'POST',
+    '/api/discovery/approvals',
+    '/api/discovery/approvals',
+    { runId: 'run-x', changeIds: 'all' },
+    ADMIN,
+    400,
+  ],
+  ['GET', '/api/discovery/topology.yaml', '/api/discovery/topology.yaml', undefined, ADMIN, 200],
   [
     'GET',
     '/api/paging/vapid-public-key',
@@ -186,6 +235,35 @@ const ROUTES: readonly [string, string, string, object | undefined, readonly Cal
     ENGINEERS,
     404,
   ],
+  ['GET', '/api/live-cost', '/api/live-cost', undefined, ANY_ROLE, 200],
+  ['GET', '/api/care/customers', '/api/care/customers', undefined, CARE, 200],
+  ['GET', '/api/care/customers/{id}', '/api/care/customers/nobody', undefined, CARE, 404],
+  [
+    'GET',
+    '/api/care/customers/{id}/status-links',
+    '/api/care/customers/nobody/status-links',
+    undefined,
+    CARE,
+    404,
+  ],
+  [
+    'POST',
+    '/api/care/customers/{id}/status-links',
+    '/api/care/customers/nobody/status-links',
+    { label: 'noc' },
+    CARE,
+    404,
+  ],
+  [
+    'POST',
+    '/api/care/status-links/{id}/revoke',
+    '/api/care/status-links/sl-none/revoke',
+    undefined,
+    CARE,
+    404,
+  ],
+  // Public: a status link's token is the credential; an api token is none.
+  ['GET', '/api/status', '/api/status', undefined, EVERYONE, 401],
   ['GET', '/api/openapi.json', '/api/openapi.json', undefined, ANY_ROLE, 200],
   ['GET', '/metrics', '/metrics', undefined, SCRAPERS, 200],
 ];
@@ -293,6 +371,13 @@ describe('refused tokens', () => {
     const blocked = await call(token('viewer'));
     expect(blocked.statusCode).toBe(429);
     expect(blocked.headers['retry-after']).toBe('60');
+    // The status page checks its link tokens against the same budget.
+    const status = await limited.inject({
+      method: 'GET',
+      url: '/api/status',
+      headers: { authorization: 'Bearer fls_guess-0000000000' },
+    });
+    expect(status.statusCode).toBe(429);
   });
 });
 

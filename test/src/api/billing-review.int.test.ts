@@ -1,45 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { add, BILLING_CSV_COLUMNS, parseDecimal, toDecimalString, ZERO } from '@faultline/shared';
 import { monthLines, writeLines } from '../billing/billing-data.js';
-import { createBillingWorld, type BillingWorld } from './billing-world.js';
+import { bearer, createAprilWorld, type BillingCalls, type BillingWorld } from './billing-world.js';
 import { TOKENS } from './incident-world.js';
 
-const WAIT = { timeout: 60_000, interval: 200 };
 const V1 = encodeURIComponent('acme/2026-04/v1');
 const HELD_LINE = 5; // acme-backup's volume overage, 429.72, held at 99.92 % coverage
 
 let world: BillingWorld;
 let app: FastifyInstance;
-
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function post(url: string, payload: object, token: string = TOKENS.billing) {
-  const response = await app.inject({ method: 'POST', url, headers: as(token), payload });
-  return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
-}
-
-async function get<T>(url: string): Promise<T> {
-  const response = await app.inject({ url, headers: as(TOKENS.billing) });
-  expect(response.statusCode, url).toBe(200);
-  return response.json<T>();
-}
-
-/** Asks for the April run through the api and waits until version `version` is listed. */
-async function runApril(version: number): Promise<void> {
-  const posted = await post('/api/billing/runs', { period: '2026-04', customer: 'acme' });
-  expect(posted.status).toBe(202);
-  await vi.waitFor(async () => {
-    const list = await get<{ runs: { version: number }[] }>('/api/billing/runs?customer=acme');
-    expect(list.runs.map((run) => run.version)).toContain(version);
-  }, WAIT);
-}
+let post: BillingCalls['post'];
+let get: BillingCalls['get'];
+let runApril: BillingCalls['runApril'];
 
 /** The CSV rows of a run export, as column → value records. */
 async function csvRows(runId: string): Promise<Record<string, string>[]> {
   const response = await app.inject({
     url: `/api/billing/runs/${runId}/export.csv`,
-    headers: as(TOKENS.billing),
+    headers: bearer(TOKENS.billing),
   });
   const [, ...rows] = response.body.trimEnd().split('\r\n');
   // The descriptions checked here hold commas only inside quotes: split on commas outside them.
@@ -51,9 +30,9 @@ async function csvRows(runId: string): Promise<Record<string, string>[]> {
 }
 
 beforeAll(async () => {
-  world = await createBillingWorld();
-  app = await world.app();
-  await runApril(1);
+  let calls: BillingCalls;
+  ({ world, app, calls } = await createAprilWorld());
+  ({ post, get, runApril } = calls);
 }, 120_000);
 
 afterAll(async () => {
@@ -175,7 +154,7 @@ describe('billing analyst: approvals and manual adjustments on a real run', () =
     // 978.85 computed + 429.72 released − 25.50 credited.
     const json = await app.inject({
       url: `/api/billing/runs/${V1}/export.json`,
-      headers: as(TOKENS.billing),
+      headers: bearer(TOKENS.billing),
     });
     const exported = json.json<{
       run: { totalBilled: string; totalHeld: string };

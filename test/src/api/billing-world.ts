@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { expect, vi } from 'vitest';
 import { createLogger, type Config, type Settings } from '@faultline/shared';
 import { buildApp, createApi, type ApiComponent } from '@faultline/api';
 import { createBillingBridge, type BillingBridge } from '@faultline/billing-bridge';
@@ -90,4 +91,65 @@ export async function createBillingWorld(): Promise<BillingWorld> {
       await database.drop();
     },
   };
+}
+
+/** Calls to an in-process app with a role's bearer token (the billing role's by default). */
+export interface BillingCalls {
+  readonly post: (
+    url: string,
+    payload: object,
+    token?: string,
+  ) => Promise<{ status: number; body: Record<string, unknown> }>;
+  /** A GET that must answer 200, as JSON. */
+  readonly get: <T>(url: string) => Promise<T>;
+  /** Asks for acme's April through the api and waits until version `version` is listed. */
+  readonly runApril: (version: number) => Promise<void>;
+}
+
+/** The authorization header of a bearer token. */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** The calls the billing api tests make to `app`. */
+export function billingCalls(app: FastifyInstance): BillingCalls {
+  const as = bearer;
+  const calls: BillingCalls = {
+    async post(url, payload, token = TOKENS.billing) {
+      const response = await app.inject({ method: 'POST', url, headers: as(token), payload });
+      return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+    },
+    async get<T>(url: string) {
+      const response = await app.inject({ url, headers: as(TOKENS.billing) });
+      expect(response.statusCode, url).toBe(200);
+      return response.json<T>();
+    },
+    async runApril(version) {
+      const posted = await calls.post('/api/billing/runs', { period: '2026-04', customer: 'acme' });
+      expect(posted.status).toBe(202);
+      await vi.waitFor(
+        async () => {
+          const list = await calls.get<{ runs: { version: number }[] }>(
+            '/api/billing/runs?customer=acme',
+          );
+          expect(list.runs.map((run) => run.version)).toContain(version);
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+    },
+  };
+  return calls;
+}
+
+/** The world, an app in front of it, the calls to it, and acme's April (v1) already run. */
+export async function createAprilWorld(): Promise<{
+  world: BillingWorld;
+  app: FastifyInstance;
+  calls: BillingCalls;
+}> {
+  const world = await createBillingWorld();
+  const app = await world.app();
+  const calls = billingCalls(app);
+  await calls.runApril(1);
+  return { world, app, calls };
 }

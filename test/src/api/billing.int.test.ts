@@ -265,8 +265,10 @@ describe('billing api against the real billing bridge', () => {
     const received = new Map<string, BillingLive[]>();
     const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
     const connected: Promise<void>[] = [];
-    // Every role that may subscribe (a metrics token may not connect at all).
-    const subscribers = Object.entries(TOKENS).filter(([name]) => name !== 'metrics');
+    // Every role that may subscribe (a metrics or care token may not connect at all).
+    const subscribers = Object.entries(TOKENS).filter(
+      ([name]) => name !== 'metrics' && name !== 'care',
+    );
     for (const [name, token] of subscribers) {
       const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
         auth: { token },
@@ -306,6 +308,9 @@ describe('billing api against the real billing bridge', () => {
           coveragePercent: 100,
           downtimeMinutes: 0,
           slaBudgetMinutes: 21.6,
+          availabilityPercent: '100',
+          currency: 'EUR',
+          sla: null,
         },
       ],
     };

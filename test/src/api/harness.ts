@@ -11,6 +11,7 @@ import {
   type AlarmChange,
   type AlarmChangeKind,
   type Config,
+  type Incident,
   type Settings,
 } from '@faultline/shared';
 import { createApi, type ApiComponent } from '@faultline/api';
@@ -76,6 +77,34 @@ export function sampleAlarm(overrides: Partial<Alarm> = {}): Alarm {
     explanation: null,
     ticketId: null,
     acknowledgedBy: null,
+    ...overrides,
+  };
+}
+
+/** An open incident opened now on one root alarm (a fresh id); override what a test cares about. */
+export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
+  const root = randomUUID();
+  const now = new Date().toISOString();
+  return {
+    id: `inc-${root}`,
+    state: 'open',
+    title: 'core-1 xe-0/0/0 down',
+    severity: 'major',
+    primaryAlarmId: root,
+    rootAlarmIds: [root],
+    alarmIds: [root],
+    cutOffDevices: [],
+    impactedServices: [],
+    ticketId: `tkt-${root}`,
+    openedAt: now,
+    updatedAt: now,
+    resolvedAt: null,
+    resolution: null,
+    acknowledgedBy: null,
+    assignee: null,
+    inMaintenance: false,
+    announced: true,
+    version: 1,
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ export const TOKENS = {
   billing: 'bob-token-for-incident-tests',
   admin: 'admin-token-for-incident-tests',
   metrics: 'prometheus-token-for-incident-tests',
+  care: 'carol-token-for-incident-tests',
 } as const;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -37,6 +38,7 @@ export function withTokens(config: Config): Config {
         { name: 'alice', role: 'engineer', sha256: digest(TOKENS.engineer) },
         { name: 'bob', role: 'billing', sha256: digest(TOKENS.billing) },
         { name: 'prometheus', role: 'metrics', sha256: digest(TOKENS.metrics) },
+        { name: 'carol', role: 'care', sha256: digest(TOKENS.care) },
       ],
       trustedProxies: config.api.trustedProxies,
     },
@@ -54,6 +56,8 @@ export interface IncidentWorld {
   /** A listening api, for sockets and browsers. */
   listen(options?: {
     dashboardDir?: string | null;
+    /** The InfluxDB database the api reads polled traffic from (default the config's). */
+    influxDatabase?: string;
   }): Promise<{ api: ApiComponent; baseUrl: string }>;
   close(): Promise<void>;
 }
@@ -93,7 +97,10 @@ export async function createIncidentWorld(
       const api = createApi({
         runtime: {
           settings,
-          config,
+          config:
+            options.influxDatabase === undefined
+              ? config
+              : { ...config, influx: { ...config.influx, database: options.influxDatabase } },
           logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
         },
         dashboardDir: options.dashboardDir,

@@ -244,3 +244,83 @@ describe('commands through the correlator', () => {
     expect(waiting.filter((key) => key.includes(':cmd-'))).toEqual([]);
   });
 });
+
+async function mirrored(key: string): Promise<Alarm | undefined> {
+  const text = await world.redis.hget(hotStateKeys(world.harness.settings.prefix).openAlarms, key);
+  return text === null ? undefined : (JSON.parse(text) as Alarm);
+}
+
+interface Row {
+  id: string;
+  count: number;
+  state: string;
+  acknowledged_by: string | null;
+  caused_by: string | null;
+}
+
+async function alarmRow(key: string): Promise<Row | undefined> {
+  const rows = await world.harness.query<Row>(
+    `SELECT id, count, state, acknowledged_by, caused_by FROM alarms
+     WHERE reduction_key = $1 AND state <> 'cleared'`,
+    [key],
+  );
+  return rows[0];
+}
+
+// The partition's owner keeps its open alarms in memory between commits: what other writers do
+// to those alarms (a person's acknowledgement through the api, the correlation step's root cause)
+// must be what the next event of the key builds on, in PostgreSQL and the hot state.
+describe('alarms kept in memory by their partition owner', () => {
+  it('counts the next event on an alarm acknowledged through the api, still acknowledged', async () => {
+    app = await world.app();
+    await world.harness.startCorrelator();
+    const first = linkDownEvent('core-1', 'xe-0/0/2');
+    await world.harness.waitForJob(await world.harness.addBatch([first]));
+    const before = await alarmRow(first.reductionKey);
+    if (before === undefined) throw new Error('no alarm raised');
+
+    const response = await post(`/api/alarms/${before.id}/acknowledge`, TOKENS.engineer);
+    expect(response.json()).toMatchObject({ changed: true, alarm: { state: 'acknowledged' } });
+
+    const repeat = { ...linkDownEvent('core-1', 'xe-0/0/2'), timeMs: first.timeMs + 1_000 };
+    await world.harness.waitForJob(await world.harness.addBatch([repeat]));
+    expect(await alarmRow(first.reductionKey)).toMatchObject({
+      id: before.id,
+      count: 2,
+      state: 'acknowledged',
+      acknowledged_by: 'alice',
+    });
+    // Mirrored before the job completed.
+    expect(await mirrored(first.reductionKey)).toMatchObject({
+      id: before.id,
+      count: 2,
+      state: 'acknowledged',
+      acknowledgedBy: 'alice',
+    });
+  });
+
+  it('keeps the root cause the correlation step wrote when a symptom repeats', async () => {
+    app = await world.app();
+    const incident = await fibreCut();
+    const symptom = linkDownEvent('agg-2', 'ge-0/0/1');
+    const annotated = await vi.waitFor(async () => {
+      const row = await alarmRow(symptom.reductionKey);
+      if (row?.caused_by == null) throw new Error('the symptom has no root cause yet');
+      return row;
+    }, WAIT);
+    expect(incident.alarmIds).toContain(annotated.id);
+
+    const repeat = { ...symptom, timeMs: Date.now() + 1_000 };
+    await world.harness.waitForJob(await world.harness.addBatch([repeat]));
+    expect(await alarmRow(symptom.reductionKey)).toMatchObject({
+      id: annotated.id,
+      count: annotated.count + 1,
+      caused_by: annotated.caused_by,
+    });
+    // Mirrored before the job completed (a correlation step mirrors only what it changes).
+    expect(await mirrored(symptom.reductionKey)).toMatchObject({
+      count: annotated.count + 1,
+      causedBy: annotated.caused_by,
+    });
+  });
+});

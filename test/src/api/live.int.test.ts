@@ -14,6 +14,7 @@ import {
   ADMIN_TOKEN,
   createApiFixture,
   sampleAlarm,
+  sampleIncident,
   startApi,
   upsertAlarm,
   VIEWER_TOKEN,
@@ -169,27 +170,12 @@ describe('live incidents over socket.io', () => {
     await vi.waitFor(() => {
       expect(snapshots).toEqual([[]]);
     }, EVENTUALLY);
-    const incident: Incident = {
+    const incident = sampleIncident({
       id: 'inc-live-1',
-      state: 'open',
       title: 'core-1 down',
       severity: 'critical',
-      primaryAlarmId: '00000000-0000-4000-8000-000000000001',
-      rootAlarmIds: ['00000000-0000-4000-8000-000000000001'],
-      alarmIds: ['00000000-0000-4000-8000-000000000001'],
-      cutOffDevices: [],
-      impactedServices: [],
       ticketId: 'tkt-live-1',
-      openedAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      resolvedAt: null,
-      resolution: null,
-      acknowledgedBy: null,
-      assignee: null,
-      inMaintenance: false,
-      announced: true,
-      version: 1,
-    };
+    });
     const channel = channels(fixture.settings.prefix).incidents;
     const burst = fixture.redis.pipeline();
     burst.publish(channel, JSON.stringify({ kind: 'opened', incident }));

@@ -33,13 +33,24 @@ export interface NodeProcess {
 /** Linux clock ticks per second, the unit of the CPU times in /proc/<pid>/stat. */
 const CLOCK_TICKS_PER_S = 100;
 
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces). */
+async function statFields(pid: number | 'self'): Promise<string[]> {
+  const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** CPU time (user + system) a process has used, seconds, from /proc/<pid>/stat. */
 export async function processCpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) in parentheses; utime and stime are
-  // fields 14 and 15 of the whole line, so 12 and 13 after it.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, so 12 and 13 after the name.
+  const fields = await statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+/** CPU time (user + system) of this process's children that have exited, seconds. */
+export async function exitedChildrenCpuSeconds(): Promise<number> {
+  // cutime and cstime are fields 16 and 17 of the whole line.
+  const fields = await statFields('self');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_S;
 }
 
 /**
@@ -109,4 +120,21 @@ export function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/**
+ * The simulator's CLI in its own process, playing the network of a config file (JSON is YAML)
+ * without MQTT, its traps sent to 127.0.0.1:`trapPort`.
+ */
+export function startSimulatorProcess(configPath: string, trapPort: number): NodeProcess {
+  return startNodeProcess('simulator/dist/cli.js', [
+    'run',
+    '--offline',
+    '--config',
+    configPath,
+    '--trap-port',
+    String(trapPort),
+    '--log-level',
+    'warn',
+  ]);
 }

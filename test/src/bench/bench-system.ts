@@ -94,7 +94,8 @@ export interface BenchSystem {
   stop(): Promise<void>;
 }
 
-async function freeTcpPort(): Promise<number> {
+/** A TCP port free on loopback now. */
+export async function freeTcpPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -9,7 +9,16 @@ const DOC = join(process.cwd(), 'docs', 'benchmarks.md');
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 /** The order of sections in the report; a result not listed here follows at the end. */
-const ORDER = ['trap-ingest', 'pipeline', 'storm', 'latency', 'polling', 'billing', 'dashboard'];
+const ORDER = [
+  'trap-ingest',
+  'pipeline',
+  'storm',
+  'latency',
+  'polling',
+  'billing',
+  'dashboard',
+  'discovery',
+];
 
 const files = (await readdir(RESULTS_DIR)).filter((file) => file.endsWith('.json'));
 const results = await Promise.all(

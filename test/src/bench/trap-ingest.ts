@@ -1,13 +1,13 @@
 // Trap ingest: the highest rate at which real v2c trap packets (captured from Net-SNMP's
-// `snmptrap`) go into the BullMQ `events` queue with zero loss, the loss at twice that rate, and
-// Net-SNMP's `snmptrapd` logging the same packets in the same run.
+// `snmptrap`) go into the BullMQ events queues (`events-p<n>`) with zero loss, the loss at twice
+// that rate, and Net-SNMP's `snmptrapd` logging the same packets in the same run.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { EVENT_BATCH_DEFAULTS, createCollector } from '@faultline/collector';
-import { EVENTS_QUEUE, type ComponentMetric } from '@faultline/shared';
+import { eventsPartitionQueue, type ComponentMetric } from '@faultline/shared';
 import type { TrapPacket, TrapStormResult } from '@faultline/simulator';
 import { freeUdpPort } from '../collector/snmp-tools.js';
 import { createBenchRuntime, exampleConfig, machineLoadNote } from './bench-system.js';
@@ -170,10 +170,15 @@ const machineLoad = machineLoadNote();
 const packet = await captureLinkDownTrap('public', IF_INDEX);
 const { runtime, drop } = await createBenchRuntime(await exampleConfig(), { trapPort: 0 });
 const collector = createCollector({ runtime, schedulePolls: false });
-const queue = new Queue(EVENTS_QUEUE, {
-  connection: { url: runtime.settings.redisUrl },
-  prefix: runtime.settings.prefix,
-});
+// The collector writes each event to its partition's queue.
+const queues = Array.from(
+  { length: runtime.config.correlation.partitions },
+  (_, partition) =>
+    new Queue(eventsPartitionQueue(partition), {
+      connection: { url: runtime.settings.redisUrl },
+      prefix: runtime.settings.prefix,
+    }),
+);
 const trapd = await startSnmptrapd();
 try {
   await collector.start();
@@ -186,9 +191,10 @@ try {
   let batchesBefore = 0;
   const checkAndEmptyQueue = async (): Promise<void> => {
     const batches = metricOf(collector.metrics(), 'event_batches_total');
-    jobsMatch.push((await queue.getWaitingCount()) === batches - batchesBefore);
+    const waiting = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
+    jobsMatch.push(waiting.reduce((sum, n) => sum + n, 0) === batches - batchesBefore);
     batchesBefore = batches;
-    await queue.obliterate({ force: true });
+    for (const queue of queues) await queue.obliterate({ force: true });
   };
   process.stdout.write('faultline collector:\n');
   const steps = await ladder(FAULTLINE_RATES, sendToCollector, enqueued, checkAndEmptyQueue);
@@ -245,7 +251,7 @@ try {
     ],
     notes: [
       `Packets: one linkDown with the three IF-MIB varbinds, captured from Debian's \`snmptrap\` (${String(packet.bytes.length)} bytes), its request-id varied per send; sent from ${SOURCE} (access-1 of the example network) over loopback by the simulator's storm sender in a child process (4 sockets), ${String(STEP_S)} s per rate, rates stepped up until one lost traps.`,
-      `Counted: traps sent versus events the collector wrote to the \`events\` queue (its own \`events_enqueued_total\`, in jobs of up to ${EVENT_BATCH_DEFAULTS.maxBatchEvents.toLocaleString('en-US')} events); after each step the number of jobs waiting in Redis was checked against the collector's batch count (${jobsMatch.every(Boolean) ? 'equal at every step' : '**not equal at some step**'}) and the queue emptied. Over the run the receiver counted ${String(received)} datagrams, ${String(decoded)} decoded, ${String(dropped)} dropped because more than ${EVENT_BATCH_DEFAULTS.maxPendingEvents.toLocaleString('en-US')} events were already waiting for Redis.`,
+      `Counted: traps sent versus events the collector wrote to the partitions' queues (its own \`events_enqueued_total\`, in jobs of up to ${EVENT_BATCH_DEFAULTS.maxBatchEvents.toLocaleString('en-US')} events); after each step the number of jobs waiting in Redis was checked against the collector's batch count (${jobsMatch.every(Boolean) ? 'equal at every step' : '**not equal at some step**'}) and the queue emptied. Over the run the receiver counted ${String(received)} datagrams, ${String(decoded)} decoded, ${String(dropped)} dropped because more than ${EVENT_BATCH_DEFAULTS.maxPendingEvents.toLocaleString('en-US')} events were already waiting for Redis.`,
       `The rate shown is what the sender achieved (sent / elapsed), not what it was asked for. snmptrapd ran as \`snmptrapd -f -n -C -c <disableAuthorization yes> -Lf <file> -m '' -M /dev/null\` (no MIBs to translate, its best case); its count is the trap header lines in the log.`,
       `Sender, receiver, Redis and snmptrapd share the 2 cores. A thread of the collector's does nothing but read the trap socket and hand datagrams over, so the kernel's buffer does not overflow while the main loop decodes; what it has handed over waits in memory (at most 200,000 datagrams, past which it drops and counts them). Decoding is one event loop: per trap (profiled with --cpu-prof) net-snmp BER decoding is about a fifth of its CPU, building the event (MIB names, templates), serializing it into its batch job and garbage collection the rest; Redis is reached once per 2,000 events. A step is sustained when every trap is taken and the last within ${String(KEPT_UP_MS / 1000)} s of the last send; a larger step that loses nothing was absorbed by the backlog and worked off afterwards.`,
       machineLoad,
@@ -254,6 +260,6 @@ try {
 } finally {
   await trapd.stop();
   await collector.stop();
-  await queue.close();
+  await Promise.all(queues.map((queue) => queue.close()));
   await drop();
 }

@@ -3,7 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
 import {
-  EVENTS_QUEUE,
+  eventsPartitionQueue,
   createLogger,
   parseConfig,
   type EventBatch,
@@ -40,7 +40,8 @@ devices:
     });
     await collector.start();
     cleanups.push(() => collector.stop());
-    const queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+    // The collector's events go to their partition's queue: the default config has one.
+    const queue = new Queue<EventBatch>(eventsPartitionQueue(0), {
       connection: { url: settings.redisUrl },
       prefix: settings.prefix,
     });

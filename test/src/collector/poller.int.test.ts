@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
 import { createLogger, parseConfig, type Config, type Settings } from '@faultline/shared';
+import { createSimulator } from '@faultline/simulator';
 import {
   EVENTUALLY,
   createInfluxDatabase,
@@ -11,6 +12,7 @@ import {
   uniqueName,
 } from '../support/services.js';
 import { startSnmpd, type Snmpd } from './snmp-tools.js';
+import { isolatedExampleConfig } from '../simulator/example-network.js';
 
 interface InfluxSeries {
   columns: string[];
@@ -128,6 +130,72 @@ devices:
     // The second poll has a rate, or flags one the loopback's reported speed makes impossible.
     expect(typeof second?.in_bps === 'number' || second?.quarantined === true).toBe(true);
     expect(Number(second?.in_octets)).toBeGreaterThanOrEqual(Number(first?.in_octets));
+  }, 40_000);
+
+  it("writes error and discard rates from the simulator's agent: a weak optic errors, its neighbour stays clean", async () => {
+    // The example network's agg-2 on addresses of its own, on a clock the test moves: the rates
+    // are over the agent's sysUpTime, so they come out exact.
+    const network = await isolatedExampleConfig();
+    let nowMs = Date.UTC(2026, 10, 25, 10);
+    const simulator = createSimulator({
+      config: network,
+      trapTarget: { host: '127.0.0.1', port: 9 },
+      logger: createLogger({ level: 'silent' }),
+      clock: () => nowMs,
+    });
+    await simulator.start();
+    cleanups.push(() => simulator.stop());
+    const collector = createCollector({
+      runtime: {
+        settings,
+        config: withoutSession({
+          ...network,
+          influx: { ...network.influx, api: 'v1', database: database.name },
+        }),
+        logger: createLogger({ level: 'silent' }),
+      },
+      schedulePolls: false,
+    });
+    await collector.start();
+    cleanups.push(() => collector.stop());
+    // -15.5 dBm on the uplink to core-1: about 31.6 errored frames a second.
+    const run = await simulator.runScenario('weak-optic', {
+      definition:
+        'description: a weak optic\nsteps:\n' +
+        '  - { at: 0s, action: optics, device: agg-2, interface: xe-0/0/48, dbm: -15.5 }\n',
+    });
+    await run.done;
+    await collector.pollNow('agg-2');
+    nowMs += 60_000;
+    await collector.pollNow('agg-2');
+
+    const rows = await vi.waitFor(
+      async () => {
+        const found = await select(
+          database.name,
+          `SELECT * FROM interface WHERE device = 'agg-2' AND in_bps >= 0`,
+        );
+        if (found.length < 3) throw new Error(`${String(found.length)} rates so far`);
+        return found;
+      },
+      { timeout: 15_000, interval: 250 },
+    );
+    const weak = rows.find((r) => r.interface === 'xe-0/0/48');
+    const clean = rows.find((r) => r.interface === 'xe-0/0/49');
+    // floor(10^1.5 × 60) = 1897 errors in the minute.
+    expect(weak).toMatchObject({
+      in_errors_ps: 1897 / 60,
+      out_errors_ps: 0,
+      in_discards_ps: 0,
+      out_discards_ps: 0,
+    });
+    expect(weak?.quarantined ?? null).toBeNull();
+    expect(clean).toMatchObject({
+      in_errors_ps: 0,
+      out_errors_ps: 0,
+      in_discards_ps: 0,
+      out_discards_ps: 0,
+    });
   }, 40_000);
 
   it('turns a scripted agent timeline into exact counters, rates, wraps, quarantines and resets', async () => {

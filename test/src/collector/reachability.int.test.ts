@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
 import {
-  EVENTS_QUEUE,
+  eventsPartitionQueue,
   createLogger,
   parseConfig,
   type EventBatch,
@@ -21,7 +21,8 @@ describe('collector polling reachability (real snmpd)', () => {
   beforeAll(async () => {
     settings = testSettings({ trapHost: '127.0.0.1', trapPort: 0 });
     database = await createInfluxDatabase();
-    queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+    // The collector's events go to their partition's queue: the default config has one.
+    queue = new Queue<EventBatch>(eventsPartitionQueue(0), {
       connection: { url: settings.redisUrl },
       prefix: settings.prefix,
     });

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
 import {
-  EVENTS_QUEUE,
+  eventsPartitionQueue,
   createLogger,
   parseConfig,
   type EventBatch,
@@ -71,7 +71,8 @@ devices:
     const address = collector.trapAddress();
     if (address === undefined) throw new Error('no trap address');
     target = `127.0.0.1:${String(address.port)}`;
-    queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+    // The collector's events go to their partition's queue: the default config has one.
+    queue = new Queue<EventBatch>(eventsPartitionQueue(0), {
       connection: { url: settings.redisUrl },
       prefix: settings.prefix,
     });

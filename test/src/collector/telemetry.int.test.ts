@@ -9,7 +9,7 @@ import {
   type DeadLetter,
 } from '@faultline/collector';
 import {
-  EVENTS_QUEUE,
+  eventsPartitionQueue,
   createLogger,
   parseConfig,
   type Config,
@@ -345,7 +345,8 @@ thresholds:
 `);
     const collector = await startCollector(cfg, clientId);
     cleanups.push(() => collector.stop());
-    const queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+    // The collector's events go to their partition's queue: the default config has one.
+    const queue = new Queue<EventBatch>(eventsPartitionQueue(0), {
       connection: { url: settings.redisUrl },
       prefix: settings.prefix,
     });

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
-import { EVENTS_QUEUE, createLogger, parseConfig, type EventBatch } from '@faultline/shared';
+import {
+  createLogger,
+  eventsPartitionQueue,
+  parseConfig,
+  type EventBatch,
+} from '@faultline/shared';
 import { createInfluxDatabase, testSettings } from '../support/services.js';
 import { startSnmpd, type Snmpd } from './snmp-tools.js';
 
@@ -50,7 +55,8 @@ thresholds:
       schedulePolls: false,
     });
     await collector.start();
-    queue = new Queue<EventBatch>(EVENTS_QUEUE, {
+    // The collector's events go to their partition's queue: the default config has one.
+    queue = new Queue<EventBatch>(eventsPartitionQueue(0), {
       connection: { url: settings.redisUrl },
       prefix: settings.prefix,
     });

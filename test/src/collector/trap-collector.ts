@@ -2,8 +2,8 @@ import { Queue } from 'bullmq';
 import { vi } from 'vitest';
 import { createCollector, type Collector } from '@faultline/collector';
 import {
-  EVENTS_QUEUE,
   EVENT_BATCH_JOB,
+  eventsPartitionQueue,
   createLogger,
   parseConfig,
   type EventBatch,
@@ -11,7 +11,7 @@ import {
 } from '@faultline/shared';
 import { testSettings } from '../support/services.js';
 
-/** A running collector listening for traps on a free port of 127.0.0.1, and its events queue. */
+/** A running collector listening for traps on a free port of 127.0.0.1, and its events queues. */
 export interface TrapCollector {
   readonly collector: Collector;
   /** The trap receiver's port. */
@@ -24,7 +24,7 @@ export interface TrapCollector {
   readonly eventWhere: (predicate: (event: FaultEvent) => boolean) => Promise<FaultEvent>;
   /** A collector metric by its name without `faultline_collector_` (NaN when there is none). */
   readonly counter: (name: string) => number;
-  /** Stops the collector and removes its queue. */
+  /** Stops the collector and removes its queues. */
   stop(): Promise<void>;
 }
 
@@ -40,15 +40,24 @@ export async function startTrapCollector(configYaml: string): Promise<TrapCollec
   await collector.start();
   const address = collector.trapAddress();
   if (address === undefined) throw new Error('trap receiver has no address');
-  const queue = new Queue<EventBatch>(EVENTS_QUEUE, {
-    connection: { url: settings.redisUrl },
-    prefix: settings.prefix,
-  });
+  // The collector routes each event to its partition's queue.
+  const queues = Array.from(
+    { length: config.value.correlation.partitions },
+    (_, partition) =>
+      new Queue<EventBatch>(eventsPartitionQueue(partition), {
+        connection: { url: settings.redisUrl },
+        prefix: settings.prefix,
+      }),
+  );
   const events = async (): Promise<FaultEvent[]> => {
-    const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
-    const other = jobs.find((job) => job.name !== EVENT_BATCH_JOB);
-    if (other !== undefined) throw new Error(`unexpected job ${other.name} in the events queue`);
-    return jobs.flatMap((job) => job.data.events);
+    const found: FaultEvent[] = [];
+    for (const queue of queues) {
+      const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+      const other = jobs.find((job) => job.name !== EVENT_BATCH_JOB);
+      if (other !== undefined) throw new Error(`unexpected job ${other.name} in an events queue`);
+      found.push(...jobs.flatMap((job) => job.data.events));
+    }
+    return found;
   };
   return {
     collector,
@@ -68,8 +77,10 @@ export async function startTrapCollector(configYaml: string): Promise<TrapCollec
       collector.metrics().find((m) => m.name === `faultline_collector_${name}`)?.value ?? NaN,
     async stop() {
       await collector.stop();
-      await queue.obliterate({ force: true });
-      await queue.close();
+      for (const queue of queues) {
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
     },
   };
 }

@@ -448,6 +448,15 @@ describe('correlator incidents (real Redis, PostgreSQL, events queue)', () => {
     expect(
       await h.query("SELECT flap_count FROM alarms WHERE state <> 'cleared' AND type = 'linkDown'"),
     ).toEqual([{ flap_count: 6 }]);
+    // The five flaps before it, cleared before any step saw them open, are in it from the first.
+    expect(
+      await h.query(
+        `SELECT count(*)::int AS alarms, count(*) FILTER (WHERE state = 'cleared')::int AS cleared,
+           count(*) FILTER (WHERE incident_id = $1)::int AS in_it
+         FROM alarms WHERE type = 'linkDown'`,
+        [incident?.id],
+      ),
+    ).toEqual([{ alarms: 6, cleared: 5, in_it: 6 }]);
     // It comes back: still flapping, the incident stays open; more flaps change nothing.
     for (let n = 0; n < 2; n++) {
       await h.waitForJob(await h.addBatch([linkUpEvent('core-1', 'xe-0/0/2')]));

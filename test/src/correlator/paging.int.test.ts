@@ -147,13 +147,13 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
 
   async function openIncident(world: IncidentHarness): Promise<string> {
     await world.addBatch([linkDownEvent('core-1', 'xe-0/0/2')]);
-    return vi.waitFor(async () => {
+    return settle(async () => {
       const rows = await world.query<{ id: string }>(
         "SELECT id FROM incidents WHERE title NOT LIKE 'barrier %' AND state <> 'resolved'",
       );
       if (rows[0] === undefined) throw new Error('no incident yet');
       return rows[0].id;
-    }, WAIT);
+    });
   }
 
   const pages = (world: IncidentHarness, incidentId: string) =>
@@ -161,6 +161,29 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
       'SELECT action, step, person, channel, status, detail FROM pages WHERE incident_id = $1 ORDER BY id',
       [incidentId],
     );
+
+  /**
+   * Waits like `vi.waitFor`; a wait that runs out says where paging stood: every incident's
+   * paging record and what the receivers refused, so a failure names the step that did not happen.
+   */
+  async function settle<T>(check: () => T | Promise<T>): Promise<T> {
+    try {
+      return await vi.waitFor(check, WAIT);
+    } catch (error) {
+      const record =
+        h === undefined
+          ? []
+          : await h.query(
+              'SELECT incident_id, action, step, person, channel, status, detail FROM pages ORDER BY id',
+            );
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n` +
+          `paging record: ${JSON.stringify(record)}\n` +
+          `refused by the receivers: ${JSON.stringify(receivers?.rejected ?? [])}`,
+        { cause: error },
+      );
+    }
+  }
 
   async function promoteEscalation(
     incidentId: string,
@@ -170,7 +193,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     if (h === undefined || redis === undefined) throw new Error('no world');
     const queue = new Queue(PAGING_QUEUE, { connection: redis, prefix: h.settings.prefix });
     try {
-      const job = await vi.waitFor(async () => {
+      const job = await settle(async () => {
         const delayed = await queue.getDelayed();
         const found = delayed.find(
           (j) =>
@@ -180,7 +203,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
         );
         if (found === undefined) throw new Error('escalation not scheduled yet');
         return found;
-      }, WAIT);
+      });
       const delay = job.opts.delay ?? 0;
       // Due now instead of in an hour: the test does not wait for the clock.
       if (promote) await job.promote();
@@ -193,10 +216,10 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
   it('pages the on-call of the routed rotation and every channel once per new incident; the resolve reaches everyone paged', async () => {
     const { h: w, receivers: r } = await startWorld();
     const incidentId = await openIncident(w);
-    await vi.waitFor(() => {
+    await settle(() => {
       for (const path of ['/push/alice', '/slack', '/teams', '/pagerduty', '/hook'])
         expect(r.delivered(path), path).toHaveLength(1);
-    }, WAIT);
+    });
     const [incident] = await w.query<{ title: string }>(
       'SELECT title FROM incidents WHERE id = $1',
       [incidentId],
@@ -219,10 +242,10 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     expect(r.rejected).toEqual([]);
 
     await w.addBatch([linkUpEvent('core-1', 'xe-0/0/2')]);
-    await vi.waitFor(() => {
+    await settle(() => {
       for (const path of ['/push/alice', '/slack', '/teams', '/pagerduty', '/hook'])
         expect(r.delivered(path), path).toHaveLength(2);
-    }, WAIT);
+    });
     expect(asPage(r.delivered('/push/alice')[1] ?? expect.fail('no resolve'))).toMatchObject({
       kind: 'resolve',
       incidentId,
@@ -237,7 +260,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     expect(r.delivered('/slack')[1]?.body.text).toMatch(/^Resolved: /);
     expect(r.delivered('/push/bob')).toHaveLength(0);
     // Every delivery is on the incident's paging record (written once the receiver answered).
-    await vi.waitFor(async () => {
+    await settle(async () => {
       const delivered = (await pages(w, incidentId)).filter((p) => p.status === 'delivered');
       expect(delivered.map((p) => `${p.action} ${p.channel}`).sort()).toEqual([
         'page pagerduty',
@@ -251,49 +274,49 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
         'resolve webhook',
         'resolve webpush',
       ]);
-    }, WAIT);
+    });
   });
 
   it('escalates to level 2 when the timeout passes unacknowledged', async () => {
     const { h: w, receivers: r } = await startWorld({ escalateAfterMin: 30 });
     const incidentId = await openIncident(w);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/push/alice')).toHaveLength(1);
-    }, WAIT);
+    });
     // The step is scheduled with the level's timeout; the test makes it due now.
     expect(await promoteEscalation(incidentId, 1)).toBe(30 * 60_000);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/push/bob')).toHaveLength(1);
-    }, WAIT);
+    });
     expect(asPage(r.delivered('/push/bob')[0] ?? expect.fail('no page'))).toMatchObject({
       kind: 'page',
       incidentId,
     });
-    await vi.waitFor(async () => {
+    await settle(async () => {
       const rows = await pages(w, incidentId);
       expect(rows.filter((p) => p.status === 'delivered' && p.person === 'bob')).toMatchObject([
         { action: 'page', step: 1, channel: 'webpush' },
       ]);
-    }, WAIT);
+    });
   });
 
   it('does not escalate after an acknowledgement, and PagerDuty and the webhook hear of it', async () => {
     const { h: w, receivers: r, pool: db } = await startWorld();
     const incidentId = await openIncident(w);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/push/alice')).toHaveLength(1);
-    }, WAIT);
+    });
     const outcome = await acknowledgeIncident(db, { incidentId, actor: 'alice' });
     expect(outcome.ok).toBe(true);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/pagerduty').map((x) => x.body.event_action)).toEqual([
         'trigger',
         'acknowledge',
       ]);
       expect(r.delivered('/hook').map((x) => x.body.action)).toEqual(['page', 'acknowledge']);
-    }, WAIT);
+    });
     await promoteEscalation(incidentId, 1);
-    await vi.waitFor(async () => {
+    await settle(async () => {
       const rows = await pages(w, incidentId);
       expect(rows).toContainEqual(
         expect.objectContaining({
@@ -302,7 +325,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
           detail: 'escalation stopped: acknowledged',
         }),
       );
-    }, WAIT);
+    });
     expect(r.delivered('/push/bob')).toHaveLength(0);
     expect(r.delivered('/slack')).toHaveLength(1);
   });
@@ -313,12 +336,12 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     });
     r.answer('/push/alice-old', 410);
     const incidentId = await openIncident(w);
-    await vi.waitFor(async () => {
+    await settle(async () => {
       expect(r.delivered('/push/alice')).toHaveLength(1);
       const left = await w.query<{ id: string }>('SELECT id FROM push_subscriptions ORDER BY id');
       expect(left.map((s) => s.id)).toEqual(['alice']);
-    }, WAIT);
-    await vi.waitFor(async () => {
+    });
+    await settle(async () => {
       const gone = (await pages(w, incidentId)).filter((p) => p.status === 'gone');
       expect(gone).toMatchObject([
         {
@@ -327,33 +350,33 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
           detail: 'push service answered 410; subscription removed',
         },
       ]);
-    }, WAIT);
+    });
   });
 
   it('retries a failing channel with backoff without holding up the others', async () => {
     const { h: w, receivers: r } = await startWorld();
     r.answer('/teams', 503);
     const incidentId = await openIncident(w);
-    await vi.waitFor(async () => {
+    await settle(async () => {
       for (const path of ['/push/alice', '/slack', '/pagerduty', '/hook'])
         expect(r.delivered(path), path).toHaveLength(1);
       const retries = (await pages(w, incidentId)).filter(
         (p) => p.channel === 'teams' && p.status === 'retrying',
       );
       expect(retries.length).toBeGreaterThanOrEqual(2);
-    }, WAIT);
+    });
     expect(r.delivered('/teams')).toHaveLength(0);
     r.answer('/teams', undefined);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/teams')).toHaveLength(1);
-    }, WAIT);
-    await vi.waitFor(async () => {
+    });
+    await settle(async () => {
       const rows = (await pages(w, incidentId)).filter((p) => p.channel === 'teams');
       expect(rows.at(-1)).toMatchObject({
         status: 'delivered',
         detail: 'teams channel teams answered 200',
       });
-    }, WAIT);
+    });
   });
 
   it('an override in force pages the person covering, not the rotation', async () => {
@@ -365,9 +388,9 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
        VALUES ('noc', 'carol', 'alice', now() - interval '1 minute', now() + interval '1 hour', 'test')`,
     );
     const incidentId = await openIncident(w);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/push/carol')).toHaveLength(1);
-    }, WAIT);
+    });
     const people = (await pages(w, incidentId)).filter((p) => p.step === 0 && p.person !== null);
     expect([...new Set(people.map((p) => p.person))]).toEqual(['carol']);
     expect(r.delivered('/push/alice')).toHaveLength(0);
@@ -414,9 +437,9 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
       });
       expect(subscribed.statusCode).toBe(201);
       const incidentId = await openIncident(w);
-      await vi.waitFor(() => {
+      await settle(() => {
         expect(r.delivered('/push/alice')).toHaveLength(1);
-      }, WAIT);
+      });
       const token = asPage(r.delivered('/push/alice')[0] ?? expect.fail('no page')).ackToken ?? '';
       const forged = await api.inject({
         method: 'POST',
@@ -434,7 +457,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
         { incidentId, acknowledgedBy: 'alice', changed: true },
       ]);
       await promoteEscalation(incidentId, 1);
-      await vi.waitFor(async () => {
+      await settle(async () => {
         const rows = await pages(w, incidentId);
         expect(rows).toContainEqual(
           expect.objectContaining({
@@ -443,7 +466,7 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
             detail: 'escalation stopped: acknowledged',
           }),
         );
-      }, WAIT);
+      });
       expect(r.delivered('/push/bob')).toHaveLength(0);
       // The incident's timeline says who was paged and that the page was acknowledged from it.
       const detail = await api.inject({
@@ -506,12 +529,12 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
     });
     const incidentId = await openIncident(w);
     const mails = smtp.mails;
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(mails.map((m) => m.to.join(',')).sort()).toEqual([
         'alice@faultline.test',
         'noc@faultline.test',
       ]);
-    }, WAIT);
+    });
     const [incident] = await w.query<{ title: string }>(
       'SELECT title FROM incidents WHERE id = $1',
       [incidentId],
@@ -523,9 +546,9 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
       expect(mail.text).toContain(`Open: https://noc.test/incidents/${incidentId}`);
     }
     await w.addBatch([linkUpEvent('core-1', 'xe-0/0/2')]);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(mails.filter((m) => m.headers.subject?.startsWith('Resolved: '))).toHaveLength(2);
-    }, WAIT);
+    });
     expect(smtp.refusedLogins).toEqual([]);
     const recorded = await w.query<{ detail: string }>('SELECT detail FROM pages');
     expect(JSON.stringify(recorded)).not.toContain(login.password);
@@ -534,17 +557,17 @@ describe('paging (real HTTP receivers, Redis, PostgreSQL, BullMQ)', () => {
   it('an escalation timer survives a correlator restart: the next correlator runs it when due', async () => {
     const { h: w, receivers: r, correlator } = await startWorld();
     const incidentId = await openIncident(w);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/push/alice')).toHaveLength(1);
-    }, WAIT);
+    });
     // Scheduled (not promoted), then the correlator that scheduled it stops for good.
     await promoteEscalation(incidentId, 1, false);
     await correlator.stop();
     await w.startCorrelator();
     await promoteEscalation(incidentId, 1);
-    await vi.waitFor(() => {
+    await settle(() => {
       expect(r.delivered('/push/bob')).toHaveLength(1);
-    }, WAIT);
+    });
     expect(r.delivered('/push/alice')).toHaveLength(1);
   });
 });

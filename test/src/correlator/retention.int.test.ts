@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROCESSED_EVENT_RETENTION_MS, pruneProcessedEvents } from '@faultline/correlator';
+import { APPLIED_BATCH_RETENTION_MS, pruneAppliedBatches } from '@faultline/correlator';
 import { createTestDatabase, type TestDatabase } from '../support/services.js';
 
 const DAY_MS = 86_400_000;
 
-describe('processed event retention', () => {
+describe('applied batch retention', () => {
   let database: TestDatabase;
   let pool: pg.Pool;
 
@@ -20,35 +20,35 @@ describe('processed event retention', () => {
   });
 
   const remembered = async (): Promise<string[]> => {
-    const { rows } = await pool.query<{ event_id: string }>(
-      'SELECT event_id FROM processed_events ORDER BY event_id',
+    const { rows } = await pool.query<{ batch_id: string }>(
+      'SELECT batch_id FROM applied_batches ORDER BY batch_id',
     );
-    return rows.map((row) => row.event_id);
+    return rows.map((row) => row.batch_id);
   };
 
-  it('forgets event ids older than the horizon, in chunks, and keeps the rest', async () => {
+  it('forgets batch ids older than the horizon, in chunks, and keeps the rest', async () => {
     const now = Date.now();
     // More old ids than one delete takes, so the chunked loop has to go round.
     await pool.query(
-      `INSERT INTO processed_events (event_id, processed_at)
+      `INSERT INTO applied_batches (batch_id, applied_at)
        SELECT 'old-' || n, $1 FROM generate_series(1, 25000) AS n`,
-      [new Date(now - PROCESSED_EVENT_RETENTION_MS - DAY_MS).toISOString()],
+      [new Date(now - APPLIED_BATCH_RETENTION_MS - DAY_MS).toISOString()],
     );
     await pool.query(
-      `INSERT INTO processed_events (event_id, processed_at) VALUES
+      `INSERT INTO applied_batches (batch_id, applied_at) VALUES
        ('recent-1', $1), ('recent-2', $2), ('recent-3', now())`,
       [
-        new Date(now - PROCESSED_EVENT_RETENTION_MS + DAY_MS).toISOString(),
+        new Date(now - APPLIED_BATCH_RETENTION_MS + DAY_MS).toISOString(),
         new Date(now - DAY_MS).toISOString(),
       ],
     );
 
-    expect(await pruneProcessedEvents(pool, now - PROCESSED_EVENT_RETENTION_MS)).toBe(25_000);
+    expect(await pruneAppliedBatches(pool, now - APPLIED_BATCH_RETENTION_MS)).toBe(25_000);
     expect(await remembered()).toEqual(['recent-1', 'recent-2', 'recent-3']);
-    expect(await pruneProcessedEvents(pool, now - PROCESSED_EVENT_RETENTION_MS)).toBe(0);
+    expect(await pruneAppliedBatches(pool, now - APPLIED_BATCH_RETENTION_MS)).toBe(0);
   });
 
   it('keeps ids for longer than completed event jobs are kept (7 days)', () => {
-    expect(PROCESSED_EVENT_RETENTION_MS).toBeGreaterThan(7 * DAY_MS);
+    expect(APPLIED_BATCH_RETENTION_MS).toBeGreaterThan(7 * DAY_MS);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DASHBOARD_DIR, type ApiComponent } from '@faultline/api';
-import { createLogger } from '@faultline/shared';
+import { createLogger, discoveryKeys, type DiscoveryRunRecord } from '@faultline/shared';
 import { createSimulator, type Simulator } from '@faultline/simulator';
 import { collectPageProblems, launchBrowser } from '../support/browser.js';
 import { isolatedExampleConfig } from '../simulator/example-network.js';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     mqtt: {
       url: fixture.settings.mqttUrl,
       intervalMs: 3_600_000,
-      controlPrefix: fixture.settings.prefix,
+      prefix: fixture.settings.prefix,
     },
   });
   await simulator.start();
@@ -72,7 +72,7 @@ describe('admin page', () => {
     await page.getByRole('heading', { name: 'Simulator scenarios' }).waitFor();
     const row = page.locator('tr[data-scenario="flapping-port"]');
     await row.waitFor(WAIT);
-    expect(await page.locator('tr[data-scenario]').count()).toBe(7);
+    expect(await page.locator('tr[data-scenario]').count()).toBe(8);
     expect((await row.innerText()).length).toBeGreaterThan('flapping-port'.length);
     await page.getByRole('link', { name: 'Admin' }).waitFor();
 
@@ -85,6 +85,61 @@ describe('admin page', () => {
     expect(await status.innerText()).toContain(
       'Started flapping-port: 12 steps over 600 ms (speed-up 100×)',
     );
+    expect(problems).toEqual([]);
+  });
+
+  it('shows discovery’s proposal and approves the ticked changes, recording who', async () => {
+    // A finished run as the collector keeps it: the config's devices and one more.
+    const progress = {
+      runId: 'run-1',
+      trigger: 'scheduled' as const,
+      startedAt: '2026-12-07T04:00:00.000Z',
+      finishedAt: '2026-12-07T04:00:03.000Z',
+      total: 32,
+      probed: 32,
+      found: fixture.config.devices.length + 1,
+      failed: 0,
+    };
+    const device = (name: string, address: string) => ({
+      name,
+      address,
+      sysObjectId: '1.3.6.1.4.1.8072.3.2.10',
+      sysDescr: name,
+      credential: 0,
+      interfaces: [],
+    });
+    const run: DiscoveryRunRecord = {
+      progress,
+      devices: [
+        ...fixture.config.devices.map((d) => device(d.name, d.address)),
+        device('agg-9', '127.0.1.19'),
+      ],
+      links: fixture.config.links.map((l) => ({ ...l, confirmed: true })),
+      unresolved: [],
+      failures: [],
+    };
+    const keys = discoveryKeys(fixture.settings.prefix);
+    await fixture.redis.set(keys.progress, JSON.stringify(progress));
+    await fixture.redis.set(keys.lastRun, JSON.stringify(run));
+
+    const { page, problems } = await open('/admin', ADMIN_TOKEN);
+    const proposal = page.getByTestId('proposal');
+    await proposal.waitFor(WAIT);
+    expect(await page.getByTestId('discovery-progress').innerText()).toBe(
+      `finished (scheduled): probed 32 of 32 addresses, ${String(progress.found)} devices found`,
+    );
+    expect(await proposal.locator('tbody tr').allInnerTexts()).toEqual([
+      '\tnew device agg-9 at 127.0.1.19',
+    ]);
+    await page.getByRole('button', { name: 'Approve 1 of 1' }).click();
+    await page
+      .getByText('Nothing proposed: the last run matches the topology in use.')
+      .waitFor(WAIT);
+    await page.getByText(/In use: approval 1 by admin at/).waitFor(WAIT);
+    const { rows } = await fixture.pool.query<{ approved_by: string; change_ids: string[] }>(
+      'SELECT approved_by, change_ids FROM topology_approvals',
+    );
+    expect(rows).toEqual([{ approved_by: 'admin', change_ids: ['+device:agg-9'] }]);
     expect(problems).toEqual([]);
   });
 

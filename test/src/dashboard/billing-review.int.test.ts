@@ -72,13 +72,15 @@ describe('analyst review in the billing page', () => {
     await expect.poll(() => review.getByTestId('review-action').count(), WAIT).toBe(2);
     const rows = await review.getByTestId('review-action').allTextContents();
     expect(rows[0]).toMatch(/released line 5.*acme-backup.*429\.72 EUR.*bob.*usage confirmed/);
-    expect(rows[1]).toMatch(/manual adjustment.*acme-transit.*-25\.00 EUR.*bob.*goodwill for T-3/);
+    expect(rows[1]).toMatch(
+      /manual adjustment.*acme-transit.*\u221225\.00 EUR.*bob.*goodwill for T-3/,
+    );
     // 978.85 computed + 429.72 released − 25.00 credited.
     await expect
       .poll(() => review.getByTestId('review-totals').textContent(), WAIT)
-      .toContain('billed 1383.57 EUR');
+      .toContain('billed 1,383.57 EUR');
     // The run view above follows: its total and lines include the actions, without a reload.
-    await expect.poll(() => page.getByTestId('run-total').textContent(), WAIT).toBe('1383.57 EUR');
+    await expect.poll(() => page.getByTestId('run-total').textContent(), WAIT).toBe('1,383.57 EUR');
     // The refused attempt was answered 400, which the browser reports as a failed resource.
     expect(problems.filter((problem) => !problem.includes('status of 400'))).toEqual([]);
     await context.close();

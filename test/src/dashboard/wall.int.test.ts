@@ -1,41 +1,23 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_DASHBOARD_DIR, type ApiComponent } from '@faultline/api';
+import type { ApiComponent } from '@faultline/api';
 import { createTimelineSignal } from '@faultline/correlator';
 import { ADD_TICKET_EVENT, createLogger } from '@faultline/shared';
-import { collectPageProblems, launchBrowser } from '../support/browser.js';
+import { launchDashboardBrowser, screenshotForDocs } from '../support/browser.js';
 import { linkDownEvent } from '../correlator/incident-harness.js';
-import { createIncidentWorld, TOKENS, type IncidentWorld } from '../api/incident-world.js';
+import { TOKENS, type IncidentWorld } from '../api/incident-world.js';
+import { createDashboardWorld, type DashboardWorld } from './dashboard-world.js';
 
-const DOCS = fileURLToPath(new URL('../../../docs/', import.meta.url));
-
-/**
- * The screenshots in docs/ come from these tests, but only when asked for
- * (`FAULTLINE_SCREENSHOTS=1 npx vitest run test/src/dashboard/wall.int.test.ts`): a test run must
- * not change the working tree.
- */
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.FAULTLINE_SCREENSHOTS === '1') {
-    await page.screenshot({ path: path.join(DOCS, name) });
-  }
-}
+// The screenshots docs/wall.png, oncall.png and alarms.png come from these tests when asked for:
+// FAULTLINE_SCREENSHOTS=1 npx vitest run test/src/dashboard/wall.int.test.ts
 const WAIT = { timeout: 20_000, interval: 100 };
-const VIEWPORT = { width: 1600, height: 900 };
-
 let browser: Browser;
+let dashboard: DashboardWorld;
 let world: IncidentWorld;
 let api: ApiComponent;
-let baseUrl: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(path.join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
-    throw new Error('the dashboard is not built: run `npm run build -w dashboard`');
-  }
-  browser = await launchBrowser();
+  browser = await launchDashboardBrowser();
 });
 
 afterAll(async () => {
@@ -43,24 +25,20 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  world = await createIncidentWorld();
-  ({ api, baseUrl } = await world.listen());
+  // Polled traffic for the wall's health panel, the fibre cut's links down.
+  dashboard = await createDashboardWorld(browser, [
+    'core-1 xe-0/0/2',
+    'core-2 xe-0/0/3',
+    'agg-2 ge-0/0/1',
+  ]);
+  ({ world, api } = dashboard);
 });
 
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  await world.close();
+  await dashboard.close();
 });
 
-/** A page in its own browser context (its own localStorage, so its own token). */
-async function open(pathname: string, token: string): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems = collectPageProblems(page);
-  await page.goto(`${baseUrl}${pathname}?token=${token}`);
-  return { page, problems };
-}
+const open = (pathname: string, token: string) => dashboard.open(pathname, token);
 
 /** Cuts agg-2 and access-3 off through the real correlator; resolves once the incident exists. */
 async function fibreCut(): Promise<void> {
@@ -80,12 +58,17 @@ describe('NOC wall', () => {
   it('shows an incident with its root cause, its customers and the map in alarm colours', async () => {
     const { page, problems } = await open('/wall', TOKENS.viewer);
     await page.getByText('No active incidents').waitFor();
+    // No port errored or discarded in the polls: the health panel says so in words.
+    await page
+      .getByTestId('network-health')
+      .getByText('No errors or discards in the last 5 min')
+      .waitFor();
     await fibreCut();
     const card = page.locator('article[data-incident-id]');
     await card.waitFor();
     const text = await card.innerText();
     expect(text).toContain('Root cause: core-');
-    expect(text).toContain('1 customer down: initech');
+    expect(text).toContain('1 customer down: Initech: Office internet');
     expect(text).toContain('Not acknowledged');
     // The cut uplinks and the device behind them take their alarm colour on the map.
     await page.locator('[data-node="agg-2"]:not([data-status="ok"])').waitFor();
@@ -98,7 +81,11 @@ describe('NOC wall', () => {
     expect(await page.locator('[data-node="core-2"]').getAttribute('data-status')).not.toBe(
       'critical',
     );
-    await screenshot(page, 'wall.png');
+    // The health panel beside the map says so too, without waiting for its next 30 s read.
+    const unreachable = page.getByTestId('network-health').getByTestId('unreachable');
+    for (const name of ['agg-2', 'access-3'])
+      await unreachable.getByRole('link', { name, exact: true }).waitFor();
+    await screenshotForDocs(page, 'wall.png');
     expect(problems).toEqual([]);
   });
 
@@ -127,7 +114,7 @@ describe('NOC wall', () => {
     // The timeline entry is written by the tickets worker after the change both pages follow; the
     // worker's "timeline grew" signal makes the open page read it, with no reload.
     await oncall.page.getByTestId('timeline').getByText('Acknowledged by alice').waitFor();
-    await screenshot(oncall.page, 'oncall.png');
+    await screenshotForDocs(oncall.page, 'oncall.png');
     expect(wall.problems).toEqual([]);
     expect(oncall.problems).toEqual([]);
   });
@@ -185,7 +172,7 @@ describe('alarm view', () => {
     const { page, problems } = await open('/', TOKENS.engineer);
     await page.locator('tr[data-alarm-id]').nth(2).waitFor();
     expect(await page.locator('tr[data-alarm-id]').count()).toBe(3);
-    await screenshot(page, 'alarms.png');
+    await screenshotForDocs(page, 'alarms.png');
     expect(problems).toEqual([]);
   });
 });

@@ -57,8 +57,8 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
     await rm(dir, { recursive: true, force: true });
   });
 
-  function startBridge(): PartProcess {
-    const child = startPart('billing-bridge', env);
+  async function startBridge(): Promise<PartProcess> {
+    const child = await startPart('billing-bridge', env);
     children.push(child);
     return child;
   }
@@ -71,7 +71,7 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
     );
 
   it('retries the run: one run, the same as a fresh computation of the period', async () => {
-    const first = startBridge();
+    const first = await startBridge();
     const job = await queue.add(
       BILLING_RUN_JOB,
       { customerId: 'acme', period: '2026-04', requestedBy: 'test' },
@@ -88,7 +88,7 @@ describe('a billing bridge process killed with SIGKILL in the middle of a run', 
     expect(await job.getState()).toBe('active');
     expect(await runs()).toEqual([]);
 
-    startBridge();
+    await startBridge();
     await vi.waitFor(
       async () => {
         expect(await job.getState()).toBe('completed');

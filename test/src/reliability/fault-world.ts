@@ -1,14 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Queue } from 'bullmq';
 import pg from 'pg';
+import { expect, vi } from 'vitest';
 import {
+  EVENT_BATCH_JOB,
   createLogger,
   loadConfigFile,
+  type EventBatch,
+  type FaultEvent,
   type Config,
   type Runtime,
   type Settings,
 } from '@faultline/shared';
 import { snmptrap } from '../collector/snmp-tools.js';
+import { linkDown } from '../correlator/correlator-harness.js';
+import { freeTcpPort } from '../support/private-services.js';
 import { uniqueName } from '../support/services.js';
 
 /** The example network's config file: core-1 is 127.0.1.1. */
@@ -98,6 +105,56 @@ export async function alarmCounts(databaseUrl: string): Promise<Map<string, numb
   return new Map(rows.map((row) => [row.reduction_key, row.count]));
 }
 
+/** `jobs` batches of `eventsPerJob` linkDown events; every reduction key is in two batches. */
+export function keysTwiceBatches(jobs: number, eventsPerJob: number): FaultEvent[][] {
+  return Array.from({ length: jobs }, (_, job) =>
+    Array.from({ length: eventsPerJob }, (_, n) => {
+      const key = (job % (jobs / 2)) * eventsPerJob + n;
+      return linkDown(`e-${String(job)}-${String(n)}`, { reductionKey: `k-${String(key)}` });
+    }),
+  );
+}
+
+/** Adds the batches (3 attempts each) and waits until at least `done` are done and some active. */
+export async function addUntilMidway(
+  queue: Queue<EventBatch>,
+  batches: readonly FaultEvent[][],
+  done: number,
+  timeoutMs: number,
+): Promise<void> {
+  await queue.addBulk(
+    batches.map((events) => ({ name: EVENT_BATCH_JOB, data: { events }, opts: { attempts: 3 } })),
+  );
+  await vi.waitFor(
+    async () => {
+      const counts = await queue.getJobCounts('completed', 'active');
+      expect(counts.completed).toBeGreaterThanOrEqual(done);
+      expect(counts.active).toBeGreaterThan(0);
+    },
+    { timeout: timeoutMs, interval: 5 },
+  );
+}
+
+/** Waits until every batch of `keysTwiceBatches` completed (none failed); each key counts 2. */
+export async function expectEveryKeyTwice(
+  queue: Queue<EventBatch>,
+  databaseUrl: string,
+  batches: readonly FaultEvent[][],
+): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      expect(await queue.getJobCounts('completed', 'failed')).toEqual({
+        completed: batches.length,
+        failed: 0,
+      });
+    },
+    { timeout: 100_000, interval: 500 },
+  );
+  const counts = await alarmCounts(databaseUrl);
+  expect(counts.size).toBe(new Set(batches.flat().map((event) => event.reductionKey)).size);
+  expect([...counts.values()].filter((count) => count !== 2)).toEqual([]);
+}
+
 /** The alarms `linkDownTrap` must have made for indexes 1..n, each seen once. */
 export function expectedLinkDowns(n: number): Map<string, number> {
   return new Map(
@@ -125,10 +182,18 @@ export interface PartProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `node <part>/dist/main.js` (`system` is the whole of Faultline) with only `env`. */
-export function startPart(part: string, env: NodeJS.ProcessEnv): PartProcess {
+/**
+ * Starts `node <part>/dist/main.js` (`system` is the whole of Faultline) with only `env`. A part's
+ * own /metrics listens on a free port unless `env` names one: its default (9101–9103) may be held
+ * by `npm start` or another suite on the machine.
+ */
+export async function startPart(part: string, env: NodeJS.ProcessEnv): Promise<PartProcess> {
   const main = fileURLToPath(new URL(`../../../${part}/dist/main.js`, import.meta.url));
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const metricsPort = env.FAULTLINE_METRICS_PORT ?? String(await freeTcpPort());
+  const child = spawn(process.execPath, [main], {
+    env: { ...env, FAULTLINE_METRICS_PORT: metricsPort },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const logs: LogLine[] = [];
   let rest = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -2,7 +2,12 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector } from '@faultline/collector';
 import { createCorrelator } from '@faultline/correlator';
-import { EVENTS_QUEUE, type Component, type EventBatch } from '@faultline/shared';
+import {
+  EVENTS_QUEUE,
+  eventsPartitionQueue,
+  type Component,
+  type EventBatch,
+} from '@faultline/shared';
 import { createPrivatePostgres, type PrivateService } from '../support/private-services.js';
 import { createTestDatabase, testSettings, type TestDatabase } from '../support/services.js';
 import { faultConfig, faultRuntime, linkTrap, queryRows } from './fault-world.js';
@@ -50,16 +55,27 @@ describe('PostgreSQL restarted under alarm and ticket writes (a private cluster)
       ...config,
       correlation: { ...config.correlation, holdS: 1 },
     });
-    const events = new Queue<EventBatch>(EVENTS_QUEUE, {
-      connection: { url: settings.redisUrl },
-      prefix: settings.prefix,
-    });
+    // The shared events queue and the partitions' queues its batches are routed to.
+    const queues = [
+      EVENTS_QUEUE,
+      ...Array.from({ length: runtime.config.correlation.partitions }, (_, partition) =>
+        eventsPartitionQueue(partition),
+      ),
+    ].map(
+      (name) =>
+        new Queue<EventBatch>(name, {
+          connection: { url: settings.redisUrl },
+          prefix: settings.prefix,
+        }),
+    );
     running.push({
-      name: 'events queue',
+      name: 'events queues',
       start: () => Promise.resolve(),
       stop: async () => {
-        await events.obliterate({ force: true });
-        await events.close();
+        for (const queue of queues) {
+          await queue.obliterate({ force: true });
+          await queue.close();
+        }
       },
     });
     const correlator = createCorrelator({ runtime, correlationIntervalMs: 100 });
@@ -91,9 +107,10 @@ describe('PostgreSQL restarted under alarm and ticket writes (a private cluster)
     // The correlator has tried to apply both and failed.
     await vi.waitFor(
       async () => {
-        const tried = (await events.getJobs(['delayed', 'failed', 'waiting'])).filter(
-          (job) => job.attemptsMade > 0,
+        const jobs = await Promise.all(
+          queues.map((queue) => queue.getJobs(['delayed', 'failed', 'waiting'])),
         );
+        const tried = jobs.flat().filter((job) => job.attemptsMade > 0);
         expect(tried.reduce((sum, job) => sum + job.data.events.length, 0)).toBe(2);
       },
       { timeout: 20_000, interval: 100 },

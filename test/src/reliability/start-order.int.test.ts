@@ -41,7 +41,7 @@ describe('every part started as its own process before its servers', () => {
       DATABASE_URL: postgres.url,
       LOG_LEVEL: 'info',
     };
-    for (const part of PARTS) children.set(part, startPart(part, env));
+    for (const part of PARTS) children.set(part, await startPart(part, env));
   }, 60_000);
 
   afterAll(async () => {

@@ -57,8 +57,8 @@ describe('the whole system as a process (node system/dist/main.js, private serve
     for (const service of [redis, mosquitto, postgres, influxd]) await service.destroy();
   });
 
-  function startSystem(): PartProcess {
-    const started = startPart('system', env);
+  async function startSystem(): Promise<PartProcess> {
+    const started = await startPart('system', env);
     processes.push(started);
     return started;
   }
@@ -74,7 +74,7 @@ describe('the whole system as a process (node system/dist/main.js, private serve
   }
 
   it('started before its servers, waits for each and connects, without crashing', async () => {
-    const system = startSystem();
+    const system = await startSystem();
     await logged(system, 'server not reachable yet; waiting for it');
     await postgres.start();
     // With PostgreSQL there the correlator goes on, to a Redis that is not there yet.
@@ -134,7 +134,7 @@ describe('the whole system as a process (node system/dist/main.js, private serve
     expect(await telemetryPoints('faultline', 'cpu_percent', influxd.url)).toBe(50);
 
     // What was not yet an alarm waits in the queue: the next start makes it one.
-    const second = startSystem();
+    const second = await startSystem();
     await logged(second, 'Faultline is running');
     await vi.waitFor(
       async () => {

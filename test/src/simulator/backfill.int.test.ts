@@ -4,6 +4,7 @@ import {
   backfillCounters,
   backfillUsage,
   createTrafficProfile,
+  soldPeakMbps,
   hasUsageHistory,
 } from '@faultline/simulator';
 import { createInfluxDatabase, influxQuery, testSettings } from '../support/services.js';
@@ -108,10 +109,12 @@ describe('usage backfill', () => {
     const lastMs = END_MS - 300_000;
     expect(Date.parse(times[times.length - 1] ?? '')).toBe(lastMs);
     // Exact: the model's counter at that instant, digit for digit (below 2^53, so JSON keeps it).
+    // Traffic fits the plan the port is sold on (acme-transit's 95th commit).
     const profile = createTrafficProfile({
       device: 'access-1',
       ifName: 'ge-0/0/1',
       speedMbps: 1000,
+      peakMbps: soldPeakMbps(config, 'access-1', 'ge-0/0/1'),
     });
     const expected = backfillCounters(profile, lastMs);
     expect(expected.inOctets).toBeLessThan(2n ** 53n);

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,6 +15,7 @@ import { berOid, isV2cTrap, listenForTraps, snmpTool, type TrapListener } from '
 const execFileAsync = promisify(execFile);
 /** The built CLI that `npm run sim` runs; `npm test` builds it first. */
 const CLI = fileURLToPath(new URL('../../../simulator/dist/cli.js', import.meta.url));
+const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../config/example.yaml', import.meta.url));
 const SYS_NAME = '1.3.6.1.2.1.1.5.0';
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
 const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
@@ -25,6 +29,7 @@ const SHIPPED = [
   'flapping-port',
   'maintenance-window',
   'optics-degrading',
+  'patch-swap',
   'trap-storm',
 ];
 
@@ -72,7 +77,7 @@ describe('scenarios', () => {
       trapTarget: { host: '127.0.0.1', port: traps.port },
       logger: createLogger({ level: 'silent' }),
       // Telemetry is tested elsewhere: a long interval keeps it out of the way.
-      mqtt: { url: settings.mqttUrl, intervalMs: 3_600_000, controlPrefix: prefix },
+      mqtt: { url: settings.mqttUrl, intervalMs: 3_600_000, prefix },
     });
     await simulator.start();
   });
@@ -221,4 +226,121 @@ describe('scenarios', () => {
       });
     },
   );
+
+  describe('scenario files of ones own', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'faultline-own-scenarios-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+    const twoFlaps = `description: access-1's uplink flaps twice
+steps:
+  - { at: 0s, action: linkDown, device: access-1, interface: ge-0/0/2 }
+  - { at: 1s, action: linkUp, device: access-1, interface: ge-0/0/2 }
+  - { at: 2s, action: linkDown, device: access-1, interface: ge-0/0/2 }
+  - { at: 3s, action: linkUp, device: access-1, interface: ge-0/0/2 }
+`;
+    const cli = (args: string[]) =>
+      execFileAsync('node', [CLI, ...args], {
+        env: { ...process.env, FAULTLINE_PREFIX: prefix, MQTT_URL: settings.mqttUrl },
+      });
+
+    it.skipIf(!existsSync(CLI))('runs a scenario file from any path', async () => {
+      const file = join(dir, 'Two_Flaps.yaml');
+      await writeFile(file, twoFlaps);
+      const { stdout } = await cli(['scenario', file, '--speedup', '100']);
+      expect(stdout).toMatch(/^started two-flaps: 4 steps over 30ms/);
+      await vi.waitFor(() => {
+        expect(linkTraps().filter((t) => t === 'access-1 linkUp 2')).toHaveLength(2);
+      }, EVENTUALLY);
+    });
+
+    it.skipIf(!existsSync(CLI))(
+      "finds a name in the config's scenarios folder, with --config",
+      async () => {
+        await writeFile(join(dir, 'two-flaps.yaml'), twoFlaps);
+        const configPath = join(dir, 'network.yaml');
+        await writeFile(
+          configPath,
+          `${await readFile(EXAMPLE_CONFIG, 'utf8')}\nsimulator: { scenariosDir: ${JSON.stringify(dir)} }\n`,
+        );
+        // Without the config the name is unknown; with it, it runs.
+        await expect(cli(['scenario', 'two-flaps'])).rejects.toMatchObject({
+          code: 1,
+          stderr: expect.stringMatching(
+            /^error: .*no scenario named "two-flaps"; known: congestion/,
+          ) as unknown,
+        });
+        const { stdout } = await cli([
+          'scenario',
+          'two-flaps',
+          '--config',
+          configPath,
+          '--speedup',
+          '100',
+        ]);
+        expect(stdout).toMatch(/^started two-flaps: 4 steps/);
+        await vi.waitFor(() => {
+          expect(linkTraps().filter((t) => t === 'access-1 linkUp 2')).toHaveLength(2);
+        }, EVENTUALLY);
+      },
+    );
+
+    it('runs a scenario of the config folder by name in the simulator', async () => {
+      await writeFile(join(dir, 'two-flaps.yaml'), twoFlaps);
+      const own = createSimulator({
+        config: { ...(await isolatedExampleConfig()), simulator: { scenariosDir: dir } },
+        trapTarget: { host: '127.0.0.1', port: traps.port },
+        logger: createLogger({ level: 'silent' }),
+      });
+      await own.start();
+      try {
+        expect(await own.listScenarios()).toEqual([...SHIPPED, 'two-flaps'].sort());
+        await expect(own.runScenario('two-flaps', { speedup: 100 })).resolves.toMatchObject({
+          name: 'two-flaps',
+          steps: 4,
+        });
+      } finally {
+        await own.stop();
+      }
+    });
+
+    it.skipIf(!existsSync(CLI))(
+      'refuses a missing config, a missing file and a malformed scenario, clearly',
+      async () => {
+        await expect(
+          cli(['scenario', 'fibre-cut', '--config', join(dir, 'absent.yaml')]),
+        ).rejects.toMatchObject({
+          code: 2,
+          stderr: expect.stringMatching(
+            /^error: invalid config .*absent\.yaml:\n.*cannot read .*absent\.yaml: ENOENT/,
+          ) as unknown,
+        });
+        await expect(cli(['scenario', join(dir, 'absent.yaml')])).rejects.toMatchObject({
+          code: 1,
+          stderr: expect.stringMatching(/^error: .*cannot read .*absent\.yaml: ENOENT/) as unknown,
+        });
+        const bad = join(dir, 'bad.yaml');
+        await writeFile(
+          bad,
+          'description: wrong device\nsteps:\n  - { at: 0s, action: reboot, device: nowhere-9 }\n',
+        );
+        await expect(cli(['scenario', bad])).rejects.toMatchObject({
+          code: 1,
+          stderr: expect.stringMatching(
+            /^error: scenario "bad" is invalid for .*\n.*steps.*nowhere-9/s,
+          ) as unknown,
+        });
+        await writeFile(bad, 'description: [unclosed\n');
+        await expect(cli(['scenario', bad])).rejects.toMatchObject({
+          code: 1,
+          stderr: expect.stringMatching(/^error: scenario "bad" is invalid/) as unknown,
+        });
+        // Nothing reached the running simulator.
+        expect(linkTraps()).toEqual([]);
+      },
+    );
+  });
 });

@@ -123,8 +123,8 @@ describe('simulator', () => {
     const bulk = await snmpTool('snmpbulkwalk', target('access-1'), ['1.3.6.1.2.1']);
     const oids = [...walked.keys()];
     expect(oids).toEqual([...oids].sort(byOid));
-    // Six system objects and ifNumber, then 9 ifTable and 5 ifXTable columns per interface.
-    expect(oids).toHaveLength(7 + 14 * device('access-1').interfaces.length);
+    // Six system objects and ifNumber, then 13 ifTable and 5 ifXTable columns per interface.
+    expect(oids).toHaveLength(7 + 18 * device('access-1').interfaces.length);
     expect(walked.get('1.3.6.1.2.1.2.1.0')).toBe(String(device('access-1').interfaces.length));
     expect([...bulk]).toEqual([...walked]);
     expect([...walked.values()].filter((v) => v.includes('No more variables'))).toEqual([]);

@@ -45,12 +45,7 @@ describe('simulator telemetry over MQTT', () => {
       trapTarget: { host: '127.0.0.1', port: traps.port },
       logger: createLogger({ level: 'silent' }),
       clock: () => Date.UTC(2026, 10, 25, 10),
-      mqtt: {
-        url: settings.mqttUrl,
-        intervalMs: 100,
-        controlPrefix: prefix,
-        telemetryTopicPrefix: prefix,
-      },
+      mqtt: { url: settings.mqttUrl, intervalMs: 100, prefix },
     });
     await simulator.start();
   });
@@ -61,7 +56,7 @@ describe('simulator telemetry over MQTT', () => {
     await traps.close();
   });
 
-  it('publishes valid envelopes for every device on telemetry/<device>/<metric>', async () => {
+  it('publishes valid envelopes for every device on <prefix>/telemetry/<device>/<metric>', async () => {
     await vi.waitFor(() => {
       const devices = new Set(readings().map((r) => r.device));
       expect(devices).toEqual(new Set(config.devices.map((d) => d.name)));

@@ -52,7 +52,7 @@ async function accepts(port: number): Promise<boolean> {
   });
 }
 
-interface ProcessSpec {
+export interface ProcessSpec {
   readonly name: string;
   readonly dir: string;
   readonly command: string;
@@ -66,7 +66,7 @@ interface ProcessSpec {
 }
 
 /** One server process that can be started, stopped and started again on the same data. */
-function processService(url: string, spec: ProcessSpec): PrivateService {
+export function processService(url: string, spec: ProcessSpec): PrivateService {
   let child: ChildProcess | undefined;
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     const running = child;

@@ -1,5 +1,5 @@
-import nodemailer from 'nodemailer';
 import type { PagingChannel, SmtpConfig } from '@faultline/shared';
+import { createMailer } from '@faultline/shared/channels';
 import { emailMessage } from '../../core/paging/messages.js';
 import type { DeliveryOutcome, Notifier } from '../../ports.js';
 
@@ -17,32 +17,16 @@ export interface EmailNotifier extends Notifier {
 }
 
 /**
- * E-mail over SMTP (nodemailer): to a person's address, or to an e-mail channel's addresses. The
- * subject is the headline (what happened and the root cause); the text says the severity, the
- * impact and the link. A refused or failed send is thrown, to be retried; the error names the
- * SMTP answer code, never the credentials.
+ * E-mail over SMTP (the shared mailer): to a person's address, or to an e-mail channel's
+ * addresses. The subject is the headline (what happened and the root cause); the text says the
+ * severity, the impact and the link. A refused or failed send is thrown, to be retried; the error
+ * names the SMTP answer code, never the credentials.
  */
 export function createEmailNotifier(deps: EmailDeps): EmailNotifier {
-  const smtp = deps.smtp;
-  const transport =
-    smtp === undefined
-      ? undefined
-      : nodemailer.createTransport({
-          host: smtp.host,
-          port: smtp.port,
-          secure: smtp.secure,
-          ...(smtp.user === undefined
-            ? {}
-            : { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
-          connectionTimeout: deps.timeoutMs,
-          greetingTimeout: deps.timeoutMs,
-          socketTimeout: deps.timeoutMs,
-        });
+  const mailer = createMailer({ smtp: deps.smtp, timeoutMs: deps.timeoutMs });
   const channels = new Map(deps.channels.map((c) => [c.name, c]));
   return {
     async send(job): Promise<DeliveryOutcome> {
-      if (transport === undefined || smtp === undefined)
-        throw new Error('e-mail: no SMTP server configured');
       const { destination } = job;
       let to: readonly string[];
       if (destination.kind === 'email') to = [destination.address];
@@ -52,29 +36,18 @@ export function createEmailNotifier(deps: EmailDeps): EmailNotifier {
         if (channel?.type !== 'email') throw new Error('not an e-mail delivery');
         to = channel.to;
       }
-      const { subject, text } = emailMessage(job.message);
-      try {
-        const info = await transport.sendMail({
-          from: smtp.from,
-          to: [...to],
-          subject,
-          text,
-          headers: { 'X-Faultline-Incident': job.incidentId, 'X-Faultline-Action': job.action },
-        });
-        return {
-          kind: 'delivered',
-          detail: `SMTP server accepted it (${String(info.accepted.length)} recipients)`,
-        };
-      } catch (error) {
-        const code = (error as { responseCode?: unknown }).responseCode;
-        throw new Error(
-          `e-mail: SMTP ${typeof code === 'number' ? `answered ${String(code)}` : 'unreachable'}`,
-          { cause: error },
-        );
-      }
+      const accepted = await mailer.send('e-mail', {
+        to,
+        ...emailMessage(job.message),
+        headers: { 'X-Faultline-Incident': job.incidentId, 'X-Faultline-Action': job.action },
+      });
+      return {
+        kind: 'delivered',
+        detail: `SMTP server accepted it (${String(accepted)} recipients)`,
+      };
     },
     close() {
-      transport?.close();
+      mailer.close();
     },
   };
 }

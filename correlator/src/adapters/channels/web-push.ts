@@ -5,6 +5,7 @@ import {
   type PagePayload,
   type PagingKeys,
 } from '@faultline/shared';
+import { postToEndpoint } from '@faultline/shared/channels';
 import type { DeliveryOutcome, Notifier } from '../../ports.js';
 
 /** How long the acknowledgement token inside a page stays valid. */
@@ -81,27 +82,17 @@ export function createWebPushNotifier(deps: WebPushDeps): Notifier {
         },
       );
       const who = `web push to a browser of ${destination.person}`;
-      let status: number;
-      try {
-        const response = await fetch(subscription.endpoint, {
-          method: 'POST',
-          // Content-Length is a number in web-push's headers; fetch sets its own.
-          headers: Object.fromEntries(
-            Object.entries(request.headers)
-              .filter(([k]) => k.toLowerCase() !== 'content-length')
-              .map(([k, v]: [string, unknown]) => [k, typeof v === 'string' ? v : String(v)]),
-          ),
-          body: request.body,
-          signal: AbortSignal.timeout(deps.timeoutMs),
-          redirect: 'error',
-        });
-        await response.body?.cancel();
-        status = response.status;
-      } catch (error) {
-        const reason =
-          error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'unreachable';
-        throw new Error(`${who}: push service ${reason}`, { cause: error });
-      }
+      const status = await postToEndpoint(`${who}: push service`, {
+        url: subscription.endpoint,
+        // Content-Length is a number in web-push's headers; fetch sets its own.
+        headers: Object.fromEntries(
+          Object.entries(request.headers)
+            .filter(([k]) => k.toLowerCase() !== 'content-length')
+            .map(([k, v]: [string, unknown]) => [k, typeof v === 'string' ? v : String(v)]),
+        ),
+        body: request.body,
+        timeoutMs: deps.timeoutMs,
+      });
       if (status === 404 || status === 410) {
         await deps.subscriptions.removeSubscription(destination.subscriptionId);
         return {

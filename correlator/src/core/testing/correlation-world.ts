@@ -56,6 +56,10 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
   const recoveryMs = options.recoveryMs ?? 30_000;
   /** Every alarm ever raised, cleared ones included (the store keeps their rows). */
   const everAlarms = new Map<string, CorrelationAlarm>();
+  /** When each cleared alarm cleared. */
+  const clearedAt = new Map<string, number>();
+  /** The cleared alarms as they stood when they cleared, with annotations written since. */
+  let cleared: CorrelationAlarm[] = [];
 
   function input(): CorrelationInput {
     const flaps = new Map<string, { count: number; lastRaisedMs: number }>();
@@ -89,10 +93,13 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
       flapCount: options.flapCount ?? 3,
       flapWindowMs,
       resolved,
-      resolvedRootAlarms: resolved.flatMap((i) =>
+      clearedRootAlarms: all.flatMap((i) =>
         i.rootAlarmIds.flatMap((id) => {
           const alarm = everAlarms.get(id);
-          return alarm === undefined ? [] : [alarm];
+          const clearedAtMs = clearedAt.get(id);
+          return alarm === undefined || clearedAtMs === undefined
+            ? []
+            : [{ ...alarm, clearedAtMs }];
         }),
       ),
       incidentRootKeys: new Map(
@@ -102,6 +109,9 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
         ]),
       ),
       recoveryMs,
+      earlierFlaps: cleared.filter(
+        (a) => a.incidentId === null && a.raisedAtMs > nowMs - flapWindowMs,
+      ),
     };
   }
   /** Every alarm's key, cleared ones included (the store keeps cleared alarms' rows). */
@@ -109,6 +119,7 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
 
   function apply(plan: CorrelationPlan): void {
     alarms = annotated(alarms, plan);
+    cleared = annotated(cleared, plan);
     for (const change of plan.changes) {
       const before = incidents.get(change.incident.id);
       if (before !== undefined && before.version >= change.incident.version)
@@ -136,6 +147,10 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
     },
     get alarms(): readonly CorrelationAlarm[] {
       return alarms;
+    },
+    /** The alarms that have cleared, with their annotations. */
+    get cleared(): readonly CorrelationAlarm[] {
+      return cleared;
     },
     get outages(): readonly OpenOutage[] {
       return outages;
@@ -176,6 +191,10 @@ export function createCorrelationWorld(options: WorldOptions = {}) {
       alarms = [...alarms, raised];
     },
     clear(alarmId: string): void {
+      const alarm = alarms.find((a) => a.id === alarmId);
+      if (alarm === undefined) return;
+      clearedAt.set(alarmId, nowMs);
+      cleared = [...cleared, alarm];
       alarms = alarms.filter((a) => a.id !== alarmId);
     },
     /** Someone acknowledges an incident (as the commands worker would). */

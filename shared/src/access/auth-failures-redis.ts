@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '@faultline/shared';
-import type { AuthFailureGuard } from '../app/auth-failure-guard.js';
+import type { Logger } from '../logger.js';
+import type { AuthFailureGuard } from './auth-failure-guard.js';
 
 // One fixed window per address: the first failure starts it, later ones only count.
 const COUNT_FAILURE = `

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiToken, Role } from '@faultline/shared';
+import type { ApiToken, Role } from '../config/schema.js';
 
 /** Who made a request: the configured token's name and role. */
 export interface Principal {
