@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FaultEvent } from '@faultline/shared';
 import { waitUntil } from './bench-support.js';
-import { freeTcpPort } from './bench-system.js';
+import { freeTcpPort } from '../support/ports.js';
 
 /** Alerts per request and requests in flight, as issue #17 measured Alertmanager. */
 export const ALERTS_PER_REQUEST = 64;

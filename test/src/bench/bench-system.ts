@@ -1,7 +1,6 @@
 // The whole of Faultline in this process, built by the system's composition root against the
 // machine's services, on a database, an InfluxDB database and a Redis prefix of its own, with a
 // socket.io client that notes when each push arrives. What the storm and latency benchmarks drive.
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -21,7 +20,6 @@ import {
   type Settings,
 } from '@faultline/shared';
 import { createSystem } from '@faultline/system';
-import { freeUdpPort } from '../collector/snmp-tools.js';
 import { deleteRedisPrefix } from './bench-support.js';
 import {
   createInfluxDatabase,
@@ -29,6 +27,7 @@ import {
   testSettings,
   type TestDatabase,
 } from '../support/services.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../config/example.yaml', import.meta.url));
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -92,20 +91,6 @@ export interface BenchSystem {
   collectorCounter(name: string): Promise<number>;
   /** Stops the system and the client, drops the databases and the Redis keys of the prefix. */
   stop(): Promise<void>;
-}
-
-/** A TCP port free on loopback now. */
-export async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  if (address === null || typeof address === 'string') throw new Error('no free TCP port');
-  return address.port;
 }
 
 /** A runtime on the machine's services with an InfluxDB database of its own; `drop` removes it. */

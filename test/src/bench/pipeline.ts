@@ -18,7 +18,6 @@ import {
 } from '@faultline/shared';
 import { ALERTS_PER_REQUEST, REQUESTS_IN_FLIGHT, alertmanagerRate } from './alertmanager.js';
 import { exampleConfigWithPartitions } from '../support/partitioned-config.js';
-import { freeTcpPort } from '../support/private-services.js';
 import { createTestDatabase, uniqueName, testSettings } from '../support/services.js';
 import {
   deleteRedisPrefix,
@@ -29,6 +28,7 @@ import {
 } from './bench-support.js';
 import { machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult, type Figure } from './result.js';
+import { freeTcpPort } from '../support/ports.js';
 
 const EVENTS = smallScale ? 5_000 : 200_000;
 /** Distinct reduction keys: with the skew below, a few keys take most of the repeats. */

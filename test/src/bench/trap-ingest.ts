@@ -9,12 +9,12 @@ import { Queue } from 'bullmq';
 import { EVENT_BATCH_DEFAULTS, createCollector } from '@faultline/collector';
 import { eventsPartitionQueue, type ComponentMetric } from '@faultline/shared';
 import type { TrapPacket, TrapStormResult } from '@faultline/simulator';
-import { freeUdpPort } from '../collector/snmp-tools.js';
 import { createBenchRuntime, exampleConfig, machineLoadNote } from './bench-system.js';
 import { waitUntil } from './bench-support.js';
 import { captureLinkDownTrap } from './captured-trap.js';
 import { smallScale, writeResult } from './result.js';
 import { sendStorms } from './storm-sender.js';
+import { freeUdpPort } from '../support/ports.js';
 
 const TARGET_RATE = 50_000;
 /** How long each rate is held. */

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freeUdpPort } from '../support/ports.js';
 
 const run = promisify(execFile);
 
@@ -16,15 +17,6 @@ let persistentDir: Promise<string> | undefined;
 async function snmpEnv(): Promise<NodeJS.ProcessEnv> {
   persistentDir ??= mkdtemp(join(tmpdir(), 'faultline-snmp-'));
   return { ...process.env, SNMP_PERSISTENT_DIR: await persistentDir };
-}
-
-/** A UDP port that was free a moment ago on 127.0.0.1. */
-export async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
 }
 
 /** Net-SNMP tool arguments for an SNMPv3 authPriv user with SHA and AES keys. */

@@ -4,7 +4,6 @@ import { createCollector } from '@faultline/collector';
 import { createCorrelator } from '@faultline/correlator';
 import { createSimulator } from '@faultline/simulator';
 import { createLogger, startAll, type Runtime } from '@faultline/shared';
-import { freeUdpPort } from '../collector/snmp-tools.js';
 import { isolatedExampleConfig } from '../simulator/example-network.js';
 import {
   createInfluxDatabase,
@@ -12,6 +11,7 @@ import {
   testSettings,
   type TestDatabase,
 } from '../support/services.js';
+import { freeUdpPort } from '../support/ports.js';
 
 /**
  * `npm start`'s quiet wall: the example network's simulated devices boot with the simulator and

@@ -14,10 +14,10 @@ import {
 } from '@faultline/shared';
 import { createSystem } from '@faultline/system';
 import { deleteRedisPrefix } from '../bench/bench-support.js';
-import { freeUdpPort, snmptrap } from '../collector/snmp-tools.js';
+import { snmptrap } from '../collector/snmp-tools.js';
 import { isolatedExampleConfig } from '../simulator/example-network.js';
-import { freeTcpPort } from '../support/private-services.js';
 import { createTestDatabase, influxQuery, testSettings } from '../support/services.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 /**
  * The demo as `npm start` runs it (`createSystem` with the simulated network of

@@ -12,7 +12,7 @@ import {
   type Config,
   type Runtime,
 } from '@faultline/shared';
-import { snmptrap, freeUdpPort } from '../collector/snmp-tools.js';
+import { snmptrap } from '../collector/snmp-tools.js';
 import { collectPageProblems, launchBrowser } from '../support/browser.js';
 import {
   createInfluxDatabase,
@@ -20,6 +20,7 @@ import {
   testSettings,
   type TestDatabase,
 } from '../support/services.js';
+import { freeUdpPort } from '../support/ports.js';
 
 /**
  * The first slice through every part: a real SNMPv2c trap sent by Net-SNMP's `snmptrap` reaches

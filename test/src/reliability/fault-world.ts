@@ -15,8 +15,8 @@ import {
 } from '@faultline/shared';
 import { snmptrap } from '../collector/snmp-tools.js';
 import { linkDown } from '../correlator/correlator-harness.js';
-import { freeTcpPort } from '../support/private-services.js';
 import { uniqueName } from '../support/services.js';
+import { freeTcpPort } from '../support/ports.js';
 
 /** The example network's config file: core-1 is 127.0.1.1. */
 export const EXAMPLE_CONFIG = fileURLToPath(

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeTcpPort } from '../support/private-services.js';
 import { createTestDatabase, testSettings, type TestDatabase } from '../support/services.js';
+import { freeTcpPort } from '../support/ports.js';
 
 /**
  * The whole system (`system/dist/main.js`, as `npm start` runs it) refuses to start on bad

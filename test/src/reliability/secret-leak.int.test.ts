@@ -4,8 +4,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, parseConfig, startAll, type Runtime } from '@faultline/shared';
 import { createSystem } from '@faultline/system';
-import { authPrivArgs, freeUdpPort, snmptrap } from '../collector/snmp-tools.js';
-import { freeTcpPort } from '../support/private-services.js';
+import { authPrivArgs, snmptrap } from '../collector/snmp-tools.js';
 import { configWithSecrets } from '../support/secret-config.js';
 import {
   createInfluxDatabase,
@@ -14,6 +13,7 @@ import {
   type TestDatabase,
   EVENTUALLY,
 } from '../support/services.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 /**
  * The whole system runs with every kind of secret configured (SNMP community, v3 keys, api

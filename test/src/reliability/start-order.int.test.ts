@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freeUdpPort } from '../collector/snmp-tools.js';
 import {
   createPrivateInfluxd,
   createPrivateMosquitto,
   createPrivatePostgres,
   createPrivateRedis,
-  freeTcpPort,
   type PrivateService,
 } from '../support/private-services.js';
 import { uniqueName } from '../support/services.js';
 import { EXAMPLE_CONFIG, startPart, type LogLine, type PartProcess } from './fault-world.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 /** Each part's own process entry, as a scaled-out deployment runs them. */
 const PARTS = ['correlator', 'collector', 'billing-bridge', 'api'] as const;

@@ -5,8 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freeUdpPort } from '../collector/snmp-tools.js';
-import { freeTcpPort } from '../support/private-services.js';
 import { configWithSecrets } from '../support/secret-config.js';
 import {
   createInfluxDatabase,
@@ -15,6 +13,7 @@ import {
   uniqueName,
   type TestDatabase,
 } from '../support/services.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 /**
  * What `npm start` prints: the system process (`system/dist/main.js`) started with every kind of

@@ -1,12 +1,10 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freeUdpPort } from '../collector/snmp-tools.js';
 import {
   createPrivateInfluxd,
   createPrivateMosquitto,
   createPrivatePostgres,
   createPrivateRedis,
-  freeTcpPort,
   type PrivateService,
 } from '../support/private-services.js';
 import { telemetryPoints, uniqueName } from '../support/services.js';
@@ -18,6 +16,7 @@ import {
   startPart,
   type PartProcess,
 } from './fault-world.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 describe('the whole system as a process (node system/dist/main.js, private servers)', () => {
   let redis: PrivateService;

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { freeTcpPort } from '../support/private-services.js';
-import { freeUdpPort } from '../collector/snmp-tools.js';
 import { createTestDatabase, testSettings, uniqueName } from '../support/services.js';
 import { EXAMPLE_CONFIG, startPart, type PartProcess } from '../reliability/fault-world.js';
+import { freeTcpPort, freeUdpPort } from '../support/ports.js';
 
 /** The Prometheus scrape token these tests configure (role `metrics`). */
 export const METRICS_TOKEN = 'scrape-token-of-the-scale-tests';

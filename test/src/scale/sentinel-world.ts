@@ -4,7 +4,12 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freeTcpPort, processService, type PrivateService } from '../support/private-services.js';
+import {
+  processService,
+  redisAnswersAs,
+  type PrivateService,
+} from '../support/private-services.js';
+import { freeTcpPort } from '../support/ports.js';
 
 const run = promisify(execFile);
 
@@ -50,13 +55,7 @@ export async function createSentinelCluster(): Promise<SentinelCluster> {
         ...['--appendonly', 'yes', '--appendfsync', 'always'],
         ...(index === 0 ? [] : ['--replicaof', '127.0.0.1', String(primary)]),
       ],
-      ready: async () => {
-        try {
-          return (await redisCli(port, 'ping')) === 'PONG';
-        } catch {
-          return false;
-        }
-      },
+      ready: (pid) => redisAnswersAs(port, pid),
     });
     return { port, service, data };
   });
@@ -71,13 +70,7 @@ export async function createSentinelCluster(): Promise<SentinelCluster> {
         dir: data,
         command: 'redis-sentinel',
         args: [join(data, 'sentinel.conf')],
-        ready: async () => {
-          try {
-            return (await redisCli(port, 'ping')) === 'PONG';
-          } catch {
-            return false;
-          }
-        },
+        ready: (pid) => redisAnswersAs(port, pid),
       }),
     };
   });

@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freeUdpPort, startSnmpd, type Snmpd } from '../collector/snmp-tools.js';
+import { startSnmpd, type Snmpd } from '../collector/snmp-tools.js';
 import {
   createInfluxDatabase,
   influxQuery,
@@ -9,6 +9,7 @@ import {
 } from '../support/services.js';
 import { startPart, type PartProcess } from '../reliability/fault-world.js';
 import { partEnv, sample, scaleConfig, scrape, type ScaleConfig } from './scale-world.js';
+import { freeUdpPort } from '../support/ports.js';
 
 const DEVICES = Array.from({ length: 4 }, (_, i) => `dev-${String(i + 1)}`);
 const INTERVAL_MS = 5000;

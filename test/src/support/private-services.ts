@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freeTcpPort } from './ports.js';
 
 /**
  * Private Redis, Mosquitto, PostgreSQL and InfluxDB servers that a fault test may kill and
@@ -23,20 +24,6 @@ export interface PrivateService {
 }
 
 const run = promisify(execFile);
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** True once something accepts TCP connections on the port. */
 async function accepts(port: number): Promise<boolean> {
@@ -57,8 +44,8 @@ export interface ProcessSpec {
   readonly dir: string;
   readonly command: string;
   readonly args: readonly string[];
-  /** Resolves true once the server answers its clients. */
-  readonly ready: () => Promise<boolean>;
+  /** Resolves true once the server started as `pid` answers its clients. */
+  readonly ready: (pid: number) => Promise<boolean>;
   /** Runs the server as this user (PostgreSQL refuses to run as root). */
   readonly user?: { uid: number; gid: number };
   /** The signal of a clean stop (PostgreSQL's fast shutdown is SIGINT). */
@@ -91,7 +78,7 @@ export function processService(url: string, spec: ProcessSpec): PrivateService {
         if (started.exitCode !== null) {
           throw new Error(`${spec.name} exited with ${String(started.exitCode)}`);
         }
-        if (await spec.ready()) return;
+        if (started.pid !== undefined && (await spec.ready(started.pid))) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`${spec.name} did not become ready`);
@@ -102,6 +89,21 @@ export function processService(url: string, spec: ProcessSpec): PrivateService {
       await rm(spec.dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * True once the Redis server (or sentinel) on `port` answers and is the process `pid`: a server
+ * that failed to bind its port must not pass for started because another one answers there.
+ */
+export async function redisAnswersAs(port: number, pid: number): Promise<boolean> {
+  try {
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'info', 'server'], {
+      timeout: 2000,
+    });
+    return stdout.split(/\r?\n/).includes(`process_id:${String(pid)}`);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -132,15 +134,8 @@ export async function createPrivateRedis(options: {
       dir,
       ...persistence,
     ],
-    // Loading the append-only file happens after the socket opens: wait for PONG, not a connect.
-    ready: async () => {
-      try {
-        const { stdout } = await run('redis-cli', ['-p', String(port), 'ping'], { timeout: 2000 });
-        return stdout.trim() === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    // Loading the append-only file happens after the socket opens: wait for it to answer.
+    ready: (pid) => redisAnswersAs(port, pid),
   });
 }
 
