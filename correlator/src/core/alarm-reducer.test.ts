@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultEvent, Severity } from '@faultline/shared';
 import { keysOfBatch } from './batch-keys.js';
 import {
+  alarmRecord,
   orderEvents,
   reduceAlarms,
   type AlarmDecision,
@@ -203,6 +204,36 @@ describe('reduceAlarms alarm state', () => {
     expect(open.get('linkDown:core-1:3')?.alarm.severity).toBe(expected);
     expect(decisions[1]?.kind).toBe(kind);
     if (decisions[1]?.kind === 'escalated') expect(decisions[1].previousSeverity).toBe(first);
+  });
+
+  it('keeps the epoch-ms times equal to the ISO ones through late, early and newest events', () => {
+    const first = run([event({ id: 'e2', timeMs: T0 + 5000 })]);
+    const later = run(
+      [
+        event({ id: 'e1', timeMs: T0 + 1000 }),
+        event({ id: 'e0', timeMs: T0 }),
+        event({ id: 'e3', timeMs: T0 + 9000 }),
+      ],
+      // As a row read back gives it: the times from the ISO text only.
+      new Map([...first.open].map(([key, r]) => [key, alarmRecord(r.alarm, r.details)])),
+    );
+    for (const decision of later.decisions) {
+      if (!('record' in decision)) continue;
+      const { alarm, firstSeenMs, lastSeenMs } = decision.record;
+      expect([firstSeenMs, lastSeenMs]).toEqual([
+        Date.parse(alarm.firstSeen),
+        Date.parse(alarm.lastSeen),
+      ]);
+    }
+    expect(later.open.get('linkDown:core-1:3')).toMatchObject({
+      alarm: {
+        count: 4,
+        firstSeen: '2026-01-01T12:00:00.000Z',
+        lastSeen: '2026-01-01T12:00:09.000Z',
+      },
+      firstSeenMs: T0,
+      lastSeenMs: T0 + 9000,
+    });
   });
 
   it('an escalation reopens an acknowledged alarm; a repeat keeps the acknowledgement', () => {
