@@ -4,6 +4,8 @@ import type { FaultEvent, Severity } from '@faultline/shared';
 import { keysOfBatch } from './batch-keys.js';
 import {
   alarmRecord,
+  isoFormatter,
+  isoTime,
   orderEvents,
   reduceAlarms,
   type AlarmDecision,
@@ -288,6 +290,29 @@ describe('reduceAlarms alarm state', () => {
     const snapshot = JSON.stringify([...before]);
     run([event({ id: 'e2' }), linkUp('u1')], before);
     expect(JSON.stringify([...before])).toBe(snapshot);
+  });
+});
+
+describe('isoFormatter', () => {
+  it.each<[string, number[]]>([
+    ['the epoch', [0]],
+    ['milliseconds of one second, then the next', [T0 + 5, T0 + 999, T0 + 1000, T0 + 1001]],
+    ['back to an earlier second', [T0 + 61_000, T0 + 1]],
+    ['the last millisecond of year 9999, then past it', [253_402_300_799_999, 253_402_300_800_000]],
+  ])('formats %s as isoTime does', (_name, times) => {
+    const iso = isoFormatter();
+    expect(times.map(iso)).toEqual(times.map(isoTime));
+  });
+
+  it('formats any sequence of times as isoTime does', () => {
+    const time = fc.integer({ min: 0, max: 8_640_000_000_000_000 });
+    const nearby = fc.integer({ min: 0, max: 5000 }).map((offset) => T0 + offset);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(time, nearby), { maxLength: 50 }), (times) => {
+        const iso = isoFormatter();
+        expect(times.map(iso)).toEqual(times.map(isoTime));
+      }),
+    );
   });
 });
 

@@ -1,7 +1,6 @@
 import {
   clearKeyOf,
   severityRank,
-  worseSeverity,
   type Alarm,
   type FaultEvent,
   type Severity,
@@ -91,6 +90,33 @@ export function isoTime(timeMs: number): string {
   return new Date(timeMs).toISOString();
 }
 
+/** The end of an ISO time after its second's `.`, for each millisecond: `000Z` … `999Z`. */
+const MILLISECOND_TAILS = Array.from(
+  { length: 1000 },
+  (_, ms) => `${String(ms).padStart(3, '0')}Z`,
+);
+
+/**
+ * `isoTime` that reuses the text of the last second it formatted (`2026-01-01T12:00:05.`): the
+ * events of one commit fall in few seconds, and a `Date` and its `toISOString` for every event was
+ * a measurable part of a commit (docs/benchmarks.md). Times whose text is not 24 characters (years
+ * past 9999) are formatted whole.
+ */
+export function isoFormatter(): (timeMs: number) => string {
+  let second = Number.NaN;
+  let head: string | undefined;
+  return (timeMs) => {
+    const thisSecond = Math.floor(timeMs / 1000);
+    if (thisSecond !== second) {
+      second = thisSecond;
+      const text = isoTime(thisSecond * 1000);
+      head = text.length === 24 ? text.slice(0, 20) : undefined;
+    }
+    const tail = MILLISECOND_TAILS[timeMs - thisSecond * 1000];
+    return head === undefined || tail === undefined ? isoTime(timeMs) : head + tail;
+  };
+}
+
 /**
  * Applies a batch of events to the open alarms: dedup by reduction key, escalate, clear, drop
  * duplicates. Pure: same inputs (and id function) give the same outputs.
@@ -99,13 +125,14 @@ export function reduceAlarms(open: OpenAlarms, input: ReduceInput, deps: ReduceD
   const next = new Map(open);
   const seen = new Set<string>();
   const decisions: AlarmDecision[] = [];
+  const iso = isoFormatter();
   for (const event of orderEvents(input.events)) {
     if (seen.has(event.id)) {
       decisions.push({ kind: 'duplicate', event });
       continue;
     }
     seen.add(event.id);
-    const decision = applyEvent(next, event, deps);
+    const decision = applyEvent(next, event, deps, iso);
     if ('record' in decision) {
       if (decision.record.alarm.state === 'cleared')
         next.delete(decision.record.alarm.reductionKey);
@@ -116,25 +143,33 @@ export function reduceAlarms(open: OpenAlarms, input: ReduceInput, deps: ReduceD
   return { open: next, decisions };
 }
 
-function applyEvent(open: OpenAlarms, event: FaultEvent, deps: ReduceDeps): AlarmDecision {
+/** Formats a time as `isoTime` does (one `isoFormatter` per reduction). */
+type FormatIso = (timeMs: number) => string;
+
+function applyEvent(
+  open: OpenAlarms,
+  event: FaultEvent,
+  deps: ReduceDeps,
+  iso: FormatIso,
+): AlarmDecision {
   const clearKey = clearKeyOf(event);
   if (clearKey !== undefined) {
     const current = open.get(clearKey);
     if (current === undefined) return { kind: 'orphanClear', event, clearKey };
-    return { kind: 'cleared', event, record: clear(current, event) };
+    return { kind: 'cleared', event, record: clear(current, event, iso) };
   }
   const current = open.get(event.reductionKey);
-  if (current === undefined) return { kind: 'raised', event, record: raise(event, deps) };
-  const record = repeat(current, event);
+  if (current === undefined) return { kind: 'raised', event, record: raise(event, deps, iso) };
   const previousSeverity = current.alarm.severity;
-  if (severityRank(record.alarm.severity) > severityRank(previousSeverity)) {
-    return { kind: 'escalated', event, record, previousSeverity };
-  }
+  // An event of a worse severity escalates the alarm; a milder or equal one repeats it.
+  const escalated = severityRank(event.severity) > severityRank(previousSeverity);
+  const record = repeat(current, event, escalated, iso);
+  if (escalated) return { kind: 'escalated', event, record, previousSeverity };
   return { kind: 'repeated', event, record };
 }
 
-function raise(event: FaultEvent, deps: ReduceDeps): AlarmRecord {
-  const at = isoTime(event.timeMs);
+function raise(event: FaultEvent, deps: ReduceDeps, iso: FormatIso): AlarmRecord {
+  const at = iso(event.timeMs);
   return {
     alarm: {
       id: deps.newAlarmId(),
@@ -163,11 +198,15 @@ function raise(event: FaultEvent, deps: ReduceDeps): AlarmRecord {
   };
 }
 
-function repeat(current: AlarmRecord, event: FaultEvent): AlarmRecord {
+/** The alarm after one more event of its key (`escalated`: the event's severity is worse). */
+function repeat(
+  current: AlarmRecord,
+  event: FaultEvent,
+  escalated: boolean,
+  iso: FormatIso,
+): AlarmRecord {
   const alarm = current.alarm;
-  const severity = worseSeverity(alarm.severity, event.severity);
   // An escalation needs a fresh look even if someone acknowledged the milder problem.
-  const escalated = severityRank(severity) > severityRank(alarm.severity);
   // Events can arrive late (retries, slow collectors): the newest event, not the last to arrive,
   // describes the alarm, and the seen-interval only ever widens.
   const newest = event.timeMs >= current.lastSeenMs;
@@ -176,11 +215,11 @@ function repeat(current: AlarmRecord, event: FaultEvent): AlarmRecord {
   return {
     alarm: {
       ...alarm,
-      severity,
+      severity: escalated ? event.severity : alarm.severity,
       state: escalated ? 'active' : alarm.state,
       count: alarm.count + 1,
-      firstSeen: earliest ? isoTime(event.timeMs) : alarm.firstSeen,
-      lastSeen: newest ? isoTime(event.timeMs) : alarm.lastSeen,
+      firstSeen: earliest ? iso(event.timeMs) : alarm.firstSeen,
+      lastSeen: newest ? iso(event.timeMs) : alarm.lastSeen,
       description: newest ? event.description : alarm.description,
       lastEventId: newest ? event.id : alarm.lastEventId,
       acknowledgedBy: escalated ? null : alarm.acknowledgedBy,
@@ -191,14 +230,14 @@ function repeat(current: AlarmRecord, event: FaultEvent): AlarmRecord {
   };
 }
 
-function clear(current: AlarmRecord, event: FaultEvent): AlarmRecord {
+function clear(current: AlarmRecord, event: FaultEvent, iso: FormatIso): AlarmRecord {
   // X.733: a cleared alarm has severity `cleared`; the severity it had stays in its history.
   return {
     alarm: {
       ...current.alarm,
       state: 'cleared',
       severity: 'cleared',
-      clearedAt: isoTime(event.timeMs),
+      clearedAt: iso(event.timeMs),
       lastEventId: event.id,
     },
     details: current.details,
