@@ -238,6 +238,42 @@ describe('reduceAlarms alarm state', () => {
     });
   });
 
+  it.each<[string, FaultEvent]>([
+    ['a repeat', event({ id: 'e2', timeMs: T0 + 5000 })],
+    ['an escalation', event({ id: 'e2', timeMs: T0 + 5000, severity: 'critical' })],
+    ['a clear', linkUp('e2')],
+  ])('%s keeps every field the reducer does not write, flapCount too', (_name, next) => {
+    const raised = run([event({ id: 'e1' })]).open.get('linkDown:core-1:3');
+    if (raised === undefined) throw new Error('not raised');
+    const annotated = {
+      ...raised.alarm,
+      causedBy: 'root-1',
+      explanation: 'behind core-1',
+      ticketId: 'T-7',
+      flapCount: 3,
+    };
+    const { decisions } = run(
+      [next],
+      new Map([[annotated.reductionKey, { ...raised, alarm: annotated }]]),
+    );
+    const after =
+      decisions[0] !== undefined && 'record' in decisions[0] ? decisions[0].record : undefined;
+    expect(after?.alarm).toMatchObject({
+      id: annotated.id,
+      reductionKey: annotated.reductionKey,
+      device: 'core-1',
+      deviceKnown: true,
+      component: 'ge-0/0/3',
+      type: 'linkDown',
+      source: 'trap',
+      causedBy: 'root-1',
+      explanation: 'behind core-1',
+      ticketId: 'T-7',
+      flapCount: 3,
+    });
+    expect(Object.keys(after?.alarm ?? {}).sort()).toEqual(Object.keys(annotated).sort());
+  });
+
   it('an escalation reopens an acknowledged alarm; a repeat keeps the acknowledgement', () => {
     const acked = run([event({ id: 'e1', severity: 'minor' })]).open.get('linkDown:core-1:3');
     if (acked === undefined) throw new Error('no alarm');
