@@ -36,10 +36,7 @@ export interface EventQueueOptions {
    * to the queue of its reduction key's partition (`partitionOf`), `events-p<n>`.
    */
   readonly partitions: number;
-  /**
-   * Most events in the jobs of one flush over all partitions: a partition's job holds at most
-   * its share, `ceil(maxBatchEvents / partitions)`.
-   */
+  /** Most events in one job (of one partition). */
   readonly maxBatchEvents?: number;
   /** Longest an event waits for its batch (its partition's) to fill. */
   readonly maxBatchDelayMs?: number;
@@ -65,7 +62,10 @@ export interface EventQueue extends EventSink {
 
 /**
  * Defaults, from measurements (docs/benchmarks.md): jobs of up to 2,000 events drain through the
- * correlator about a third faster than jobs of 500 (fewer round trips, repeats folded per batch).
+ * correlator about a third faster than jobs of 500 (fewer round trips, repeats folded per batch),
+ * and with 8 partitions jobs of 2,000 events of one partition cost the correlator about a third
+ * less CPU per event than jobs of 250 (a partition's share of 2,000): BullMQ's work per job
+ * (fetching, decoding, completing) is spread over more events.
  */
 export const EVENT_BATCH_DEFAULTS = {
   maxBatchEvents: 2000,
@@ -82,9 +82,9 @@ const ATTEMPTS_WHEN_STOPPING = 3;
 /**
  * The producer side of the events partitions' queues. Each event goes to the queue of its
  * partition (`partitionOf`: the one the correlators apply it in), so no correlator has to route it
- * again. Events are micro-batched per partition: a job carries up to its share of
- * `maxBatchEvents` events of one partition, in the order they were taken, and no event waits longer than `maxBatchDelayMs` for
- * its batch. A batch that cannot be added is retried with backoff under the same job id; past
+ * again. Events are micro-batched per partition: a job carries up to `maxBatchEvents` events of one
+ * partition, in the order they were taken, and no event waits longer than `maxBatchDelayMs` for
+ * its batch (so at a steady rate a partition's jobs hold what 20 ms brought it). A batch that cannot be added is retried with backoff under the same job id; past
  * `maxPendingEvents` (all partitions together) new events are dropped and counted rather than
  * growing memory without bound.
  */
@@ -99,11 +99,6 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   if (!Number.isInteger(partitions) || partitions < 1)
     throw new Error(`event partitions must be a positive integer, not ${String(partitions)}`);
   const keptPerPartition = Math.max(100, Math.ceil(KEPT_COMPLETED_JOBS / partitions));
-  // A partition's jobs are the size the correlator's router made its parts of a whole batch, so
-  // its commits (up to 16 jobs) stay the size they were measured at. Jobs of 2,000 events per
-  // partition make commits of up to 20,000 events, which hold the event loop long enough on a
-  // busy machine for partition leases to go unrenewed (docs/benchmarks.md, 2026-12-07).
-  const partitionBatchEvents = Math.max(1, Math.ceil(maxBatchEvents / partitions));
   const counters = createCounters(EVENT_QUEUE_COUNTER_NAMES);
   // The queues' one connection, so that WAIT on it covers the batches it just added.
   const redis = new Redis({ ...options.connection, connectionName: 'faultline-collector-events' });
@@ -219,7 +214,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
       if (buffer === undefined) throw new Error(`no buffer for partition ${String(partition)}`);
       buffer.events.push(event);
       bufferedEvents += 1;
-      if (buffer.events.length >= partitionBatchEvents) flush(partition);
+      if (buffer.events.length >= maxBatchEvents) flush(partition);
       else
         buffer.timer ??= setTimeout(() => {
           flush(partition);

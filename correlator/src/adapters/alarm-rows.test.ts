@@ -49,6 +49,8 @@ describe('rowToRecord', () => {
         acknowledgedBy: null,
       },
       details: { ifIndex: 3 },
+      firstSeenMs: Date.UTC(2026, 0, 1, 12, 0, 0),
+      lastSeenMs: Date.UTC(2026, 0, 1, 12, 0, 5),
     });
   });
 

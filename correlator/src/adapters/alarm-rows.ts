@@ -1,5 +1,5 @@
 import { alarmFromRow, type AlarmRow as AlarmRowWithoutDetails } from '@faultline/shared';
-import type { AlarmRecord } from '../core/alarm-reducer.js';
+import { alarmRecord, type AlarmRecord } from '../core/alarm-reducer.js';
 
 // The multi-row alarm writes are shared with the demo's backfill of past incidents.
 export { ALARM_COLUMNS, ALARM_COLUMN_TYPES, recordsToColumns } from '@faultline/shared';
@@ -15,7 +15,7 @@ function isDetails(value: unknown): value is Record<string, unknown> {
 
 /** Maps a row to the alarm it stores and the details of its last event. Times become UTC ISO. */
 export function rowToRecord(row: AlarmRow): AlarmRecord {
-  return { alarm: alarmFromRow(row), details: isDetails(row.details) ? row.details : {} };
+  return alarmRecord(alarmFromRow(row), isDetails(row.details) ? row.details : {});
 }
 
 /**

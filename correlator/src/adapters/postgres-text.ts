@@ -16,27 +16,33 @@ export function withoutNul<T>(value: T): T {
   return clean(value) as T;
 }
 
-function clean(value: unknown): unknown {
-  if (typeof value === 'string')
-    return value.includes(NUL) ? value.replaceAll(NUL, REPLACEMENT) : value;
+/**
+ * Whether a JSON-like value holds U+0000 in a string or key: looked over without allocating, as
+ * it is for every event (a key iteration, not `Object.keys` and a callback per object).
+ */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item: unknown, index) => {
-      const cleaned = clean(item);
-      if (cleaned !== item) (copy ??= [...(value as unknown[])])[index] = cleaned;
-    });
-    return copy ?? value;
+    for (const item of value as unknown[]) if (holdsNul(item)) return true;
+    return false;
   }
-  if (typeof value === 'object' && value !== null) {
-    // Looked over first without allocating: a storm's events are nearly all clean.
-    const record = value as Record<string, unknown>;
-    const dirty = Object.keys(record).some(
-      (key) => key.includes(NUL) || clean(record[key]) !== record[key],
-    );
-    if (!dirty) return value;
-    return Object.fromEntries(
-      Object.entries(record).map(([key, inner]) => [clean(key), clean(inner)]),
-    );
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (Object.hasOwn(record, key) && (key.includes(NUL) || holdsNul(record[key]))) return true;
   }
-  return value;
+  return false;
+}
+
+/** The value with every NUL replaced; a part with none is kept as it is. */
+function clean(value: unknown): unknown {
+  if (!holdsNul(value)) return value;
+  if (typeof value === 'string') return value.replaceAll(NUL, REPLACEMENT);
+  if (Array.isArray(value)) return (value as unknown[]).map(clean);
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
+      key.replaceAll(NUL, REPLACEMENT),
+      clean(inner),
+    ]),
+  );
 }

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { FaultEvent, Severity } from '@faultline/shared';
 import { keysOfBatch } from './batch-keys.js';
 import {
+  alarmRecord,
+  isoFormatter,
+  isoTime,
   orderEvents,
   reduceAlarms,
   type AlarmDecision,
@@ -205,6 +208,72 @@ describe('reduceAlarms alarm state', () => {
     if (decisions[1]?.kind === 'escalated') expect(decisions[1].previousSeverity).toBe(first);
   });
 
+  it('keeps the epoch-ms times equal to the ISO ones through late, early and newest events', () => {
+    const first = run([event({ id: 'e2', timeMs: T0 + 5000 })]);
+    const later = run(
+      [
+        event({ id: 'e1', timeMs: T0 + 1000 }),
+        event({ id: 'e0', timeMs: T0 }),
+        event({ id: 'e3', timeMs: T0 + 9000 }),
+      ],
+      // As a row read back gives it: the times from the ISO text only.
+      new Map([...first.open].map(([key, r]) => [key, alarmRecord(r.alarm, r.details)])),
+    );
+    for (const decision of later.decisions) {
+      if (!('record' in decision)) continue;
+      const { alarm, firstSeenMs, lastSeenMs } = decision.record;
+      expect([firstSeenMs, lastSeenMs]).toEqual([
+        Date.parse(alarm.firstSeen),
+        Date.parse(alarm.lastSeen),
+      ]);
+    }
+    expect(later.open.get('linkDown:core-1:3')).toMatchObject({
+      alarm: {
+        count: 4,
+        firstSeen: '2026-01-01T12:00:00.000Z',
+        lastSeen: '2026-01-01T12:00:09.000Z',
+      },
+      firstSeenMs: T0,
+      lastSeenMs: T0 + 9000,
+    });
+  });
+
+  it.each<[string, FaultEvent]>([
+    ['a repeat', event({ id: 'e2', timeMs: T0 + 5000 })],
+    ['an escalation', event({ id: 'e2', timeMs: T0 + 5000, severity: 'critical' })],
+    ['a clear', linkUp('e2')],
+  ])('%s keeps every field the reducer does not write, flapCount too', (_name, next) => {
+    const raised = run([event({ id: 'e1' })]).open.get('linkDown:core-1:3');
+    if (raised === undefined) throw new Error('not raised');
+    const annotated = {
+      ...raised.alarm,
+      causedBy: 'root-1',
+      explanation: 'behind core-1',
+      ticketId: 'T-7',
+      flapCount: 3,
+    };
+    const { decisions } = run(
+      [next],
+      new Map([[annotated.reductionKey, { ...raised, alarm: annotated }]]),
+    );
+    const after =
+      decisions[0] !== undefined && 'record' in decisions[0] ? decisions[0].record : undefined;
+    expect(after?.alarm).toMatchObject({
+      id: annotated.id,
+      reductionKey: annotated.reductionKey,
+      device: 'core-1',
+      deviceKnown: true,
+      component: 'ge-0/0/3',
+      type: 'linkDown',
+      source: 'trap',
+      causedBy: 'root-1',
+      explanation: 'behind core-1',
+      ticketId: 'T-7',
+      flapCount: 3,
+    });
+    expect(Object.keys(after?.alarm ?? {}).sort()).toEqual(Object.keys(annotated).sort());
+  });
+
   it('an escalation reopens an acknowledged alarm; a repeat keeps the acknowledgement', () => {
     const acked = run([event({ id: 'e1', severity: 'minor' })]).open.get('linkDown:core-1:3');
     if (acked === undefined) throw new Error('no alarm');
@@ -257,6 +326,29 @@ describe('reduceAlarms alarm state', () => {
     const snapshot = JSON.stringify([...before]);
     run([event({ id: 'e2' }), linkUp('u1')], before);
     expect(JSON.stringify([...before])).toBe(snapshot);
+  });
+});
+
+describe('isoFormatter', () => {
+  it.each<[string, number[]]>([
+    ['the epoch', [0]],
+    ['milliseconds of one second, then the next', [T0 + 5, T0 + 999, T0 + 1000, T0 + 1001]],
+    ['back to an earlier second', [T0 + 61_000, T0 + 1]],
+    ['the last millisecond of year 9999, then past it', [253_402_300_799_999, 253_402_300_800_000]],
+  ])('formats %s as isoTime does', (_name, times) => {
+    const iso = isoFormatter();
+    expect(times.map(iso)).toEqual(times.map(isoTime));
+  });
+
+  it('formats any sequence of times as isoTime does', () => {
+    const time = fc.integer({ min: 0, max: 8_640_000_000_000_000 });
+    const nearby = fc.integer({ min: 0, max: 5000 }).map((offset) => T0 + offset);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(time, nearby), { maxLength: 50 }), (times) => {
+        const iso = isoFormatter();
+        expect(times.map(iso)).toEqual(times.map(isoTime));
+      }),
+    );
   });
 });
 
