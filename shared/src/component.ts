@@ -48,27 +48,53 @@ export async function loadRuntime(
   return { ok: true, runtime: { settings: settings.value, config: config.value, logger } };
 }
 
+/** How long one component may take to stop before the rest are stopped without it. */
+export const STOP_TIMEOUT_MS = 15_000;
+
 /**
  * Starts components in order and stops them in reverse order (LIFO, like a teardown stack) on
  * SIGINT or SIGTERM. If one fails to start, those already started are stopped and the error is
- * rethrown, so nothing half-starts. Returns a function that stops everything.
+ * rethrown, so nothing half-starts. Returns a function that stops everything and says whether
+ * every component stopped cleanly. A component that has not stopped within `stopTimeoutMs` (one
+ * whose connections are dead and whose teardown waits on them) is logged and left behind, so the
+ * others still stop and the process can exit.
  */
 export async function startAll(
   components: readonly Component[],
   logger: Logger,
-): Promise<() => Promise<void>> {
+  { stopTimeoutMs = STOP_TIMEOUT_MS }: { stopTimeoutMs?: number } = {},
+): Promise<() => Promise<boolean>> {
   const started: Component[] = [];
-  const stopAll = async (): Promise<void> => {
-    while (started.length > 0) {
-      const component = started.pop();
-      if (!component) break;
-      try {
-        await component.stop();
-        logger.info({ component: component.name }, 'component stopped');
-      } catch (error) {
-        logger.error({ err: error, component: component.name }, 'component failed to stop cleanly');
+  const stopOne = async (component: Component): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('late');
+      }, stopTimeoutMs);
+    });
+    try {
+      if ((await Promise.race([component.stop(), late])) === 'late') {
+        logger.error(
+          { component: component.name, timeoutMs: stopTimeoutMs },
+          'component did not stop in time; stopping the others without it',
+        );
+        return false;
       }
+      logger.info({ component: component.name }, 'component stopped');
+      return true;
+    } catch (error) {
+      logger.error({ err: error, component: component.name }, 'component failed to stop cleanly');
+      return false;
+    } finally {
+      clearTimeout(timer);
     }
+  };
+  const stopAll = async (): Promise<boolean> => {
+    let clean = true;
+    for (let component = started.pop(); component; component = started.pop()) {
+      if (!(await stopOne(component))) clean = false;
+    }
+    return clean;
   };
   for (const component of components) {
     try {
@@ -84,12 +110,15 @@ export async function startAll(
   return stopAll;
 }
 
-/** Runs components until SIGINT/SIGTERM, then stops them and exits (code 1 if start failed). */
+/**
+ * Runs components until SIGINT/SIGTERM, then stops them and exits: code 1 if start failed or a
+ * component did not stop cleanly. A second signal while stopping exits at once (code 1).
+ */
 export async function runUntilSignal(
   components: readonly Component[],
   logger: Logger,
 ): Promise<void> {
-  let stopAll: () => Promise<void>;
+  let stopAll: () => Promise<boolean>;
   try {
     stopAll = await startAll(components, logger);
   } catch (error) {
@@ -99,13 +128,16 @@ export async function runUntilSignal(
   }
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'stopping at once: signalled again while stopping');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'stopping');
-    void stopAll().then(() => {
-      process.exit(0);
+    void stopAll().then((clean) => {
+      process.exit(clean ? 0 : 1);
     });
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }

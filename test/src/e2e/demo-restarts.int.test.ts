@@ -28,7 +28,7 @@ interface Row {
 describe('the demo network boots quietly (simulator, collector, correlator)', () => {
   let database: TestDatabase;
   let dropInflux: () => Promise<void>;
-  let stopAll: () => Promise<void>;
+  let stopAll: () => Promise<boolean>;
   let db: pg.Client;
   let devices: string[];
 

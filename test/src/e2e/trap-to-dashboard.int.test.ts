@@ -49,7 +49,7 @@ async function exampleConfig(influxDatabase: string): Promise<Config> {
 describe('a trap travels from the network to the dashboard', () => {
   let database: TestDatabase;
   let dropInflux: () => Promise<void>;
-  let stopAll: () => Promise<void>;
+  let stopAll: () => Promise<boolean>;
   let api: ApiComponent;
   let trapPort: number;
   let browser: Browser;

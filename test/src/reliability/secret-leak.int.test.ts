@@ -79,7 +79,7 @@ describe('secrets never leave the system', () => {
   let database: TestDatabase;
   let dropInflux: () => Promise<void>;
   let hooks: Awaited<ReturnType<typeof webhookTarget>>;
-  let stopAll: () => Promise<void>;
+  let stopAll: () => Promise<boolean>;
   let trapTarget: string;
   let baseUrl: string;
 
