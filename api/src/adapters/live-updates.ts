@@ -66,11 +66,6 @@ export interface LiveUpdatesDeps {
 
 /** Beyond this many buffered changes the buffer is coalesced early, then its oldest dropped. */
 const MAX_BUFFERED = 10_000;
-/**
- * How soon news is pushed: a raised or escalated alarm, an opened incident. On-call waits for
- * these; repeats, the bulk of a storm, keep the flush interval. At most 50 such batches a second.
- */
-const URGENT_FLUSH_MS = 20;
 
 function tokenOf(auth: unknown): string | undefined {
   return typeof auth === 'object' &&
@@ -85,8 +80,9 @@ function tokenOf(auth: unknown): string | undefined {
  * Attaches socket.io to the HTTP server: connections authenticate with `auth: { token }`, get one
  * `alarms:snapshot` and one `incidents:snapshot` from PostgreSQL, then `alarms:changed` and
  * `incidents:changed` batches relayed from the Redis channels, coalesced and flushed at most
- * every `flushIntervalMs`, or within 20 ms when a batch brings news (a raised or escalated alarm,
- * an opened incident).
+ * every `flushIntervalMs`, or at once when a change is news: any alarm change but a repeat (raised,
+ * escalated, cleared, acknowledged), any incident change but an update (opened, acknowledged,
+ * resolved).
  *
  * Every api node subscribes to the channels itself, so each node pushes changes only to its own
  * sockets (`io.local`); the Redis adapter is there for rooms and emits that must span nodes. A
@@ -170,8 +166,7 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
       metrics.countRelayed(batch.length);
     },
     flushIntervalMs,
-    isUrgent: (change) => change.kind === 'raised' || change.kind === 'escalated',
-    urgentFlushMs: URGENT_FLUSH_MS,
+    isUrgent: (change) => change.kind !== 'repeated',
     maxBuffered: MAX_BUFFERED,
     onDropped: () => {
       metrics.countDropped();
@@ -184,8 +179,7 @@ export function createLiveUpdates(deps: LiveUpdatesDeps): LiveUpdates {
       metrics.countRelayed(batch.length);
     },
     flushIntervalMs,
-    isUrgent: (change) => change.kind === 'opened',
-    urgentFlushMs: URGENT_FLUSH_MS,
+    isUrgent: (change) => change.kind !== 'updated',
     maxBuffered: MAX_BUFFERED,
     onDropped: () => {
       metrics.countDropped();

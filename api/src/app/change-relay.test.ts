@@ -71,7 +71,7 @@ describe('createChangeRelay', () => {
 
   describe('urgent changes', () => {
     beforeEach(() => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     });
     afterEach(() => {
       vi.useRealTimers();
@@ -84,43 +84,58 @@ describe('createChangeRelay', () => {
         emit: (batch) => batches.push(batch),
         flushIntervalMs: 1000,
         isUrgent: (change) => change.id.startsWith('new'),
-        urgentFlushMs: 20,
         maxBuffered: 100,
         onDropped: () => undefined,
       });
       return { r, batches };
     }
 
-    it('push the waiting batch at once, repeats included, instead of at the interval', () => {
+    /** Lets the microtasks queued so far run; no timer fires (they are fake). */
+    const taskEnded = (): Promise<void> => Promise.resolve();
+
+    it('push the waiting batch once the task ends, repeats included, in order', async () => {
       const { r, batches } = urgentRelay();
       r.push({ id: 'a', n: 1 });
       vi.advanceTimersByTime(10);
-      expect(batches).toEqual([]);
       r.push({ id: 'new-1', n: 1 });
-      vi.advanceTimersByTime(0);
+      r.push({ id: 'a', n: 2 });
+      expect(batches).toEqual([]);
+      await taskEnded();
       expect(batches).toEqual([
         [
-          { id: 'a', n: 1 },
           { id: 'new-1', n: 1 },
+          { id: 'a', n: 2 },
         ],
       ]);
       r.close();
     });
 
-    it('keep urgent batches urgentFlushMs apart, and others the whole interval', () => {
+    it('push each task’s news at once, however soon after the last push', async () => {
       const { r, batches } = urgentRelay();
       r.push({ id: 'new-1', n: 1 });
-      vi.advanceTimersByTime(0);
+      await taskEnded();
       r.push({ id: 'new-2', n: 1 });
-      vi.advanceTimersByTime(19);
-      expect(batches).toHaveLength(1);
-      vi.advanceTimersByTime(1);
-      expect(batches).toEqual([[{ id: 'new-1', n: 1 }], [{ id: 'new-2', n: 1 }]]);
+      r.push({ id: 'new-3', n: 1 });
+      await taskEnded();
+      expect(batches).toEqual([
+        [{ id: 'new-1', n: 1 }],
+        [
+          { id: 'new-2', n: 1 },
+          { id: 'new-3', n: 1 },
+        ],
+      ]);
+      r.close();
+    });
+
+    it('keep repeats for the whole interval', async () => {
+      const { r, batches } = urgentRelay();
       r.push({ id: 'a', n: 1 });
+      await taskEnded();
       vi.advanceTimersByTime(999);
-      expect(batches).toHaveLength(2);
+      r.push({ id: 'a', n: 2 });
+      expect(batches).toEqual([]);
       vi.advanceTimersByTime(1);
-      expect(batches).toHaveLength(3);
+      expect(batches).toEqual([[{ id: 'a', n: 2 }]]);
       r.close();
     });
   });

@@ -1,10 +1,12 @@
 import { coalesceChanges } from '../core/coalesce-changes.js';
 
 /**
- * Buffers one kind of live change (alarm or incident changes) and pushes it in coalesced batches,
- * at most every `flushIntervalMs`, or within `urgentFlushMs` of an urgent change (news such as a
- * new alarm, which people wait for; repeats are what a storm is made of and can wait); keeps the changes that arrive while a connection's snapshot is
- * being read, so they can be sent right after it and nothing falls in the gap.
+ * Buffers one kind of live change (alarm or incident changes) and pushes it in coalesced batches:
+ * repeats (what a storm is made of) at most every `flushIntervalMs`; an urgent change (news such
+ * as a new alarm or a clear, which people wait for) as soon as the task that brought it ends, with
+ * every change buffered before it, so a record's changes still reach clients in order. Keeps the
+ * changes that arrive while a connection's snapshot is being read, so they can be sent right after
+ * it and nothing falls in the gap.
  */
 export interface ChangeRelay<C> {
   /** Buffers a change for the next batch (and for every connection awaiting its snapshot). */
@@ -26,13 +28,12 @@ export interface ChangeRelayDeps<C> {
   /** Sends one batch to every live connection. */
   readonly emit: (batch: C[]) => void;
   readonly flushIntervalMs: number;
-  /** Changes that must not wait the whole interval (a raised alarm, an opened incident). */
-  readonly isUrgent?: (change: C) => boolean;
   /**
-   * How soon a batch holding an urgent change is pushed (default: `flushIntervalMs`). Batches are
-   * still at least this far apart, so a storm of new alarms stays a bounded message rate.
+   * Changes that must not wait for the interval (a raised alarm, an opened incident). The changes
+   * that reach the relay in one task (one read of the Redis connection) go in one batch, so a
+   * storm of news is at most one push per read, not one per change.
    */
-  readonly urgentFlushMs?: number;
+  readonly isUrgent?: (change: C) => boolean;
   /** Beyond this many buffered changes the buffer is coalesced early, then its oldest dropped. */
   readonly maxBuffered: number;
   readonly onDropped: () => void;
@@ -40,32 +41,33 @@ export interface ChangeRelayDeps<C> {
 
 /** Creates a relay; see `ChangeRelay`. */
 export function createChangeRelay<C>(deps: ChangeRelayDeps<C>): ChangeRelay<C> {
-  const urgentFlushMs = Math.min(deps.urgentFlushMs ?? deps.flushIntervalMs, deps.flushIntervalMs);
   let buffer: C[] = [];
+  /** The interval's timer, from the first change buffered after a push. */
   let timer: NodeJS.Timeout | undefined;
-  /** When the pending flush is due (performance.now() ms), while one is pending. */
-  let dueMs = 0;
-  /** When the last batch was pushed; urgent batches keep `urgentFlushMs` from it. */
-  let lastFlushMs = Number.NEGATIVE_INFINITY;
+  /** Whether a push for an urgent change waits for the current task to end. */
+  let urgentQueued = false;
   const awaiting = new Map<string, C[]>();
 
   const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (buffer.length === 0) return;
     const batch = coalesceChanges(buffer, deps.keyOf);
     buffer = [];
-    lastFlushMs = performance.now();
     deps.emit(batch);
   };
   const schedule = (urgent: boolean): void => {
-    const nowMs = performance.now();
-    const wantedMs = urgent
-      ? Math.max(nowMs, lastFlushMs + urgentFlushMs)
-      : nowMs + deps.flushIntervalMs;
-    if (timer !== undefined && dueMs <= wantedMs) return;
-    if (timer !== undefined) clearTimeout(timer);
-    dueMs = wantedMs;
-    timer = setTimeout(flush, wantedMs - nowMs);
+    if (!urgent) {
+      timer ??= setTimeout(flush, deps.flushIntervalMs);
+      return;
+    }
+    if (urgentQueued) return;
+    urgentQueued = true;
+    // A microtask, not a 0 ms timer: under load a timer waits a turn of the event loop.
+    queueMicrotask(() => {
+      urgentQueued = false;
+      flush();
+    });
   };
 
   return {

@@ -4,11 +4,14 @@ import {
   EVENT_BATCH_JOB,
   batchJobId,
   eventsPartitionQueue,
-  partitionOf,
+  keyOf,
+  partitionOfKey,
   type EventBatch,
   type FaultEvent,
   type Logger,
 } from '@faultline/shared';
+import { flushDecision } from '../core/batch-flush.js';
+import { emptyNewsKeys, noteKey } from '../core/news-keys.js';
 import { createCounters, type Counters, type EventSink } from '../ports.js';
 
 /** What the event queue counts. */
@@ -38,8 +41,18 @@ export interface EventQueueOptions {
   readonly partitions: number;
   /** Most events in one job (of one partition). */
   readonly maxBatchEvents?: number;
-  /** Longest an event waits for its batch (its partition's) to fill. */
+  /** Longest a repeat waits for its batch (its partition's) to fill. */
   readonly maxBatchDelayMs?: number;
+  /**
+   * The least time between two flushes of one partition for news (an event whose key was not
+   * sent in `newsWindowMs`, or was sent with another severity): news goes out at once, or this
+   * long after the partition's last flush for news.
+   */
+  readonly newsGapMs?: number;
+  /** How long a sent key is remembered: past it, the key's next event is news again. */
+  readonly newsWindowMs?: number;
+  /** Sent keys remembered at most (the least recently sent are forgotten first). */
+  readonly newsMaxKeys?: number;
   /** Events held at most (buffered and in flight) before new ones are dropped. */
   readonly maxPendingEvents?: number;
   /**
@@ -71,6 +84,9 @@ export const EVENT_BATCH_DEFAULTS = {
   maxBatchEvents: 2000,
   maxBatchDelayMs: 20,
   maxPendingEvents: 200_000,
+  newsGapMs: 10,
+  newsWindowMs: 5 * 60_000,
+  newsMaxKeys: 50_000,
 } as const;
 
 /** Completed jobs kept over all partitions' queues (each keeps its share, at least 100). */
@@ -82,9 +98,13 @@ const ATTEMPTS_WHEN_STOPPING = 3;
 /**
  * The producer side of the events partitions' queues. Each event goes to the queue of its
  * partition (`partitionOf`: the one the correlators apply it in), so no correlator has to route it
- * again. Events are micro-batched per partition: a job carries up to `maxBatchEvents` events of one
- * partition, in the order they were taken, and no event waits longer than `maxBatchDelayMs` for
- * its batch (so at a steady rate a partition's jobs hold what 20 ms brought it). A batch that cannot be added is retried with backoff under the same job id; past
+ * again. Events are micro-batched per partition: a job carries up to `maxBatchEvents` events of
+ * one partition, in the order they were taken. A repeat (a key sent
+ * lately, with the same severity) waits up to `maxBatchDelayMs` for its batch to fill; news (a new
+ * key: a new alarm, or a known key's clear, re-raise or escalation) is what people wait for, so it
+ * takes its partition's buffer out as soon as the current task ends, repeats before it included
+ * (at most once per `newsGapMs` per partition, so a storm of new alarms still makes batches). A
+ * batch that cannot be added is retried with backoff under the same job id; past
  * `maxPendingEvents` (all partitions together) new events are dropped and counted rather than
  * growing memory without bound.
  */
@@ -95,6 +115,7 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   const waitReplicas = options.waitReplicas ?? 0;
   const replicaWaitMs = options.replicaWaitMs ?? 1000;
+  const newsGapMs = options.newsGapMs ?? EVENT_BATCH_DEFAULTS.newsGapMs;
   const { logger, partitions } = options;
   if (!Number.isInteger(partitions) || partitions < 1)
     throw new Error(`event partitions must be a positive integer, not ${String(partitions)}`);
@@ -116,11 +137,22 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     return queue;
   });
 
-  /** Each partition's events waiting for their batch, and the timer that flushes them. */
+  /**
+   * Each partition's events waiting for their batch; the timer that flushes them and when it is
+   * due (performance.now() ms); whether a flush for news waits for the current task to end, and
+   * when the last one was decided.
+   */
   const buffers = queues.map(() => ({
     events: [] as FaultEvent[],
     timer: undefined as NodeJS.Timeout | undefined,
+    dueMs: 0,
+    newsQueued: false,
+    lastNewsFlushMs: undefined as number | undefined,
   }));
+  const sentKeys = emptyNewsKeys({
+    windowMs: options.newsWindowMs ?? EVENT_BATCH_DEFAULTS.newsWindowMs,
+    maxKeys: options.newsMaxKeys ?? EVENT_BATCH_DEFAULTS.newsMaxKeys,
+  });
   let bufferedEvents = 0;
   let inFlightEvents = 0;
   const inFlight = new Set<Promise<void>>();
@@ -201,6 +233,20 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
     send(partition, batch);
   };
 
+  /** Flushes a partition in `delayMs`, unless a flush is due sooner. */
+  const flushIn = (partition: number, delayMs: number, nowMs: number): void => {
+    const buffer = buffers[partition];
+    if (buffer === undefined) return;
+    if (buffer.timer !== undefined) {
+      if (buffer.dueMs <= nowMs + delayMs) return;
+      clearTimeout(buffer.timer);
+    }
+    buffer.dueMs = nowMs + delayMs;
+    buffer.timer = setTimeout(() => {
+      flush(partition);
+    }, delayMs);
+  };
+
   return {
     counters,
     pending: () => bufferedEvents + inFlightEvents,
@@ -209,16 +255,46 @@ export function createEventQueue(options: EventQueueOptions): EventQueue {
         counters.dropped += 1;
         return false;
       }
-      const partition = partitionOf(event, partitions);
+      const key = keyOf(event);
+      const partition = partitionOfKey(key, partitions);
       const buffer = buffers[partition];
       if (buffer === undefined) throw new Error(`no buffer for partition ${String(partition)}`);
       buffer.events.push(event);
       bufferedEvents += 1;
-      if (buffer.events.length >= maxBatchEvents) flush(partition);
-      else
-        buffer.timer ??= setTimeout(() => {
+      const nowMs = performance.now();
+      const decision = flushDecision(
+        {
+          bufferedEvents: buffer.events.length,
+          batchEvents: maxBatchEvents,
+          news: noteKey(sentKeys, key, event.severity, nowMs),
+          lastNewsFlushMs: buffer.lastNewsFlushMs,
+          newsGapMs,
+        },
+        nowMs,
+      );
+      switch (decision.kind) {
+        case 'full':
           flush(partition);
-        }, maxBatchDelayMs);
+          break;
+        case 'news':
+          buffer.lastNewsFlushMs = nowMs;
+          // On a microtask, not a 0 ms timer: under load a timer waits a turn of the event loop,
+          // and the events decoded in the same task still join the batch.
+          if (!buffer.newsQueued) {
+            buffer.newsQueued = true;
+            queueMicrotask(() => {
+              buffer.newsQueued = false;
+              flush(partition);
+            });
+          }
+          break;
+        case 'at':
+          flushIn(partition, decision.atMs - nowMs, nowMs);
+          break;
+        case 'linger':
+          flushIn(partition, maxBatchDelayMs, nowMs);
+          break;
+      }
       return true;
     },
     async close() {
