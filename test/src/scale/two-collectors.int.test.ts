@@ -43,7 +43,13 @@ describe('two collectors on one host split telemetry and polling, while one rest
     // Each device an agent of its own: each device's polls are its own, whoever makes them.
     config = await scaleConfig(
       (cfg) => {
-        cfg.telemetry = { ...(cfg.telemetry as object), group: uniqueName('share') };
+        // Sessions outlive a restart (the product's default is a day; a minute here, so they do
+        // not linger on the shared broker).
+        cfg.telemetry = {
+          ...(cfg.telemetry as object),
+          group: uniqueName('share'),
+          sessionExpiryS: 60,
+        };
       },
       {
         influx: { api: 'v1', database: influx.name },
@@ -110,6 +116,23 @@ describe('two collectors on one host split telemetry and polling, while one rest
     );
   };
 
+  /** Publishes READINGS readings of dev-1 at QoS 1, numbered from `first`. */
+  const publishReadings = async (first: number): Promise<void> => {
+    const device = await mqtt.connectAsync(settings.mqttUrl, { clientId: uniqueName('device') });
+    for (let n = first; n < first + READINGS; n += 1) {
+      const reading = {
+        device: 'dev-1',
+        metric: 'cpu_percent',
+        value: n,
+        time: 1_700_000_000_000 + n,
+      };
+      await device.publishAsync(`${config.telemetryRoot}/dev-1/cpu`, JSON.stringify(reading), {
+        qos: 1,
+      });
+    }
+    await device.endAsync();
+  };
+
   it('keeps two MQTT sessions (their own client ids) and splits the readings, each once', async () => {
     await vi.waitFor(
       async () => {
@@ -125,19 +148,7 @@ describe('two collectors on one host split telemetry and polling, while one rest
           .clientId,
     );
     expect(new Set(ids).size).toBe(2);
-    const device = await mqtt.connectAsync(settings.mqttUrl, { clientId: uniqueName('device') });
-    for (let n = 1; n <= READINGS; n += 1) {
-      const reading = {
-        device: 'dev-1',
-        metric: 'cpu_percent',
-        value: n,
-        time: 1_700_000_000_000 + n,
-      };
-      await device.publishAsync(`${config.telemetryRoot}/dev-1/cpu`, JSON.stringify(reading), {
-        qos: 1,
-      });
-    }
-    await device.endAsync();
+    await publishReadings(1);
     await vi.waitFor(
       async () => {
         const each = await Promise.all(
@@ -149,6 +160,31 @@ describe('two collectors on one host split telemetry and polling, while one rest
       },
       { timeout: 30_000, interval: 200 },
     );
+  });
+
+  it('hands a restarted collector what its session was given while it was down, each once', async () => {
+    const [a, b] = collectors;
+    if (a === undefined || b === undefined) throw new Error('two collectors');
+    const handled = (collector: Collector): Promise<number> =>
+      counter(collector, 'telemetry_messages_total');
+    const aBefore = await handled(a);
+    await b.process.stop('SIGTERM');
+    // Published while b is down: the broker keeps allocating b's session its share, and queues it.
+    await publishReadings(READINGS + 1);
+    await restart(b);
+    await vi.waitFor(
+      async () => {
+        // b's counters start again at 0: what it counts now came after its restart.
+        const [aNow, bNow] = [await handled(a), await handled(b)];
+        expect(aNow - aBefore + bNow).toBe(READINGS);
+        // b got its share from the queue: its session bridged the restart (a did not take all).
+        expect(bNow).toBeGreaterThan(0);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    const connected = b.process.logs.find((line) => line.msg === 'mqtt connected') as
+      { sessionPresent?: boolean } | undefined;
+    expect(connected?.sessionPresent).toBe(true);
   });
 
   it('polls each device once per interval through a restart and a SIGKILL', async () => {
