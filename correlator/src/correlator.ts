@@ -481,7 +481,9 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
           });
         };
         teardown.push({ name: 'partition leases', run: () => leases.release() });
-        await leases.balance();
+        // Partitions are taken at the first balance, a period after joining: the correlators
+        // started together have beaten by then and split them.
+        await leases.join();
         every('partition lease renewal', () => leases.renew());
         every('partition balance', () => leases.balance());
         // Batches of the shared queue (auto-clean, tests, a collector of an older version), split
