@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { Queue, QueueEvents, type JobsOptions, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -481,9 +482,12 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
           });
         };
         teardown.push({ name: 'partition leases', run: () => leases.release() });
-        // Partitions are taken at the first balance, a period after joining: the correlators
-        // started together have beaten by then and split them.
+        // Partitions are taken a balance period after joining: the correlators started together
+        // have beaten by then and split them. Start waits for it, so a correlator started alone
+        // owns every partition when it resolves, as events sent from then on expect.
         await leases.join();
+        await delay(leaseTtlMs / 5);
+        await leases.balance();
         every('partition lease renewal', () => leases.renew());
         every('partition balance', () => leases.balance());
         // Batches of the shared queue (auto-clean, tests, a collector of an older version), split
