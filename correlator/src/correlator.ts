@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { Queue, QueueEvents, type JobsOptions, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -30,6 +31,7 @@ import { createCorrelationStep } from './app/correlation-step.js';
 import { pruneAppliedBatches } from './adapters/housekeeping-pg.js';
 import { createEventRouter } from './adapters/event-router.js';
 import { createPartitionLeases } from './adapters/partition-leases.js';
+import { createStepPaceRedis } from './adapters/step-pace-redis.js';
 import { createIncidentPublisher, publishIncidentChanges } from './adapters/incident-publisher.js';
 import { createNotifyWorker } from './adapters/notify-worker.js';
 import { createEmailNotifier } from './adapters/channels/email.js';
@@ -316,8 +318,11 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
           explains: symptomMatcher(config.correlation.symptoms),
           recoveryMs: config.correlation.recoveryS * 1000,
         });
+        // Leases and the steps' pace: small commands that fail rather than wait on a Redis down.
+        const coordinationRedis = redisConnection('correlator-leases', { maxRetriesPerRequest: 3 });
         const loop = createCorrelationLoop({
           step,
+          pace: createStepPaceRedis({ redis: coordinationRedis, prefix: settings.prefix }),
           publish: createIncidentPublisher({ redis: stateRedis, prefix: settings.prefix }),
           flush: () => flushOutbox({ pool, queues, options }),
           intervalMs: deps.correlationIntervalMs ?? DEFAULT_CORRELATION_INTERVAL_MS,
@@ -407,7 +412,7 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
         const hotState = createHotStateRedis({ redis: stateRedis, prefix: settings.prefix });
         const partitionWorkers = new Map<number, Worker>();
         const leases = createPartitionLeases({
-          redis: redisConnection('correlator-leases', { maxRetriesPerRequest: 3 }),
+          redis: coordinationRedis,
           prefix: settings.prefix,
           partitions: partitionCount,
           ttlMs: leaseTtlMs,
@@ -477,6 +482,11 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
           });
         };
         teardown.push({ name: 'partition leases', run: () => leases.release() });
+        // Partitions are taken a balance period after joining: the correlators started together
+        // have beaten by then and split them. Start waits for it, so a correlator started alone
+        // owns every partition when it resolves, as events sent from then on expect.
+        await leases.join();
+        await delay(leaseTtlMs / 5);
         await leases.balance();
         every('partition lease renewal', () => leases.renew());
         every('partition balance', () => leases.balance());
@@ -520,6 +530,13 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
         // close() waits for the batches in flight to finish.
         teardown.push({ name: 'events worker', run: () => worker.close() });
         metricsOf = () => [
+          ...(['ran', 'skipped', 'rested'] as const).map((outcome): ComponentMetric => ({
+            name: 'faultline_correlator_correlation_steps_total',
+            help: 'Correlation steps by outcome: ran, skipped (another correlator held the correlation lock), rested (deferred by the pace the correlators share).',
+            type: 'counter',
+            value: loop.steps[outcome],
+            labels: { outcome },
+          })),
           {
             name: 'faultline_correlator_partitions_taken_over_total',
             help: 'Event partitions this correlator took over from one that stopped renewing its lease (died or froze).',

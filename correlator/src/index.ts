@@ -22,3 +22,7 @@ export * from './core/incident-naming.js';
 export { publishIncidentChanges } from './adapters/incident-publisher.js';
 export { createApprovedTopologySource } from './adapters/approved-topology-pg.js';
 export { createEventRouter } from './adapters/event-router.js';
+// The correlation loop and the steps' pace it shares through Redis, for integration tests.
+export { createCorrelationLoop } from './app/correlation-loop.js';
+export { createStepPaceRedis, stepPaceKeys } from './adapters/step-pace-redis.js';
+export { createPartitionLeases } from './adapters/partition-leases.js';

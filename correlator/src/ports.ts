@@ -172,6 +172,23 @@ export interface CorrelationStore {
   ): Promise<{ readonly skipped: true } | { readonly skipped: false; readonly value: T }>;
 }
 
+/**
+ * The correlation steps' pace, shared by every correlator: how long the last step anywhere asked
+ * the steps to rest. Each correlator is kicked by its own batches and ticks on its own timer, and
+ * the correlation lock only keeps two steps from overlapping; without a shared pace N correlators
+ * would run the step (which reads every open alarm and incident) back to back, N times as often
+ * as one.
+ */
+export interface StepPace {
+  /**
+   * Ms until a kicked step may start (`restMs`: the last step's rest) and until a timed one may
+   * (`dueMs`: the interval after the last step); 0 when now.
+   */
+  read(): Promise<{ readonly restMs: number; readonly dueMs: number }>;
+  /** A step ended: kicked steps rest `restMs` from now, timed ones `dueMs`. */
+  ended(restMs: number, dueMs: number): Promise<void>;
+}
+
 /** The outcome of one correlation step. */
 export interface CorrelationStep {
   /** True when another process held the correlation lock: this one did nothing. */

@@ -23,6 +23,13 @@ export interface PartitionLeasesDeps {
 
 /** The leases a process holds, and what it has taken over. */
 export interface PartitionLeases {
+  /**
+   * Beats once without taking anything: call at start, a balance period before the first
+   * `balance`, so that correlators started together see each other and take their shares instead
+   * of the first taking every partition (handing one back waits for the batches it holds, which
+   * under a backlog is the partition's whole backlog). Never throws (failures are logged).
+   */
+  join(): Promise<void>;
   /** Renews the leases held; call every `ttlMs / 5`. Never throws (failures are logged). */
   renew(): Promise<void>;
   /**
@@ -103,6 +110,11 @@ export function createPartitionLeases(deps: PartitionLeasesDeps): PartitionLease
     await deps.stop(partition, drain);
   }
 
+  /** Records this owner alive; the number of correlators alive. */
+  async function beat(): Promise<number> {
+    return (await redis.eval(BEAT, 1, keys.alive, owner, ttlMs)) as number;
+  }
+
   async function renew(): Promise<void> {
     for (const partition of [...owned]) {
       const renewed = (await redis.eval(RENEW, 1, keys.lease(partition), owner, ttlMs)) as number;
@@ -156,11 +168,15 @@ export function createPartitionLeases(deps: PartitionLeasesDeps): PartitionLease
         logger.warn({ err: error }, 'partition leases not renewed this time');
       });
     },
+    async join() {
+      await beat().catch((error: unknown) => {
+        logger.warn({ err: error }, 'correlator not recorded alive this time');
+      });
+    },
     async balance() {
       if (stopping) return;
       try {
-        const alive = (await redis.eval(BEAT, 1, keys.alive, owner, ttlMs)) as number;
-        await share(alive);
+        await share(await beat());
       } catch (error) {
         logger.warn({ err: error }, 'partitions not balanced this time');
       }

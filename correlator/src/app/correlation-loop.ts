@@ -1,5 +1,5 @@
 import type { Logger } from '@faultline/shared';
-import type { CorrelationStep } from '../ports.js';
+import type { CorrelationStep, StepPace } from '../ports.js';
 
 /** What the correlation loop needs. */
 export interface CorrelationLoopDeps {
@@ -14,6 +14,18 @@ export interface CorrelationLoopDeps {
   readonly logger: Logger;
   /** Monotonic milliseconds, to time the steps (default `performance.now`). */
   readonly now?: () => number;
+  /**
+   * The pace shared with the other correlators (Redis); without it this loop paces only itself.
+   * A pace that cannot be read lets the step run (the correlation lock still serializes them).
+   */
+  readonly pace?: StepPace;
+}
+
+/** Correlation steps by outcome: run, skipped (another held the lock), rested (the shared pace deferred it). */
+export interface CorrelationStepCounts {
+  ran: number;
+  skipped: number;
+  rested: number;
 }
 
 /**
@@ -26,24 +38,75 @@ export interface CorrelationLoopDeps {
  * every batch it would run back to back and starve the event batches of CPU (profiled: 2k
  * events/s with 5,000 open incidents). Resting as long as it ran keeps it under half the process
  * and costs a small network nothing (a 2 ms step rests 2 ms).
+ *
+ * With a shared `pace`, the rest and the interval hold every correlator: a step waits for the rest
+ * of the last step anywhere (a timed one for the interval too), so two correlators run the step as
+ * often as one instead of back to back (each would otherwise rest only after its own steps).
  */
 export function createCorrelationLoop(deps: CorrelationLoopDeps) {
   const now = deps.now ?? (() => performance.now());
+  const counts: CorrelationStepCounts = { ran: 0, skipped: 0, rested: 0 };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
+  /** Kicked since the last step started: only the rest holds it, not the interval. */
+  let kicked = false;
   /** When the last step may be followed by a kicked one. */
   let restedAt = 0;
 
-  async function runOnce(): Promise<void> {
+  /** Ms until the shared pace lets this step start (0 without a pace, or when it is unreadable). */
+  async function pacedWaitMs(): Promise<number> {
+    if (deps.pace === undefined) return 0;
+    try {
+      const { restMs, dueMs } = await deps.pace.read();
+      restedAt = Math.max(restedAt, now() + restMs);
+      return kicked ? restMs : Math.max(restMs, dueMs);
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'correlation step pace not read; stepping anyway');
+      return 0;
+    }
+  }
+
+  /** One step and its publication; true when it ran (this process held the lock). */
+  async function runOnce(): Promise<boolean> {
     try {
       const result = await deps.step();
-      if (!result.skipped) await deps.publish(result);
+      if (result.skipped) counts.skipped += 1;
+      else {
+        counts.ran += 1;
+        await deps.publish(result);
+      }
       await deps.flush();
+      return !result.skipped;
     } catch (error) {
       deps.logger.error({ err: error }, 'correlation step failed; retrying on the next tick');
+      return false;
     }
+  }
+
+  /** A step unless the shared pace defers it; the ms until the next tick. */
+  async function paced(): Promise<number> {
+    const waitMs = await pacedWaitMs();
+    if (waitMs > 0) {
+      // A kick during the read is in `kicked` already, and in the wait.
+      again = false;
+      counts.rested += 1;
+      return waitMs;
+    }
+    kicked = false;
+    const startedAt = now();
+    const ran = await runOnce();
+    const endedAt = now();
+    restedAt = endedAt + (endedAt - startedAt);
+    if (ran && deps.pace !== undefined) {
+      await deps.pace.ended(endedAt - startedAt, deps.intervalMs).catch((error: unknown) => {
+        deps.logger.warn({ err: error }, 'correlation step pace not recorded');
+      });
+    }
+    if (!again) return deps.intervalMs;
+    again = false;
+    return Math.max(0, restedAt - now());
   }
 
   function schedule(delayMs: number): void {
@@ -58,19 +121,20 @@ export function createCorrelationLoop(deps: CorrelationLoopDeps) {
       again = true;
       return;
     }
-    const startedAt = now();
-    running = runOnce().finally(() => {
-      running = undefined;
-      const endedAt = now();
-      restedAt = endedAt + (endedAt - startedAt);
-      if (again) {
-        again = false;
-        schedule(restedAt - endedAt);
-      } else schedule(deps.intervalMs);
-    });
+    let nextMs = deps.intervalMs;
+    running = paced()
+      .then((ms) => {
+        nextMs = ms;
+      })
+      .finally(() => {
+        running = undefined;
+        schedule(nextMs);
+      });
   }
 
   return {
+    /** Steps by outcome since start. */
+    steps: counts as Readonly<CorrelationStepCounts>,
     start(): void {
       stopped = false;
       schedule(0);
@@ -78,6 +142,7 @@ export function createCorrelationLoop(deps: CorrelationLoopDeps) {
     /** Runs a step soon (coalesced with one in flight). */
     kick(): void {
       if (stopped) return;
+      kicked = true;
       if (running !== undefined) again = true;
       else schedule(Math.max(0, restedAt - now()));
     },
