@@ -11,12 +11,15 @@ import { probeAddress, runDiscovery } from '@faultline/collector';
 import { startSimulatorProcess, waitUntil, type NodeProcess } from './bench-support.js';
 import { checkedConfig, machineLoadNote } from './bench-system.js';
 import { smallScale, writeResult } from './result.js';
+import { freeUdpPort } from '../support/ports.js';
 
 const DEVICES = smallScale ? 20 : 1_000;
 const TARGET_S = 60;
 const PER_BLOCK = 250;
 const machineLoad = machineLoadNote();
-const agentPort = 20_000 + Math.floor(Math.random() * 20_000);
+// Below the kernel's ephemeral range: no client socket of anything running beside can hold it
+// on the agents' addresses (a random port in 20000–40000 once left agents unbound).
+const agentPort = await freeUdpPort();
 const addressOf = (n: number): string =>
   `127.89.${String(Math.floor(n / PER_BLOCK))}.${String((n % PER_BLOCK) + 1)}`;
 const devices = Array.from({ length: DEVICES }, (_, n) => ({

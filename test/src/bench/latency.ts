@@ -19,7 +19,8 @@ const BACKGROUND_PER_S = 1_000;
 const BACKGROUND_PORTS = 10;
 const PROBE_INTERVAL_MS = 100;
 const PROBES = smallScale ? 30 : 600;
-const P99_TARGET_MS = 250;
+/** Issue #17: p99 ≤ 50 ms plus the hold window (which holds incidents, not an alarm's push). */
+const P99_TARGET_MS = 50;
 /** access-1 of the example network sends the probes; access-3 the background. */
 const PROBE_SOURCE = '127.0.1.21';
 const BACKGROUND_SOURCE = '127.0.1.23';
@@ -117,7 +118,7 @@ try {
         label: 'trap → alarm pushed, p99',
         value: p99,
         unit: 'ms',
-        target: '≤ 250 ms',
+        target: `≤ ${String(P99_TARGET_MS)} ms`,
         met: p99 <= P99_TARGET_MS && latencies.length === PROBES,
       },
       { label: 'trap → alarm pushed, max', value: latencies.at(-1) ?? 0, unit: 'ms' },

@@ -34,7 +34,8 @@ const EVENTS = smallScale ? 5_000 : 200_000;
 /** Distinct reduction keys: with the skew below, a few keys take most of the repeats. */
 const KEYS = smallScale ? 200 : 5_000;
 const INTERFACES_PER_DEVICE = 48;
-const TARGET_EVENTS_PER_S = 50_000;
+/** Issue #17: sustained, exact, durable; and ahead of Alertmanager in the same run. */
+const TARGET_EVENTS_PER_S = 70_000;
 /** Alerts posted to Alertmanager: issue #17's measurement (the first ones of the same mix). */
 const ALERTS = smallScale ? 5_000 : 100_000;
 /** Event partitions the correlators share (`correlation.partitions`; the example's is 1). */
@@ -235,7 +236,7 @@ const figure = (label: string, result: RunResult): Figure => ({
   label,
   value: Math.round(result.eventsPerS),
   unit: 'events/s',
-  target: '≥ 50,000 events/s',
+  target: `≥ ${TARGET_EVENTS_PER_S.toLocaleString('en-US')} events/s`,
   met: result.eventsPerS >= TARGET_EVENTS_PER_S,
 });
 await writeResult({
@@ -244,7 +245,13 @@ await writeResult({
   figures: [
     figure('1 correlator process', one),
     figure('2 correlator processes', two),
-    { label: 'speed-up with 2 processes', value: two.eventsPerS / one.eventsPerS, unit: '×' },
+    {
+      label: 'speed-up with 2 processes',
+      value: two.eventsPerS / one.eventsPerS,
+      unit: '×',
+      target: '≥ 1 ×',
+      met: two.eventsPerS >= one.eventsPerS,
+    },
     {
       label: 'Prometheus Alertmanager 0.25 ingesting the same alerts (in memory, no counts)',
       value: Math.round(peer.alertsPerS),
@@ -254,6 +261,8 @@ await writeResult({
       label: 'Faultline (1 process) / Alertmanager',
       value: one.eventsPerS / peer.alertsPerS,
       unit: '×',
+      target: '> 1 ×',
+      met: one.eventsPerS > peer.alertsPerS,
     },
     {
       label: 'correlator CPU per 1,000 events (1 process)',
